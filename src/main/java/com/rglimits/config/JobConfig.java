@@ -1,0 +1,159 @@
+package com.rglimits.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every setting of the job, typed and validated once at start. Built from {@link Settings}, so
+ * command-line options, a local properties file and the managed service's runtime properties are
+ * read by the same code. Keys are {@code group.key}; on the managed service the group is the
+ * property group id.
+ */
+public final class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String AWS_PREFIX = "aws.";
+    public static final String SOURCE_STREAM = "source.stream";
+    public static final String SOURCE_INITPOS = "source.initpos";
+    public static final String SOURCE_INITPOS_TIMESTAMP = "source.initpos.timestamp";
+    public static final String SOURCE_FILE = "source.file";
+    public static final String TABLE_NAME = "table.name";
+    public static final String DLQ_STREAM = "dlq.stream";
+    public static final String DLQ_FILE = "dlq.file";
+    public static final String EXPORT_FILE = "export.file";
+    public static final String OUT_OF_ORDERNESS_MS = "ordering.out-of-orderness.ms";
+    public static final String IDLENESS_MS = "ordering.idleness.ms";
+    public static final String MAX_HOLD_MS = "ordering.max-hold.ms";
+    public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
+    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
+    public static final String PARALLELISM = "job.parallelism";
+    public static final String SINK_MAX_IN_FLIGHT = "sink.max-in-flight";
+    public static final String SINK_MAX_BATCH = "sink.max-batch-size";
+
+    public static final String DEFAULT_TABLE = "user-limits";
+
+    private final Map<String, String> aws;
+    private final String sourceStream;
+    private final StartingPosition startingPosition;
+    private final Long startingTimestamp;
+    private final String sourceFile;
+    private final String tableName;
+    private final String dlqStream;
+    private final String dlqFile;
+    private final String exportFile;
+    private final long outOfOrdernessMs;
+    private final long idlenessMs;
+    private final long maxHoldMs;
+    private final long dedupRetentionMs;
+    private final long checkpointIntervalMs;
+    private final int parallelism;
+    private final int sinkMaxInFlight;
+    private final int sinkMaxBatchSize;
+
+    private JobConfig(Settings s) {
+        aws = s.withPrefix(AWS_PREFIX);
+        sourceStream = s.string(SOURCE_STREAM, null);
+        startingPosition = s.enumValue(SOURCE_INITPOS, StartingPosition.class, StartingPosition.TRIM_HORIZON);
+        startingTimestamp = startingPosition == StartingPosition.AT_TIMESTAMP
+                ? s.longValue(SOURCE_INITPOS_TIMESTAMP, -1, 0)
+                : null;
+        if (startingTimestamp != null && startingTimestamp < 0) {
+            throw new ConfigException(s.describe(SOURCE_INITPOS_TIMESTAMP) + " is required with AT_TIMESTAMP");
+        }
+        sourceFile = s.string(SOURCE_FILE, null);
+        tableName = s.string(TABLE_NAME, DEFAULT_TABLE);
+        dlqStream = s.string(DLQ_STREAM, null);
+        dlqFile = s.string(DLQ_FILE, null);
+        exportFile = s.string(EXPORT_FILE, null);
+        outOfOrdernessMs = s.longValue(OUT_OF_ORDERNESS_MS, 5_000, 0);
+        idlenessMs = s.longValue(IDLENESS_MS, 10_000, 1);
+        maxHoldMs = s.longValue(MAX_HOLD_MS, 30_000, 1);
+        dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
+        checkpointIntervalMs = s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
+        parallelism = s.intValue(PARALLELISM, 0, 0);
+        sinkMaxInFlight = s.intValue(SINK_MAX_IN_FLIGHT, 8, 1);
+        sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
+        if (sourceStream == null && sourceFile == null) {
+            throw new ConfigException("no input: set " + s.describe(SOURCE_STREAM) + " or " + s.describe(SOURCE_FILE));
+        }
+        s.rejectUnknown();
+    }
+
+    public static JobConfig from(Settings settings) {
+        return new JobConfig(settings);
+    }
+
+    /** The {@code aws.*} settings as the AWS connectors take them. */
+    public Properties awsProperties() {
+        Properties p = new Properties();
+        p.putAll(aws);
+        return p;
+    }
+
+    public String sourceStream() {
+        return sourceStream;
+    }
+
+    public StartingPosition startingPosition() {
+        return startingPosition;
+    }
+
+    public Long startingTimestamp() {
+        return startingTimestamp;
+    }
+
+    public String sourceFile() {
+        return sourceFile;
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    public String dlqStream() {
+        return dlqStream;
+    }
+
+    public String dlqFile() {
+        return dlqFile;
+    }
+
+    public String exportFile() {
+        return exportFile;
+    }
+
+    public long outOfOrdernessMs() {
+        return outOfOrdernessMs;
+    }
+
+    public long idlenessMs() {
+        return idlenessMs;
+    }
+
+    public long maxHoldMs() {
+        return maxHoldMs;
+    }
+
+    public long dedupRetentionMs() {
+        return dedupRetentionMs;
+    }
+
+    public long checkpointIntervalMs() {
+        return checkpointIntervalMs;
+    }
+
+    /** 0: the environment's default. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public int sinkMaxInFlight() {
+        return sinkMaxInFlight;
+    }
+
+    public int sinkMaxBatchSize() {
+        return sinkMaxBatchSize;
+    }
+}

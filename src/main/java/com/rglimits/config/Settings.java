@@ -1,0 +1,114 @@
+package com.rglimits.config;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Raw settings as flat {@code group.key=value} pairs, whichever way they arrived, with a way to
+ * name a key the way its user wrote it (a command-line option, a property, or a property group and
+ * key of the managed service).
+ */
+public final class Settings {
+    private final Map<String, String> values;
+    private final Function<String, String> describer;
+    private final Set<String> read = new TreeSet<>();
+
+    public Settings(Map<String, String> values, Function<String, String> describer) {
+        this.values = new TreeMap<>(values);
+        this.describer = describer;
+    }
+
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    public String describe(String key) {
+        return describer.apply(key);
+    }
+
+    public String string(String key, String defaultValue) {
+        read.add(key);
+        String v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        v = v.trim();
+        if (v.isEmpty()) {
+            throw new ConfigException(describe(key) + " is empty");
+        }
+        return v;
+    }
+
+    public String required(String key) {
+        String v = string(key, null);
+        if (v == null) {
+            throw new ConfigException(describe(key) + " is required");
+        }
+        return v;
+    }
+
+    public long longValue(String key, long defaultValue, long min) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(describe(key) + " must be a whole number, got '" + v + "'");
+        }
+        if (parsed < min) {
+            throw new ConfigException(describe(key) + " must be >= " + min + ", got " + parsed);
+        }
+        return parsed;
+    }
+
+    public int intValue(String key, int defaultValue, int min) {
+        long v = longValue(key, defaultValue, min);
+        if (v > Integer.MAX_VALUE) {
+            throw new ConfigException(describe(key) + " is too large: " + v);
+        }
+        return (int) v;
+    }
+
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(describe(key) + " must be one of "
+                    + Arrays.toString(type.getEnumConstants()) + ", got '" + v + "'");
+        }
+    }
+
+    /** All settings under a prefix, e.g. every {@code aws.*} key for the AWS connectors. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                read.add(k);
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Fails on a setting nobody read: a typo must not silently fall back to a default. */
+    public void rejectUnknown() {
+        for (String key : values.keySet()) {
+            if (!read.contains(key)) {
+                throw new ConfigException("unknown setting " + describe(key));
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package com.rglimits.config;
+
+public enum StartingPosition {
+    TRIM_HORIZON,
+    LATEST,
+    AT_TIMESTAMP
+}

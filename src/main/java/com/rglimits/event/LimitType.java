@@ -1,0 +1,9 @@
+package com.rglimits.event;
+
+public enum LimitType {
+    BALANCE,
+    BET,
+    DEPOSIT,
+    LOSS,
+    SESSION
+}

@@ -1,0 +1,60 @@
+package com.rglimits.event;
+
+import com.rglimits.deadletter.DeadLetter;
+
+/**
+ * What the parser makes of one input record: exactly one of an event to process, an event of
+ * another type to skip, or an invalid record to dead-letter. A flat POJO rather than a class
+ * hierarchy so that Flink serializes it without Kryo.
+ */
+public class ParsedRecord {
+    public enum Kind {
+        EVENT,
+        SKIPPED,
+        INVALID
+    }
+
+    public Kind kind;
+    public LimitEvent event;
+    public DeadLetter invalid;
+    /** For SKIPPED: the envelope type, and createdAt when it had one (it still moves event time). */
+    public String skippedType;
+    public Long skippedCreatedAt;
+
+    public ParsedRecord() {}
+
+    public static ParsedRecord event(LimitEvent event) {
+        ParsedRecord r = new ParsedRecord();
+        r.kind = Kind.EVENT;
+        r.event = event;
+        return r;
+    }
+
+    public static ParsedRecord skipped(String type, Long createdAt) {
+        ParsedRecord r = new ParsedRecord();
+        r.kind = Kind.SKIPPED;
+        r.skippedType = type;
+        r.skippedCreatedAt = createdAt;
+        return r;
+    }
+
+    public static ParsedRecord invalid(DeadLetter deadLetter) {
+        ParsedRecord r = new ParsedRecord();
+        r.kind = Kind.INVALID;
+        r.invalid = deadLetter;
+        return r;
+    }
+
+    /** The event time this record carries, or Long.MIN_VALUE when it has none. */
+    public long eventTime() {
+        if (kind == Kind.EVENT) {
+            return event.createdAt;
+        }
+        return skippedCreatedAt != null ? skippedCreatedAt : Long.MIN_VALUE;
+    }
+
+    @Override
+    public String toString() {
+        return kind + (kind == Kind.EVENT ? " " + event : kind == Kind.INVALID ? " " + invalid : " " + skippedType);
+    }
+}

@@ -1,0 +1,48 @@
+package com.rglimits.job;
+
+import com.rglimits.deadletter.DeadLetter;
+import com.rglimits.event.LimitEvent;
+import com.rglimits.limit.UserLimit;
+import java.time.Duration;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The job's state descriptors and side-output tags, in one place. State names are part of the
+ * savepoint format: never rename them.
+ */
+public final class Descriptors {
+    public static final TypeInformation<LimitEvent> LIMIT_EVENT_TYPE = TypeInformation.of(LimitEvent.class);
+    public static final TypeInformation<UserLimit> USER_LIMIT_TYPE = TypeInformation.of(UserLimit.class);
+    public static final TypeInformation<DeadLetter> DEAD_LETTER_TYPE = TypeInformation.of(DeadLetter.class);
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", DEAD_LETTER_TYPE);
+
+    /** Per user: userLimitId to the limit. */
+    public static final MapStateDescriptor<String, UserLimit> LIMITS =
+            new MapStateDescriptor<>("limits", Types.STRING, USER_LIMIT_TYPE);
+
+    /** Per user: the highest sequenceNumber taken in order (applied or rejected by a rule). */
+    public static final ValueStateDescriptor<Long> LAST_SEQUENCE = new ValueStateDescriptor<>("last-sequence", Types.LONG);
+
+    /** Per user: events held until the watermark (or the processing-time bound) releases them. */
+    public static final ListStateDescriptor<LimitEvent> HELD_EVENTS = new ListStateDescriptor<>("held-events", LIMIT_EVENT_TYPE);
+
+    private Descriptors() {}
+
+    /** Per user: eventIds seen within the dedup retention, to their sequenceNumber; entries expire. */
+    public static MapStateDescriptor<String, Long> seenEventIds(Duration retention) {
+        MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(retention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        return d;
+    }
+}

@@ -1,0 +1,41 @@
+package com.rglimits.job;
+
+import com.rglimits.deadletter.DeadLetterReason;
+import com.rglimits.event.LimitEvent;
+import com.rglimits.event.ParsedRecord;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Counts every record read and routes it: events on, other types skipped, invalid ones to dead letters. */
+public class RecordRouter extends ProcessFunction<ParsedRecord, LimitEvent> {
+    private transient Accounting.Tally records;
+    private transient Accounting.Tally skipped;
+    private transient Accounting.Tally invalid;
+
+    @Override
+    public void open(Configuration parameters) {
+        records = Accounting.tally(getRuntimeContext(), Accounting.RECORDS);
+        skipped = Accounting.tally(getRuntimeContext(), Accounting.SKIPPED);
+        invalid = Accounting.tally(getRuntimeContext(), Accounting.deadLetteredName(DeadLetterReason.INVALID_EVENT));
+    }
+
+    @Override
+    public void processElement(ParsedRecord record, Context ctx, Collector<LimitEvent> out) {
+        records.inc();
+        switch (record.kind) {
+            case EVENT:
+                out.collect(record.event);
+                break;
+            case SKIPPED:
+                skipped.inc();
+                break;
+            case INVALID:
+                invalid.inc();
+                ctx.output(Descriptors.DEAD_LETTERS, record.invalid);
+                break;
+            default:
+                throw new IllegalStateException("unknown record kind " + record.kind);
+        }
+    }
+}
