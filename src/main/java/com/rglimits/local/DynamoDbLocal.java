@@ -1,0 +1,79 @@
+package com.rglimits.local;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Properties;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Amazon's DynamoDB engine (DynamoDB Local), in this process, in memory, on a free loopback port.
+ * For local runs and tests only.
+ */
+public final class DynamoDbLocal implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = "local";
+    public static final String SECRET_KEY = "local";
+
+    private final DynamoDBProxyServer server;
+    private final int port;
+
+    private DynamoDbLocal(DynamoDBProxyServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    public static DynamoDbLocal start() throws Exception {
+        return start(freePort());
+    }
+
+    public static DynamoDbLocal start(int port) throws Exception {
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)});
+        server.start();
+        return new DynamoDbLocal(server, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The {@code aws.*} settings that point the job's AWS clients at this server. */
+    public Properties awsProperties() {
+        Properties p = new Properties();
+        p.setProperty("aws.region", REGION);
+        p.setProperty("aws.endpoint", endpoint().toString());
+        p.setProperty("aws.credentials.provider", "BASIC");
+        p.setProperty("aws.credentials.provider.basic.accesskeyid", ACCESS_KEY);
+        p.setProperty("aws.credentials.provider.basic.secretkey", SECRET_KEY);
+        return p;
+    }
+
+    public DynamoDbClient client() {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
