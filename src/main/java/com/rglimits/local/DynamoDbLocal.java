@@ -49,9 +49,14 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     /** The {@code aws.*} settings that point the job's AWS clients at this server. */
     public Properties awsProperties() {
+        return awsProperties(port);
+    }
+
+    /** The {@code aws.*} settings for a DynamoDB Local on this port. */
+    public static Properties awsProperties(int port) {
         Properties p = new Properties();
         p.setProperty("aws.region", REGION);
-        p.setProperty("aws.endpoint", endpoint().toString());
+        p.setProperty("aws.endpoint", "http://127.0.0.1:" + port);
         p.setProperty("aws.credentials.provider", "BASIC");
         p.setProperty("aws.credentials.provider.basic.accesskeyid", ACCESS_KEY);
         p.setProperty("aws.credentials.provider.basic.secretkey", SECRET_KEY);

@@ -1,0 +1,221 @@
+package com.rglimits.job;
+
+import static com.rglimits.testing.Events.created;
+import static com.rglimits.testing.Events.event;
+import static com.rglimits.testing.Events.progress;
+import static com.rglimits.testing.Events.reset;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rglimits.deadletter.DeadLetter;
+import com.rglimits.deadletter.DeadLetterReason;
+import com.rglimits.event.LimitEvent;
+import com.rglimits.limit.UserLimit;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UserLimitProcessorTest {
+    private static final long MAX_HOLD = 30_000;
+    private static final long RETENTION = 7L * 24 * 3600 * 1000;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> harness;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> newHarness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new UserLimitProcessor(MAX_HOLD, RETENTION)), e -> e.userId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.getExecutionConfig().disableGenericTypes();
+        return h;
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(LimitEvent e) throws Exception {
+        harness.processElement(e, e.createdAt);
+    }
+
+    private List<String> emitted() {
+        return harness.extractOutputValues().stream()
+                .map(l -> l.userLimitId + "@" + l.lastSequenceNumber + ":" + l.progress.toPlainString())
+                .collect(Collectors.toList());
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var out = harness.getSideOutput(Descriptors.DEAD_LETTERS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void reordersEventsInsideTheBoundBySequenceNumber() throws Exception {
+        send(event(progress("p2", "u1", "lim", 3, 1_300, "10", "5")));
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        send(event(progress("p1", "u1", "lim", 2, 1_200, "0", "10")));
+        assertThat(emitted()).isEmpty();
+
+        harness.processWatermark(new Watermark(1_300));
+
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10", "lim@3:15");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void holdsAnEventUntilTheWatermarkPassesItsCreatedAt() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 5_000, "100")));
+        harness.processWatermark(new Watermark(4_999));
+        assertThat(emitted()).isEmpty();
+        harness.processWatermark(new Watermark(5_000));
+        assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsAppliedAtOnce() throws Exception {
+        harness.processWatermark(new Watermark(10_000));
+        send(event(created("c", "u1", "lim", 1, 5_000, "100")));
+        assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    @Test
+    void theProcessingTimeBoundReleasesEventsWhenTheWatermarkStalls() throws Exception {
+        harness.setProcessingTime(1_000);
+        send(event(created("c", "u1", "lim", 1, 5_000, "100")));
+        harness.setProcessingTime(1_000 + MAX_HOLD - 1);
+        assertThat(emitted()).isEmpty();
+        harness.setProcessingTime(1_000 + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+        assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    @Test
+    void duplicatesAreDroppedWithoutEffect() throws Exception {
+        LimitEvent c = event(created("c", "u1", "lim", 1, 1_000, "100"));
+        LimitEvent p = event(progress("p", "u1", "lim", 2, 1_100, "0", "10"));
+        send(c);
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(2_000));
+        send(p);
+        send(event(progress("p", "u1", "lim", 2, 1_100, "0", "10")));
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void anEventAfterALaterOneWasAppliedIsLate() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        send(event(progress("p5", "u1", "lim", 5, 1_500, "0", "10")));
+        harness.processWatermark(new Watermark(2_000));
+        send(event(progress("p4", "u1", "lim", 4, 1_400, "0", "3")));
+
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@5:10");
+        DeadLetter late = deadLetters().get(0);
+        assertThat(late.reason).isEqualTo(DeadLetterReason.LATE_EVENT);
+        assertThat(late.eventId).isEqualTo("p4");
+        assertThat(late.userId).isEqualTo("u1");
+        assertThat(late.sequenceNumber).isEqualTo(4L);
+        assertThat(late.type).isEqualTo("USER_LIMIT_PROGRESS_CHANGED");
+        assertThat(late.error).isEqualTo("sequenceNumber 4 arrived after sequenceNumber 5 of user u1 was processed");
+        assertThat(new String(late.record)).contains("\"eventId\":\"p4\"");
+    }
+
+    @Test
+    void onATieOnSequenceTheSmallerCreatedAtWinsAndTheOtherIsLate() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        send(event(progress("later", "u1", "lim", 2, 1_200, "0", "7")));
+        send(event(progress("earlier", "u1", "lim", 2, 1_100, "0", "3")));
+        harness.processWatermark(new Watermark(2_000));
+
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:3");
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason).containsExactly("later:LATE_EVENT");
+    }
+
+    @Test
+    void onAFullTieTheFirstArrivalWins() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        send(event(progress("first", "u1", "lim", 2, 1_100, "0", "3")));
+        send(event(progress("second", "u1", "lim", 2, 1_100, "0", "7")));
+        harness.processWatermark(new Watermark(2_000));
+
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:3");
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason).containsExactly("second:LATE_EVENT");
+    }
+
+    @Test
+    void ruleRejectionsAreDeadLetters() throws Exception {
+        send(event(progress("p", "u1", "nope", 1, 1_000, "0", "1")));
+        send(event(created("c1", "u1", "lim", 2, 1_100, "100")));
+        send(event(created("c2", "u1", "lim", 3, 1_200, "200")));
+        send(event(reset("r", "u1", "gone", 4, 1_300)));
+        harness.processWatermark(new Watermark(2_000));
+
+        assertThat(emitted()).containsExactly("lim@2:0");
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason + ":" + d.error).containsExactly(
+                "p:UNKNOWN_LIMIT:no limit nope for user u1",
+                "c2:LIMIT_ALREADY_EXISTS:limit lim already exists (last changed by event c1)",
+                "r:UNKNOWN_LIMIT:no limit gone for user u1");
+    }
+
+    @Test
+    void usersAreIndependent() throws Exception {
+        send(event(created("a", "u1", "lim", 10, 1_000, "100")));
+        send(event(created("b", "u2", "lim", 1, 1_000, "50")));
+        harness.processWatermark(new Watermark(1_000));
+        send(event(progress("c", "u2", "lim", 2, 1_500, "0", "5")));
+        harness.processWatermark(new Watermark(1_500));
+        assertThat(harness.extractOutputValues()).extracting(l -> l.userId + "/" + l.lastSequenceNumber)
+                .containsExactlyInAnyOrder("u1/10", "u2/1", "u2/2");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void seenEventIdsExpireAfterTheDedupRetention() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(1_000));
+
+        harness.setStateTtlProcessingTime(RETENTION - 1);
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        assertThat(deadLetters()).as("still a duplicate inside the retention").isEmpty();
+
+        harness.setStateTtlProcessingTime(RETENTION + 1);
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        assertThat(deadLetters()).as("after the retention it is no longer known: a late event, never re-applied")
+                .extracting(d -> d.eventId + ":" + d.reason).containsExactly("c:LATE_EVENT");
+        assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    @Test
+    void heldEventsAndStateSurviveASnapshotAndRestore() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(1_000));
+        send(event(progress("p", "u1", "lim", 2, 3_000, "0", "10")));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send(event(progress("p", "u1", "lim", 2, 3_000, "0", "10")));
+        harness.processWatermark(new Watermark(3_000));
+
+        assertThat(emitted()).as("the held event is applied once; its redelivery is a duplicate").containsExactly("lim@2:10");
+        assertThat(deadLetters()).isEmpty();
+    }
+}
