@@ -1,0 +1,219 @@
+package com.rglimits.local;
+
+import com.rglimits.config.ConfigException;
+import com.rglimits.config.ConfigReaders;
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.Settings;
+import com.rglimits.deadletter.DeadLetter;
+import com.rglimits.deadletter.DeadLetterEncoder;
+import com.rglimits.event.ParsedRecord;
+import com.rglimits.file.EventFileFormat;
+import com.rglimits.job.Accounting;
+import com.rglimits.job.UserLimitsPipeline;
+import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.table.LimitItems;
+import com.rglimits.table.LimitTable;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The one-command local run: the whole job in an embedded Flink (RocksDB, checkpoints on) over an
+ * events file, writing limits into an in-process DynamoDB Local through the production sink.
+ * Prints the resulting table and the accounting summary, then exits.
+ */
+public final class LocalRun {
+    static final String DEFAULT_SOURCE_FILE = "data/sample-events.json";
+    static final String DEFAULT_DLQ_FILE = "target/local-run/dead-letters.jsonl";
+    private static final String DEFAULT_CHECKPOINT_INTERVAL_MS = "1000";
+    private static final String DEFAULT_PARALLELISM = "2";
+    private static final int PRINTED_ROWS = 40;
+
+    private LocalRun() {}
+
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(args, System.out);
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            status = 2;
+        } catch (Exception e) {
+            System.err.println("error: local run failed: " + rootCause(e));
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** Runs the job to the end of the file; returns its accounting. */
+    public static Accounting.Summary run(String[] args, PrintStream out) throws Exception {
+        Settings given = ConfigReaders.fromArgs(args);
+        for (String key : given.asMap().keySet()) {
+            if (key.startsWith(JobConfig.AWS_PREFIX)) {
+                throw new ConfigException(given.describe(key) + " is not taken: the local run uses its own in-process DynamoDB Local");
+            }
+        }
+        int port = DynamoDbLocal.freePort();
+        Map<String, String> values = new HashMap<>();
+        values.put(JobConfig.SOURCE_FILE, DEFAULT_SOURCE_FILE);
+        values.put(JobConfig.DLQ_FILE, DEFAULT_DLQ_FILE);
+        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, DEFAULT_CHECKPOINT_INTERVAL_MS);
+        values.put(JobConfig.PARALLELISM, DEFAULT_PARALLELISM);
+        DynamoDbLocal.awsProperties(port).forEach((k, v) -> values.put((String) k, (String) v));
+        values.putAll(given.asMap());
+        JobConfig config = JobConfig.from(new Settings(values, given::describe));
+
+        Path input = Path.of(config.sourceFile());
+        if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+            throw new ConfigException("cannot read events file " + input + " (" + given.describe(JobConfig.SOURCE_FILE) + ")");
+        }
+        Path dlqFile = Path.of(config.dlqFile());
+        Path dlqParts = dlqFile.resolveSibling(dlqFile.getFileName() + ".parts");
+        Path exportFile = config.exportFile() == null ? null : Path.of(config.exportFile());
+        prepareOutput(dlqFile);
+        deleteRecursively(dlqParts);
+        if (exportFile != null) {
+            prepareOutput(exportFile);
+        }
+
+        try (DynamoDbLocal dynamoDb = DynamoDbLocal.start(port); DynamoDbClient client = dynamoDb.client()) {
+            LimitTable.create(client, config.tableName());
+            Path checkpoints = Files.createTempDirectory("user-limits-checkpoints");
+            try {
+                JobExecutionResult result = execute(config, input, dlqParts, checkpoints);
+                concatenateParts(dlqParts, dlqFile);
+                List<Map<String, AttributeValue>> items = LimitTable.scanAll(client, config.tableName());
+                if (exportFile != null) {
+                    export(items, exportFile);
+                }
+                Accounting.Summary summary = Accounting.summary(result);
+                printTable(items, out);
+                out.println("dead letters: " + dlqFile + (exportFile != null ? "   limits export: " + exportFile : ""));
+                out.println(summary.deadLetterLine());
+                out.println(summary.line());
+                return summary;
+            } finally {
+                deleteRecursively(checkpoints);
+            }
+        }
+    }
+
+    private static JobExecutionResult execute(JobConfig config, Path input, Path dlqParts, Path checkpoints) throws Exception {
+        Configuration flinkConfig = new Configuration();
+        flinkConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flinkConfig);
+        buildFileJob(env, config, input, dlqParts);
+        return env.execute("user-limits local run");
+    }
+
+    /** The job over an events file: limits to DynamoDB through the production sink, dead letters as JSON Lines part files. */
+    static void buildFileJob(StreamExecutionEnvironment env, JobConfig config, Path input, Path dlqParts) {
+        UserLimitsPipeline.configure(env, config);
+        FileSource<ParsedRecord> source = FileSource
+                .forRecordStreamFormat(new EventFileFormat(input.toString()), new org.apache.flink.core.fs.Path(input.toUri()))
+                .build();
+        FileSink<DeadLetter> deadLetters = FileSink
+                .forRowFormat(new org.apache.flink.core.fs.Path(dlqParts.toUri()), new DeadLetterEncoder())
+                .withBucketAssigner(new BasePathBucketAssigner<>())
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                .build();
+        UserLimitsPipeline.build(env, source, LimitsDynamoDbSink.fromConfig(config), deadLetters, config);
+    }
+
+    /** The file sink writes one part file per subtask and checkpoint; users get one file. */
+    static void concatenateParts(Path parts, Path target) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(parts)) {
+            try (Stream<Path> s = Files.list(parts)) {
+                s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
+            }
+        }
+        try (OutputStream out = Files.newOutputStream(target)) {
+            for (Path f : files) {
+                Files.copy(f, out);
+            }
+        }
+        deleteRecursively(parts);
+    }
+
+    private static void export(List<Map<String, AttributeValue>> items, Path file) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Map<String, AttributeValue> item : items) {
+                w.write(LimitTable.toJson(item));
+                w.write('\n');
+            }
+        }
+    }
+
+    private static void printTable(List<Map<String, AttributeValue>> items, PrintStream out) {
+        String format = "%-22s %-14s %-8s %-14s %-11s %12s %12s %12s %15s %6s%n";
+        out.printf(format, "userId", "userLimitId", "type", "period", "status", "value", "progress", "remaining",
+                "nextResetTime", "seq");
+        items.stream().limit(PRINTED_ROWS).forEach(i -> out.printf(format,
+                text(i, LimitItems.USER_ID), text(i, LimitItems.USER_LIMIT_ID), text(i, LimitItems.TYPE),
+                text(i, LimitItems.PERIOD), text(i, LimitItems.STATUS), text(i, LimitItems.VALUE),
+                text(i, LimitItems.PROGRESS), text(i, LimitItems.REMAINING), text(i, LimitItems.NEXT_RESET_TIME),
+                text(i, LimitItems.LAST_SEQUENCE_NUMBER)));
+        if (items.size() > PRINTED_ROWS) {
+            out.println("... " + (items.size() - PRINTED_ROWS) + " more limits (write them all with --export.file FILE)");
+        }
+        out.println(items.size() + " limits in table");
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null) {
+            return "-";
+        }
+        return v.s() != null ? v.s() : v.n();
+    }
+
+    private static void prepareOutput(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}
