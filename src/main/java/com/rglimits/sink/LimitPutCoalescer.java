@@ -1,0 +1,49 @@
+package com.rglimits.sink;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Within one batch, only the highest version of each key needs writing. */
+final class LimitPutCoalescer {
+    private LimitPutCoalescer() {}
+
+    /**
+     * The entry with the highest {@code lastSequenceNumber} of every key (userId, userLimitId), in
+     * the order the keys first appear. Of two entries with the same version the first one stays
+     * (the same version is the same item).
+     */
+    static List<LimitPut> latestPerKey(List<LimitPut> entries) {
+        Map<Key, LimitPut> latest = new LinkedHashMap<>(entries.size() * 2);
+        for (LimitPut put : entries) {
+            latest.merge(new Key(put.userId(), put.userLimitId()), put,
+                    (kept, candidate) -> candidate.sequenceNumber() > kept.sequenceNumber() ? candidate : kept);
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    private static final class Key {
+        private final String userId;
+        private final String userLimitId;
+
+        Key(String userId, String userLimitId) {
+            this.userId = userId;
+            this.userLimitId = userLimitId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return userId.equals(k.userId) && userLimitId.equals(k.userLimitId);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * userId.hashCode() + userLimitId.hashCode();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package com.rglimits.sink;
+
+import com.rglimits.limit.UserLimit;
+import com.rglimits.table.LimitItems;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.aws.config.AWSConfigConstants;
+import org.apache.flink.connector.aws.util.AWSClientUtil;
+import org.apache.flink.connector.aws.util.AWSGeneralUtil;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/**
+ * Writes each batch as concurrent conditional PutItem calls: an item is only written when the
+ * table has no item for the key or an older version of it. A lost condition is a stale write,
+ * counted and dropped; throttling, 5xx and network errors go back to the buffer through the base
+ * writer's retry path; anything else fails the job through the base writer's fatal path.
+ */
+class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
+    private static final Logger LOG = LoggerFactory.getLogger(LimitsDynamoDbSinkWriter.class);
+
+    static final String CONDITION = "attribute_not_exists(#userId) OR #seq < :seq";
+
+    static final String METRIC_WRITES_SUCCEEDED = "writesSucceeded";
+    static final String METRIC_STALE_WRITES_REJECTED = "staleWritesRejected";
+    static final String METRIC_WRITE_RETRIES = "writeRetries";
+    static final String METRIC_WRITES_COALESCED = "writesCoalesced";
+
+    private static final Map<String, String> CONDITION_NAMES = Map.of(
+            "#userId", LimitItems.USER_ID,
+            "#seq", LimitItems.LAST_SEQUENCE_NUMBER);
+
+    private final String tableName;
+    private final SdkAsyncHttpClient httpClient;
+    private final DynamoDbAsyncClient client;
+    private final Counter writesSucceeded;
+    private final Counter staleWritesRejected;
+    private final Counter writeRetries;
+    private final Counter writesCoalesced;
+    private final Counter sendErrors;
+
+    LimitsDynamoDbSinkWriter(
+            ElementConverter<UserLimit, LimitPut> elementConverter,
+            Sink.InitContext context,
+            AsyncSinkWriterConfiguration configuration,
+            String tableName,
+            Properties awsProperties,
+            Collection<BufferedRequestState<LimitPut>> states) {
+        super(elementConverter, context, configuration, states);
+        this.tableName = tableName;
+        SinkWriterMetricGroup metrics = context.metricGroup();
+        this.writesSucceeded = metrics.counter(METRIC_WRITES_SUCCEEDED, new ThreadSafeSimpleCounter());
+        this.staleWritesRejected = metrics.counter(METRIC_STALE_WRITES_REJECTED, new ThreadSafeSimpleCounter());
+        this.writeRetries = metrics.counter(METRIC_WRITE_RETRIES, new ThreadSafeSimpleCounter());
+        this.writesCoalesced = metrics.counter(METRIC_WRITES_COALESCED, new ThreadSafeSimpleCounter());
+        this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
+
+        // Exactly what the official DynamoDB sink's client provider does, so the aws.* keys
+        // behave the same: HTTP/1.1 unless told otherwise, the same credential providers.
+        Properties clientProperties = new Properties();
+        clientProperties.putAll(awsProperties);
+        clientProperties.putIfAbsent(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
+        this.httpClient = AWSGeneralUtil.createAsyncHttpClient(clientProperties);
+        try {
+            AWSGeneralUtil.validateAwsCredentials(clientProperties);
+            this.client = AWSClientUtil.createAwsAsyncClient(
+                    clientProperties,
+                    httpClient,
+                    DynamoDbAsyncClient.builder(),
+                    DynamoDbConfigConstants.BASE_DYNAMODB_USER_AGENT_PREFIX_FORMAT,
+                    DynamoDbConfigConstants.DYNAMODB_CLIENT_USER_AGENT_PREFIX);
+        } catch (RuntimeException e) {
+            httpClient.close();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void submitRequestEntries(List<LimitPut> requestEntries, Consumer<List<LimitPut>> requestToRetry) {
+        List<LimitPut> puts = LimitPutCoalescer.latestPerKey(requestEntries);
+        writesCoalesced.inc(requestEntries.size() - puts.size());
+
+        Queue<LimitPut> toRetry = new ConcurrentLinkedQueue<>();
+        AtomicReference<Exception> fatal = new AtomicReference<>();
+        CompletableFuture<?>[] writes = new CompletableFuture<?>[puts.size()];
+        for (int i = 0; i < puts.size(); i++) {
+            LimitPut put = puts.get(i);
+            writes[i] = send(put).handle((response, error) -> {
+                onResult(put, error, toRetry, fatal);
+                return null;
+            });
+        }
+        CompletableFuture.allOf(writes).whenComplete((ignored, unexpected) -> {
+            if (unexpected != null) {
+                fatal.compareAndSet(null, new LimitsDynamoDbSinkException(
+                        "Unexpected error handling a batch of writes to DynamoDB table '" + tableName + "'",
+                        unexpected));
+            }
+            if (fatal.get() != null) {
+                // The base writer rethrows this on the task thread: the job fails (or restarts).
+                getFatalExceptionCons().accept(fatal.get());
+                return;
+            }
+            if (!toRetry.isEmpty()) {
+                writeRetries.inc(toRetry.size());
+                LOG.warn("DynamoDB table {}: {} of {} writes failed transiently and are requeued",
+                        tableName, toRetry.size(), puts.size());
+            }
+            requestToRetry.accept(new ArrayList<>(toRetry));
+        });
+    }
+
+    private CompletableFuture<?> send(LimitPut put) {
+        PutItemRequest request = PutItemRequest.builder()
+                .tableName(tableName)
+                .item(put.item())
+                .conditionExpression(CONDITION)
+                .expressionAttributeNames(CONDITION_NAMES)
+                .expressionAttributeValues(Map.of(":seq",
+                        AttributeValue.builder().n(Long.toString(put.sequenceNumber())).build()))
+                .build();
+        try {
+            return client.putItem(request);
+        } catch (RuntimeException e) {
+            // The async client reports errors through the future; be safe if one is thrown.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void onResult(LimitPut put, Throwable error, Queue<LimitPut> toRetry, AtomicReference<Exception> fatal) {
+        if (error == null) {
+            writesSucceeded.inc();
+            return;
+        }
+        Throwable cause = WriteOutcome.unwrap(error);
+        switch (WriteOutcome.of(cause)) {
+            case STALE:
+                staleWritesRejected.inc();
+                LOG.debug("DynamoDB table {}: stale write of {} rejected, the table holds this or a newer version",
+                        tableName, put);
+                break;
+            case RETRY:
+                sendErrors.inc();
+                LOG.debug("DynamoDB table {}: transient failure writing {}: {}", tableName, put, cause.toString());
+                toRetry.add(put);
+                break;
+            case FATAL:
+            default:
+                sendErrors.inc();
+                fatal.compareAndSet(null, new LimitsDynamoDbSinkException(
+                        "Writing " + put + " to DynamoDB table '" + tableName + "' failed with a non-retryable error"
+                                + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")",
+                        cause));
+                break;
+        }
+    }
+
+    @Override
+    protected long getSizeInBytes(LimitPut requestEntry) {
+        return requestEntry.sizeInBytes();
+    }
+
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            AWSGeneralUtil.closeResources(client, httpClient);
+        }
+    }
+}

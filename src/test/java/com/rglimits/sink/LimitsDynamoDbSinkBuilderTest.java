@@ -1,0 +1,80 @@
+package com.rglimits.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.Settings;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+class LimitsDynamoDbSinkBuilderTest {
+    private static Properties aws() {
+        Properties p = new Properties();
+        p.setProperty("aws.region", "eu-west-1");
+        p.setProperty("aws.credentials.provider", "BASIC");
+        p.setProperty("aws.credentials.provider.basic.accesskeyid", "id");
+        p.setProperty("aws.credentials.provider.basic.secretkey", "secret");
+        return p;
+    }
+
+    @Test
+    void defaults() {
+        LimitsDynamoDbSink sink = LimitsDynamoDbSink.builder().tableName("t").awsProperties(aws()).build();
+        AsyncSinkWriterConfiguration c = sink.writerConfiguration();
+
+        assertThat(sink.tableName()).isEqualTo("t");
+        assertThat(c.getMaxBatchSize()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_BATCH_SIZE);
+        assertThat(c.getMaxInFlightRequests()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_IN_FLIGHT_REQUESTS);
+        assertThat(c.getMaxBufferedRequests()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_BUFFERED_REQUESTS);
+        assertThat(c.getMaxTimeInBufferMS()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_TIME_IN_BUFFER_MS);
+        assertThat(c.getMaxRecordSizeInBytes()).isEqualTo(400 * 1024);
+    }
+
+    @Test
+    void fromConfigTakesTableAwsSettingsBatchSizeAndRequestsInFlight() throws Exception {
+        JobConfig config = JobConfig.from(new Settings(Map.of(
+                "source.file", "events.json",
+                "table.name", "limits-prod",
+                "sink.max-batch-size", "200",
+                "sink.max-in-flight", "3",
+                "aws.region", "eu-west-1",
+                "aws.endpoint", "http://localhost:1"), key -> key));
+
+        LimitsDynamoDbSink sink = LimitsDynamoDbSink.fromConfig(config);
+        AsyncSinkWriterConfiguration c = sink.writerConfiguration();
+
+        assertThat(sink.tableName()).isEqualTo("limits-prod");
+        assertThat(c.getMaxBatchSize()).isEqualTo(200);
+        assertThat(c.getMaxInFlightRequests()).isEqualTo(3);
+        assertThat(c.getMaxBufferedRequests()).isGreaterThan(200);
+        // The sink travels to the task managers with the job graph.
+        assertThat(InstantiationUtil.clone(sink).tableName()).isEqualTo("limits-prod");
+    }
+
+    @Test
+    void rejectsBadSettingsWhenTheJobIsBuilt() {
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().awsProperties(aws()).build())
+                .hasMessageContaining("table name");
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").awsProperties(aws())
+                .maxBatchSize(50).maxBufferedRequests(50).build())
+                .hasMessageContaining("maxBufferedRequests");
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().maxInFlightRequests(0))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        Properties badRegion = aws();
+        badRegion.setProperty("aws.region", "moon-1");
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").awsProperties(badRegion).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("region");
+
+        Properties basicWithoutKeys = aws();
+        basicWithoutKeys.remove("aws.credentials.provider.basic.secretkey");
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").awsProperties(basicWithoutKeys).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BASIC");
+    }
+}
