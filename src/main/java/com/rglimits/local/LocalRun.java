@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,6 +54,7 @@ public final class LocalRun {
     private LocalRun() {}
 
     public static void main(String[] args) {
+        System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
         int status = 0;
         try {
             run(args, System.out);
@@ -121,6 +124,11 @@ public final class LocalRun {
     private static JobExecutionResult execute(JobConfig config, Path input, Path dlqParts, Path checkpoints) throws Exception {
         Configuration flinkConfig = new Configuration();
         flinkConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        // A job without a classpath of its own runs in the JVM's system class loader, which under
+        // `mvn exec:java` lacks Flink; naming our own classes gives it a loader on top of this one.
+        flinkConfig.set(PipelineOptions.CLASSPATHS,
+                List.of(LocalRun.class.getProtectionDomain().getCodeSource().getLocation().toString()));
+        flinkConfig.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flinkConfig);
         buildFileJob(env, config, input, dlqParts);
         return env.execute("user-limits local run");
