@@ -68,10 +68,7 @@ public final class EventParser {
         if (context != null && !context.isObject()) {
             throw wrongType("context", "an object", context);
         }
-        JsonNode payload = present(root.get("payload"));
-        if (payload == null) {
-            throw new InvalidEventException("field 'payload' is missing");
-        }
+        JsonNode payload = required(present(root.get("payload")), "payload");
         if (!payload.isObject()) {
             throw wrongType("payload", "an object", payload);
         }
@@ -136,11 +133,15 @@ public final class EventParser {
         return node == null || node.isNull() ? null : node;
     }
 
-    private static String requiredString(JsonNode parent, String name, String path) throws InvalidEventException {
-        String value = optionalString(parent, name, path);
+    private static <T> T required(T value, String path) throws InvalidEventException {
         if (value == null) {
             throw new InvalidEventException("field '" + path + "' is missing");
         }
+        return value;
+    }
+
+    private static String requiredString(JsonNode parent, String name, String path) throws InvalidEventException {
+        String value = required(optionalString(parent, name, path), path);
         if (value.isBlank()) {
             throw new InvalidEventException("field '" + path + "' is blank");
         }
@@ -159,11 +160,7 @@ public final class EventParser {
     }
 
     private static long requiredLong(JsonNode parent, String name, String path) throws InvalidEventException {
-        Long value = optionalLong(parent, name, path);
-        if (value == null) {
-            throw new InvalidEventException("field '" + path + "' is missing");
-        }
-        return value;
+        return required(optionalLong(parent, name, path), path);
     }
 
     private static Long optionalLong(JsonNode parent, String name, String path) throws InvalidEventException {
@@ -183,11 +180,7 @@ public final class EventParser {
     }
 
     private static BigDecimal requiredDecimal(JsonNode parent, String name, String path) throws InvalidEventException {
-        BigDecimal value = optionalDecimal(parent, name, path);
-        if (value == null) {
-            throw new InvalidEventException("field '" + path + "' is missing");
-        }
-        return value;
+        return required(optionalDecimal(parent, name, path), path);
     }
 
     private static BigDecimal optionalDecimal(JsonNode parent, String name, String path) throws InvalidEventException {
