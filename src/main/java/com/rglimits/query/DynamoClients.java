@@ -1,11 +1,14 @@
 package com.rglimits.query;
 
+import com.rglimits.config.ConfigException;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
@@ -32,9 +35,7 @@ final class DynamoClients {
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(callTimeout)
                         .apiCallAttemptTimeout(attemptTimeout));
-        if (c.region() != null) {
-            b.region(Region.of(c.region()));
-        }
+        b.region(c.region() != null ? Region.of(c.region()) : defaultRegion());
         if (c.endpoint() != null) {
             b.endpointOverride(c.endpoint());
         }
@@ -42,5 +43,15 @@ final class DynamoClients {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey()))
                 : DefaultCredentialsProvider.create());
         return b;
+    }
+
+    /** The SDK's default region chain, with a one-line error instead of the chain's long report. */
+    private static Region defaultRegion() {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException e) {
+            throw new ConfigException("no AWS region: set option --" + QueryConfig.AWS_REGION
+                    + " or the AWS_REGION environment variable");
+        }
     }
 }

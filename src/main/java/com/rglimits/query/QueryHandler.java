@@ -66,14 +66,10 @@ final class QueryHandler implements HttpHandler {
             sendError(exchange, e.status, e.error, e.getMessage());
         } catch (SdkClientException | ResourceNotFoundException e) {
             // Unreachable, timed out, or no table yet: the store is unavailable, not the request wrong.
-            LOG.log(System.Logger.Level.WARNING, "DynamoDB unavailable: " + e.getMessage());
-            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-            sendError(exchange, 503, "unavailable", "the limits store is unavailable, retry later");
+            unavailable(exchange, e);
         } catch (AwsServiceException e) {
             if (e.isThrottlingException() || e.statusCode() >= 500) {
-                LOG.log(System.Logger.Level.WARNING, "DynamoDB unavailable: " + e.getMessage());
-                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-                sendError(exchange, 503, "unavailable", "the limits store is unavailable, retry later");
+                unavailable(exchange, e);
             } else {
                 LOG.log(System.Logger.Level.ERROR, "DynamoDB rejected a request", e);
                 sendError(exchange, 500, "internal_error", "the request could not be served");
@@ -82,6 +78,12 @@ final class QueryHandler implements HttpHandler {
             LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange.getRequestPath(), e);
             sendError(exchange, 500, "internal_error", "the request could not be served");
         }
+    }
+
+    private void unavailable(HttpServerExchange exchange, RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "DynamoDB unavailable: " + e.getMessage());
+        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+        sendError(exchange, 503, "unavailable", "the limits store is unavailable, retry later");
     }
 
     private void route(HttpServerExchange exchange) {

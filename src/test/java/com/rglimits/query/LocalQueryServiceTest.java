@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.ConfigException;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Both entry points as their commands start them. */
@@ -20,6 +22,12 @@ class LocalQueryServiceTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(new ObjectMapper().readTree(r.body()).get("count").asInt())
                     .isEqualTo(DemoData.limitsOf(11).size());
+
+            // The load runner works against it (its figures are for docs/query-api.md, not asserted).
+            LoadRunner.Result load = LoadRunner.run(LoadRunner.client(), URI.create("http://127.0.0.1:" + port),
+                    12, 200, 4, Duration.ofSeconds(60), 1);
+            assertThat(load.requests).isEqualTo(200);
+            assertThat(load.errors).isZero();
 
             // The jar's entry point, pointed at that DynamoDB Local like at any other endpoint. The keys
             // and region must be the local run's: DynamoDB Local keeps one database per key and region.
