@@ -34,6 +34,9 @@ public final class JobConfig implements Serializable {
 
     public static final String DEFAULT_TABLE = "user-limits";
 
+    /** Keys of local runs only: with property groups the job reads and writes Kinesis. */
+    static final String[] LOCAL_ONLY_KEYS = {SOURCE_FILE, DLQ_FILE, EXPORT_FILE};
+
     private final Map<String, String> aws;
     private final String sourceStream;
     private final StartingPosition startingPosition;
@@ -51,10 +54,15 @@ public final class JobConfig implements Serializable {
     private final int parallelism;
     private final int sinkMaxInFlight;
     private final int sinkMaxBatchSize;
+    private final boolean runtimeManaged;
 
     private JobConfig(Settings s) {
+        runtimeManaged = s.runtimeManaged();
+        if (runtimeManaged) {
+            rejectOnManagedRuntime(s);
+        }
         aws = s.withPrefix(AWS_PREFIX);
-        sourceStream = s.string(SOURCE_STREAM, null);
+        sourceStream = runtimeManaged ? s.required(SOURCE_STREAM) : s.string(SOURCE_STREAM, null);
         startingPosition = s.enumValue(SOURCE_INITPOS, StartingPosition.class, StartingPosition.TRIM_HORIZON);
         startingTimestamp = startingPosition == StartingPosition.AT_TIMESTAMP
                 ? s.longValue(SOURCE_INITPOS_TIMESTAMP, -1, 0)
@@ -64,21 +72,46 @@ public final class JobConfig implements Serializable {
         }
         sourceFile = s.string(SOURCE_FILE, null);
         tableName = s.string(TABLE_NAME, DEFAULT_TABLE);
-        dlqStream = s.string(DLQ_STREAM, null);
+        dlqStream = runtimeManaged ? s.required(DLQ_STREAM) : s.string(DLQ_STREAM, null);
         dlqFile = s.string(DLQ_FILE, null);
         exportFile = s.string(EXPORT_FILE, null);
         outOfOrdernessMs = s.longValue(OUT_OF_ORDERNESS_MS, 5_000, 0);
         idlenessMs = s.longValue(IDLENESS_MS, 10_000, 1);
         maxHoldMs = s.longValue(MAX_HOLD_MS, 30_000, 1);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
-        checkpointIntervalMs = s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
-        parallelism = s.intValue(PARALLELISM, 0, 0);
+        // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
+        checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
+        parallelism = runtimeManaged ? 0 : s.intValue(PARALLELISM, 0, 0);
         sinkMaxInFlight = s.intValue(SINK_MAX_IN_FLIGHT, 8, 1);
         sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
         if (sourceStream == null && sourceFile == null) {
             throw new ConfigException("no input: set " + s.describe(SOURCE_STREAM) + " or " + s.describe(SOURCE_FILE));
         }
         s.rejectUnknown();
+    }
+
+    /**
+     * On Managed Service for Apache Flink the service's ApplicationConfiguration sets checkpointing
+     * and parallelism (and scales the application); a property that tried to set them from the job
+     * would fight the service, so it is an error, as are the local-run keys.
+     */
+    private static void rejectOnManagedRuntime(Settings s) {
+        if (s.contains(CHECKPOINT_INTERVAL_MS)) {
+            throw new ConfigException(s.describe(CHECKPOINT_INTERVAL_MS) + " is not read from property groups: the"
+                    + " runtime owns checkpointing (on Managed Service for Apache Flink: ApplicationConfiguration"
+                    + ".FlinkApplicationConfiguration.CheckpointConfiguration)");
+        }
+        if (s.contains(PARALLELISM)) {
+            throw new ConfigException(s.describe(PARALLELISM) + " is not read from property groups: the"
+                    + " runtime owns the parallelism (on Managed Service for Apache Flink: ApplicationConfiguration"
+                    + ".FlinkApplicationConfiguration.ParallelismConfiguration)");
+        }
+        for (String key : LOCAL_ONLY_KEYS) {
+            if (s.contains(key)) {
+                throw new ConfigException(s.describe(key) + " is for local runs only: with property groups the job"
+                        + " reads the Kinesis stream " + SOURCE_STREAM + " and writes dead letters to " + DLQ_STREAM);
+            }
+        }
     }
 
     public static JobConfig from(Settings settings) {
@@ -140,8 +173,18 @@ public final class JobConfig implements Serializable {
         return dedupRetentionMs;
     }
 
+    /** 0: checkpointing is the runtime's ({@link #runtimeManaged()}). */
     public long checkpointIntervalMs() {
         return checkpointIntervalMs;
+    }
+
+    /**
+     * Whether the settings came as property groups (Managed Service for Apache Flink, or a local
+     * file in its shape): then the runtime owns state backend, checkpointing and parallelism, and
+     * {@link #checkpointIntervalMs()} and {@link #parallelism()} are 0.
+     */
+    public boolean runtimeManaged() {
+        return runtimeManaged;
     }
 
     /** 0: the environment's default. */

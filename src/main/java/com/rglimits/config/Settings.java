@@ -17,11 +17,32 @@ import java.util.function.Function;
 public final class Settings {
     private final Map<String, String> values;
     private final Function<String, String> describer;
+    private final boolean runtimeManaged;
     private final Set<String> read = new TreeSet<>();
 
     public Settings(Map<String, String> values, Function<String, String> describer) {
+        this(values, describer, false);
+    }
+
+    /**
+     * @param runtimeManaged the settings are application property groups (the managed service's, or
+     *     a local file in their shape): the runtime, not the job, owns state backend,
+     *     checkpointing and parallelism
+     */
+    public Settings(Map<String, String> values, Function<String, String> describer, boolean runtimeManaged) {
         this.values = new TreeMap<>(values);
         this.describer = describer;
+        this.runtimeManaged = runtimeManaged;
+    }
+
+    /** Whether the runtime (Managed Service for Apache Flink) owns checkpointing and parallelism. */
+    public boolean runtimeManaged() {
+        return runtimeManaged;
+    }
+
+    /** Whether the key was given at all (read or not). */
+    public boolean contains(String key) {
+        return values.containsKey(key);
     }
 
     public Map<String, String> asMap() {

@@ -1,6 +1,7 @@
 package com.rglimits.job;
 
 import com.rglimits.deadletter.DeadLetterReason;
+import com.rglimits.metrics.ExportedMetrics;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -10,8 +11,11 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The accounting buckets: every record read lands in exactly one of applied, duplicate, skipped
- * or dead-lettered. Each bucket is a Flink metric (group {@code accounting}) and an accumulator of
- * the same name, so a bounded run can print the totals when it ends.
+ * or dead-lettered. Each bucket is a Flink metric (group {@code accounting}; dead letters as
+ * {@code dead_lettered.REASON}) and an accumulator of the same name, so a bounded run can print the
+ * totals when it ends. The same counters are also registered under {@link ExportedMetrics#GROUP},
+ * which Managed Service for Apache Flink publishes to CloudWatch (dead letters as
+ * {@code dead_lettered} with a {@code reason} dimension).
  */
 public final class Accounting {
     public static final String RECORDS = "records";
@@ -39,11 +43,28 @@ public final class Accounting {
         }
     }
 
+    public static final String GROUP = "accounting";
+    public static final String REASON_DIMENSION = "reason";
+
     public static Tally tally(RuntimeContext context, String name) {
-        MetricGroup group = context.getMetricGroup().addGroup("accounting");
+        MetricGroup group = context.getMetricGroup().addGroup(GROUP);
         LongCounter accumulator = new LongCounter();
         context.addAccumulator(name, accumulator);
-        return new Tally(group.counter(name), accumulator);
+        Counter counter = group.counter(name);
+        ExportedMetrics.group(context.getMetricGroup()).counter(name, counter);
+        return new Tally(counter, accumulator);
+    }
+
+    /** The dead-letter count of one reason: {@code accounting.dead_lettered.REASON}. */
+    public static Tally deadLettered(RuntimeContext context, DeadLetterReason reason) {
+        String name = deadLetteredName(reason);
+        LongCounter accumulator = new LongCounter();
+        context.addAccumulator(name, accumulator);
+        Counter counter = context.getMetricGroup().addGroup(GROUP).counter(name);
+        ExportedMetrics.group(context.getMetricGroup())
+                .addGroup(REASON_DIMENSION, reason.name())
+                .counter(DEAD_LETTERED, counter);
+        return new Tally(counter, accumulator);
     }
 
     public static String deadLetteredName(DeadLetterReason reason) {

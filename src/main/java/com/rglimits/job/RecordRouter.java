@@ -17,7 +17,7 @@ public class RecordRouter extends ProcessFunction<ParsedRecord, LimitEvent> {
     public void open(Configuration parameters) {
         records = Accounting.tally(getRuntimeContext(), Accounting.RECORDS);
         skipped = Accounting.tally(getRuntimeContext(), Accounting.SKIPPED);
-        invalid = Accounting.tally(getRuntimeContext(), Accounting.deadLetteredName(DeadLetterReason.INVALID_EVENT));
+        invalid = Accounting.deadLettered(getRuntimeContext(), DeadLetterReason.INVALID_EVENT);
     }
 
     @Override

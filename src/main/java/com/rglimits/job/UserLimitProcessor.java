@@ -6,6 +6,7 @@ import com.rglimits.event.LimitEvent;
 import com.rglimits.limit.LimitRules;
 import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
+import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.ordering.EventOrdering;
 import com.rglimits.ordering.Release;
 import java.time.Duration;
@@ -13,10 +14,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -25,10 +29,27 @@ import org.apache.flink.util.Collector;
  * Per user: drops duplicates, holds events until the watermark (or the processing-time bound)
  * releases them, applies them in sequenceNumber order with {@link LimitRules}, and emits every
  * changed limit. Rejected and late events go to the dead-letter side output.
+ *
+ * <p>Metrics, besides the {@link Accounting} counters, in group {@value #METRIC_GROUP} (and under
+ * {@link ExportedMetrics#GROUP} for CloudWatch), per subtask:
+ *
+ * <ul>
+ *   <li>{@value #HELD_EVENTS}: events held in the ordering buffer that arrived since this subtask
+ *       started. Events restored from a checkpoint or snapshot are not counted: the subtask does
+ *       not scan its keyed state on start; all of them are released within
+ *       {@code ordering.max-hold.ms} (plus 1 s of timer rounding) after the restart, so the gauge is
+ *       exact again by then.
+ *   <li>{@value #WATERMARK_LAG}: wall-clock time minus the operator's event-time watermark as last
+ *       seen by an event or timer, in ms; 0 until the subtask has seen a watermark.
+ * </ul>
  */
 public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent, UserLimit> {
     /** Processing-time flush timers are rounded up to this, so a user's events share one timer. */
     static final long FLUSH_TIMER_RESOLUTION_MS = 1_000;
+
+    public static final String METRIC_GROUP = "ordering";
+    public static final String HELD_EVENTS = "heldEvents";
+    public static final String WATERMARK_LAG = "watermarkLagMs";
 
     private final long maxHoldMs;
     private final long dedupRetentionMs;
@@ -42,6 +63,13 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
     private transient Accounting.Tally duplicates;
     private transient Accounting.Tally progressMismatches;
     private transient Map<DeadLetterReason, Accounting.Tally> deadLettered;
+
+    /** Held events that arrived since {@link #startedAt} (see the class comment). */
+    private transient volatile long heldSinceStart;
+    /** Processing time of the first event or timer of this subtask instance; MIN_VALUE before. */
+    private transient long startedAt;
+    private transient volatile long lastWatermark;
+    private transient LongSupplier wallClock;
 
     public UserLimitProcessor(long maxHoldMs, long dedupRetentionMs) {
         this.maxHoldMs = maxHoldMs;
@@ -61,13 +89,62 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
         deadLettered = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : new DeadLetterReason[] {
                 DeadLetterReason.UNKNOWN_LIMIT, DeadLetterReason.LIMIT_ALREADY_EXISTS, DeadLetterReason.LATE_EVENT}) {
-            deadLettered.put(reason, Accounting.tally(getRuntimeContext(), Accounting.deadLetteredName(reason)));
+            deadLettered.put(reason, Accounting.deadLettered(getRuntimeContext(), reason));
         }
+
+        heldSinceStart = 0;
+        startedAt = Long.MIN_VALUE;
+        lastWatermark = Long.MIN_VALUE;
+        if (wallClock == null) {
+            wallClock = System::currentTimeMillis;
+        }
+        Gauge<Long> held = this::heldEventsGauge;
+        Gauge<Long> lag = this::watermarkLagMs;
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
+        MetricGroup exported = ExportedMetrics.group(getRuntimeContext().getMetricGroup());
+        for (MetricGroup g : new MetricGroup[] {group, exported}) {
+            g.gauge(HELD_EVENTS, held);
+            g.gauge(WATERMARK_LAG, lag);
+        }
+    }
+
+    /** For tests: the clock the watermark lag is measured against. */
+    void setWallClock(LongSupplier clock) {
+        this.wallClock = clock;
+    }
+
+    /** Never negative, should a restored event look newer than the restart (clock skew between machines). */
+    long heldEventsGauge() {
+        return Math.max(0L, heldSinceStart);
+    }
+
+    long watermarkLagMs() {
+        long wm = lastWatermark;
+        return wm == Long.MIN_VALUE ? 0L : Math.max(0L, wallClock.getAsLong() - wm);
+    }
+
+    private void observe(TimerService timers) {
+        if (startedAt == Long.MIN_VALUE) {
+            startedAt = timers.currentProcessingTime();
+        }
+        lastWatermark = timers.currentWatermark();
+    }
+
+    /** How many of these held events are counted in {@link #heldSinceStart}: those that arrived in this subtask instance. */
+    private long counted(List<LimitEvent> held) {
+        long n = 0;
+        for (LimitEvent e : held) {
+            if (e.arrivedAt >= startedAt) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
     public void processElement(LimitEvent event, Context ctx, Collector<UserLimit> out) throws Exception {
         TimerService timers = ctx.timerService();
+        observe(timers);
         if (seenEventIds.contains(event.eventId)) {
             duplicates.inc();
             return;
@@ -82,21 +159,21 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
         event.arrivedAt = now;
         if (event.createdAt <= timers.currentWatermark()) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
-            List<LimitEvent> held = held();
-            held.add(event);
-            release(held, ctx, out);
+            release(held(), event, ctx, out);
             return;
         }
         heldEvents.add(event);
+        heldSinceStart++;
         timers.registerEventTimeTimer(event.createdAt);
         timers.registerProcessingTimeTimer(roundUp(now + maxHoldMs, FLUSH_TIMER_RESOLUTION_MS));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserLimit> out) throws Exception {
+        observe(ctx.timerService());
         List<LimitEvent> held = held();
         if (!held.isEmpty()) {
-            release(held, ctx, out);
+            release(held, null, ctx, out);
         }
     }
 
@@ -109,8 +186,18 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
         return held;
     }
 
-    private void release(List<LimitEvent> held, Context ctx, Collector<UserLimit> out) throws Exception {
+    /**
+     * Releases what is due of the stored events and, if not null, of one event arriving behind the
+     * watermark (never stored); keeps the rest stored.
+     */
+    private void release(List<LimitEvent> stored, LimitEvent arriving, Context ctx, Collector<UserLimit> out)
+            throws Exception {
         TimerService timers = ctx.timerService();
+        List<LimitEvent> held = stored;
+        if (arriving != null) {
+            held = new ArrayList<>(stored);
+            held.add(arriving);
+        }
         Release release = EventOrdering.release(held, timers.currentWatermark(), timers.currentProcessingTime(), maxHoldMs);
         if (release.due().isEmpty()) {
             return;
@@ -135,6 +222,7 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
             }
         }
         lastSequence.update(last);
+        heldSinceStart += counted(release.kept()) - counted(stored);
         heldEvents.update(release.kept());
     }
 

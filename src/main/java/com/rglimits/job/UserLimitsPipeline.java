@@ -35,9 +35,18 @@ public final class UserLimitsPipeline {
 
     private UserLimitsPipeline() {}
 
-    /** The settings every run shares: RocksDB with incremental checkpoints, no Kryo, exactly-once checkpoints. */
+    /**
+     * The settings every run shares: no Kryo; and, unless the runtime owns them
+     * ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB with
+     * incremental checkpoints and its own checkpoint storage, and sets checkpointing and parallelism
+     * from the application's configuration), RocksDB with incremental checkpoints, exactly-once
+     * checkpoints every {@code checkpoint.interval.ms} and {@code job.parallelism}.
+     */
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
         env.getConfig().disableGenericTypes();
+        if (config.runtimeManaged()) {
+            return;
+        }
         env.setStateBackend(new EmbeddedRocksDBStateBackend(true));
         env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         if (config.parallelism() > 0) {

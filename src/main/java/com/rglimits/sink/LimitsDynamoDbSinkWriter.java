@@ -1,6 +1,7 @@
 package com.rglimits.sink;
 
 import com.rglimits.limit.UserLimit;
+import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.LimitItems;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +23,7 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.slf4j.Logger;
@@ -74,6 +76,12 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
         this.staleWritesRejected = metrics.counter(METRIC_STALE_WRITES_REJECTED, new ThreadSafeSimpleCounter());
         this.writeRetries = metrics.counter(METRIC_WRITE_RETRIES, new ThreadSafeSimpleCounter());
         this.writesCoalesced = metrics.counter(METRIC_WRITES_COALESCED, new ThreadSafeSimpleCounter());
+        // The same counters where Managed Service for Apache Flink publishes them to CloudWatch.
+        MetricGroup exported = ExportedMetrics.group(metrics);
+        exported.counter(METRIC_WRITES_SUCCEEDED, writesSucceeded);
+        exported.counter(METRIC_STALE_WRITES_REJECTED, staleWritesRejected);
+        exported.counter(METRIC_WRITE_RETRIES, writeRetries);
+        exported.counter(METRIC_WRITES_COALESCED, writesCoalesced);
         this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
 
         // Exactly what the official DynamoDB sink's client provider does, so the aws.* keys

@@ -1,0 +1,156 @@
+package com.rglimits.job;
+
+import static com.rglimits.testing.Events.created;
+import static com.rglimits.testing.Events.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rglimits.event.LimitEvent;
+import com.rglimits.limit.UserLimit;
+import com.rglimits.metrics.ExportedMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
+import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
+import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The operator metrics of {@link UserLimitProcessor}: what they report and where they are registered. */
+class UserLimitProcessorMetricsTest {
+    private static final long MAX_HOLD = 30_000;
+    private static final long RETENTION = 7L * 24 * 3600 * 1000;
+    private static final long WALL_CLOCK = 100_000;
+
+    /** "scope.name" of every metric the operator registered, e.g. "kinesisanalytics.heldEvents". */
+    private final List<String> registered = new ArrayList<>();
+    private final List<Gauge<?>> exportedGauges = new ArrayList<>();
+
+    private KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> harness(UserLimitProcessor processor)
+            throws Exception {
+        TestingMetricRegistry registry = TestingMetricRegistry.builder()
+                .setRegisterConsumer((metric, name, group) -> {
+                    List<String> scope = new ArrayList<>();
+                    for (String s : group.getScopeComponents()) {
+                        scope.add(s);
+                    }
+                    int user = scope.indexOf(ExportedMetrics.GROUP) >= 0 ? scope.indexOf(ExportedMetrics.GROUP)
+                            : Math.max(scope.indexOf(Accounting.GROUP), scope.indexOf(UserLimitProcessor.METRIC_GROUP));
+                    if (user >= 0) {
+                        registered.add(String.join(".", scope.subList(user, scope.size())) + "." + name);
+                        if (scope.contains(ExportedMetrics.GROUP) && metric instanceof Gauge) {
+                            exportedGauges.add((Gauge<?>) metric);
+                        }
+                    }
+                })
+                .build();
+        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "host", ResourceID.generate())
+                .addJob(new JobID(), "job")
+                .addTask(ExecutionAttemptID.randomId(), "task");
+        MockEnvironment env = new MockEnvironmentBuilder().setMetricGroup(task).build();
+        processor.setWallClock(() -> WALL_CLOCK);
+        KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(processor), e -> e.userId, Types.STRING, env);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.getExecutionConfig().disableGenericTypes();
+        return h;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h, LimitEvent e)
+            throws Exception {
+        h.processElement(e, e.createdAt);
+    }
+
+    @Test
+    void heldEventsAndWatermarkLagFollowTheBuffer() throws Exception {
+        UserLimitProcessor p = new UserLimitProcessor(MAX_HOLD, RETENTION);
+        try (var h = harness(p)) {
+            h.open();
+            assertThat(p.heldEventsGauge()).isZero();
+            assertThat(p.watermarkLagMs()).as("no watermark seen yet").isZero();
+
+            send(h, event(created("a", "u1", "lim", 1, 10_000, "100")));
+            send(h, event(created("b", "u2", "lim", 1, 12_000, "100")));
+            send(h, event(created("a", "u1", "lim", 1, 10_000, "100"))); // duplicate: not held
+            assertThat(p.heldEventsGauge()).isEqualTo(2);
+
+            h.processWatermark(new Watermark(10_000));
+            assertThat(p.heldEventsGauge()).isEqualTo(1);
+            assertThat(p.watermarkLagMs()).isEqualTo(WALL_CLOCK - 10_000);
+
+            h.processWatermark(new Watermark(20_000));
+            assertThat(p.heldEventsGauge()).isZero();
+            send(h, event(created("c", "u3", "lim", 1, 15_000, "100"))); // behind the watermark: applied at once
+            assertThat(p.heldEventsGauge()).isZero();
+            assertThat(p.watermarkLagMs()).isEqualTo(WALL_CLOCK - 20_000);
+            assertThat(h.extractOutputValues()).hasSize(3);
+
+            // The processing-time bound releases too.
+            send(h, event(created("d", "u4", "lim", 1, 50_000, "100")));
+            assertThat(p.heldEventsGauge()).isEqualTo(1);
+            h.setProcessingTime(MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+            assertThat(p.heldEventsGauge()).isZero();
+        }
+    }
+
+    @Test
+    void afterARestoreOnlyEventsHeldSinceTheRestartAreCountedAndTheGaugeNeverGoesNegative() throws Exception {
+        UserLimitProcessor first = new UserLimitProcessor(MAX_HOLD, RETENTION);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(first)) {
+            h.open();
+            send(h, event(created("a", "u1", "lim", 1, 10_000, "100")));
+            send(h, event(created("b", "u2", "lim", 1, 12_000, "100")));
+            snapshot = h.snapshot(1L, 1L);
+        }
+
+        UserLimitProcessor restored = new UserLimitProcessor(MAX_HOLD, RETENTION);
+        try (var h = harness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(5_000);
+            send(h, event(created("c", "u3", "lim", 1, 11_000, "100")));
+            assertThat(restored.heldEventsGauge()).as("the two restored events are not counted").isEqualTo(1);
+            h.processWatermark(new Watermark(10_500));
+            assertThat(restored.heldEventsGauge()).isEqualTo(1);
+            h.processWatermark(new Watermark(20_000));
+            assertThat(restored.heldEventsGauge()).isZero();
+            assertThat(h.extractOutputValues()).hasSize(3);
+        }
+    }
+
+    @Test
+    void operatorMetricsAreRegisteredTwiceTheSecondTimeForCloudWatch() throws Exception {
+        try (var h = harness(new UserLimitProcessor(MAX_HOLD, RETENTION))) {
+            h.open();
+        }
+        assertThat(registered).contains(
+                "ordering.heldEvents",
+                "ordering.watermarkLagMs",
+                "accounting.applied",
+                "accounting.duplicates",
+                "accounting.progress_mismatches",
+                "accounting.dead_lettered.LATE_EVENT",
+                "accounting.dead_lettered.UNKNOWN_LIMIT",
+                "accounting.dead_lettered.LIMIT_ALREADY_EXISTS",
+                "kinesisanalytics.heldEvents",
+                "kinesisanalytics.watermarkLagMs",
+                "kinesisanalytics.applied",
+                "kinesisanalytics.duplicates",
+                "kinesisanalytics.progress_mismatches",
+                "kinesisanalytics.reason.LATE_EVENT.dead_lettered",
+                "kinesisanalytics.reason.UNKNOWN_LIMIT.dead_lettered",
+                "kinesisanalytics.reason.LIMIT_ALREADY_EXISTS.dead_lettered");
+        assertThat(exportedGauges).hasSize(2);
+    }
+}
