@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -48,9 +49,10 @@ enum WriteOutcome {
             return RETRY;
         }
         if (e instanceof SdkClientException) {
-            // Network trouble arrives as a client exception caused by an I/O error; without one it
-            // is a misconfiguration (credentials, region, marshalling) that no retry fixes.
-            return hasCause(e, IOException.class) ? RETRY : FATAL;
+            // Network trouble arrives as a client exception caused by an I/O error or a timeout (also
+            // waiting for a pooled connection while the endpoint is down); without one it is a
+            // misconfiguration (credentials, region, marshalling) that no retry fixes.
+            return hasCause(e, IOException.class) || hasCause(e, TimeoutException.class) ? RETRY : FATAL;
         }
         if (e instanceof IOException) {
             return RETRY;

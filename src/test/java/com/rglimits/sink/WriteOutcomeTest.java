@@ -3,6 +3,7 @@ package com.rglimits.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,13 @@ class WriteOutcomeTest {
                 .isEqualTo(WriteOutcome.RETRY);
         assertThat(WriteOutcome.of(ApiCallTimeoutException.create(1000))).isEqualTo(WriteOutcome.RETRY);
         assertThat(WriteOutcome.of(new IOException("reset"))).isEqualTo(WriteOutcome.RETRY);
+        // What the SDK reports when every pooled connection is stuck on an unreachable endpoint.
+        assertThat(WriteOutcome.of(new CompletionException(SdkClientException.builder()
+                .message("Unable to execute HTTP request: Acquire operation took longer than the configured maximum time")
+                .cause(new Throwable("Acquire operation took longer than the configured maximum time",
+                        new TimeoutException("Acquire operation took longer than 60000 milliseconds.")))
+                .build())))
+                .isEqualTo(WriteOutcome.RETRY);
     }
 
     @Test
