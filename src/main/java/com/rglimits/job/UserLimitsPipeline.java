@@ -7,6 +7,7 @@ import com.rglimits.event.ParsedRecord;
 import com.rglimits.limit.UserLimit;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -58,7 +59,9 @@ public final class UserLimitsPipeline {
             Sink<UserLimit> limitsSink,
             Sink<DeadLetter> deadLetterSink,
             JobConfig config) {
-        DataStream<ParsedRecord> records = env.fromSource(source, watermarks(config), "Read and parse records")
+        // The type is given: not every source says what it produces (the Kinesis source does not).
+        DataStream<ParsedRecord> records = env.fromSource(
+                        source, watermarks(config), "Read and parse records", TypeInformation.of(ParsedRecord.class))
                 .uid(SOURCE_UID);
         Outputs outputs = applyEvents(records, config);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
