@@ -47,7 +47,11 @@ public final class EventsFile {
                     throw new IOException("the JSON array is not closed");
                 }
                 int start = (int) p.getTokenLocation().getByteOffset();
-                p.skipChildren();
+                if (t.isScalarValue()) {
+                    p.finishToken(); // a string is read lazily: read it to its end
+                } else {
+                    p.skipChildren();
+                }
                 int end = (int) p.getCurrentLocation().getByteOffset();
                 records.add(Arrays.copyOfRange(content, start, end));
             }
