@@ -79,7 +79,21 @@ public final class LocalStack {
         Sink<UserLimit> limitsSink = new PrintSink<>("limit");
         Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), limitsSink, deadLetterSink, config);
-        env.execute("user-limits (local stack)");
+        try {
+            env.execute("user-limits (local stack)");
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.err.println("the job failed: " + rootCause(e));
+        }
+        System.exit(1); // the emulators' threads would keep the JVM alive; the shutdown hook stops them
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     /** The job's settings: the local stack's defaults, overridden by whatever was given. */
