@@ -7,6 +7,7 @@ import com.rglimits.event.ParsedRecord;
 import com.rglimits.limit.UserLimit;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -60,18 +61,21 @@ public final class UserLimitsPipeline {
                 .withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
-    /** Adds the whole pipeline to the environment. */
-    public static void build(
+    /** Adds the whole pipeline to the environment; returns its outputs, e.g. for a test to tap. */
+    public static Outputs build(
             StreamExecutionEnvironment env,
             Source<ParsedRecord, ?, ?> source,
             Sink<UserLimit> limitsSink,
             Sink<DeadLetter> deadLetterSink,
             JobConfig config) {
-        DataStream<ParsedRecord> records = env.fromSource(source, watermarks(config), "Read and parse records")
+        // The type is given: not every source says what it produces (the Kinesis source does not).
+        DataStream<ParsedRecord> records = env.fromSource(
+                        source, watermarks(config), "Read and parse records", TypeInformation.of(ParsedRecord.class))
                 .uid(SOURCE_UID);
         Outputs outputs = applyEvents(records, config);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("Write dead letters");
+        return outputs;
     }
 
     /** The processing between source and sinks: route, key by user, order, de-duplicate, apply. */

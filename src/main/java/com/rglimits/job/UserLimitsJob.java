@@ -1,0 +1,30 @@
+package com.rglimits.job;
+
+import com.rglimits.config.ConfigException;
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.RuntimeSettings;
+import com.rglimits.kinesis.DeadLetterSinkFactory;
+import com.rglimits.kinesis.KinesisSourceFactory;
+import com.rglimits.sink.LimitsDynamoDbSink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The production job: Kinesis in, DynamoDB and a Kinesis dead-letter stream out. Settings come
+ * from command-line options (a Flink cluster, docker-compose), a local file in the managed
+ * service's shape, or the managed service's runtime properties ({@link RuntimeSettings}).
+ */
+public final class UserLimitsJob {
+    private UserLimitsJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.from(RuntimeSettings.load(args));
+        if (config.sourceStream() == null || config.dlqStream() == null) {
+            throw new ConfigException("the job needs both " + JobConfig.SOURCE_STREAM + " and " + JobConfig.DLQ_STREAM);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        UserLimitsPipeline.configure(env, config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
+                DeadLetterSinkFactory.create(config), config);
+        env.execute("user-limits");
+    }
+}

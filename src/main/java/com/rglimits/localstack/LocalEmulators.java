@@ -1,0 +1,107 @@
+package com.rglimits.localstack;
+
+import com.rglimits.local.DynamoDbLocal;
+import java.net.URI;
+import java.util.Properties;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * The whole emulated AWS of the local stack and the tests, on this machine without Docker:
+ * kinesalite and DynamoDB Local behind one {@link EmulatorFront}, so that one set of {@code aws.*}
+ * settings (one endpoint) reaches both, as with LocalStack in docker-compose.
+ */
+public final class LocalEmulators implements AutoCloseable {
+    public static final String REGION = DynamoDbLocal.REGION;
+    public static final String ACCESS_KEY = DynamoDbLocal.ACCESS_KEY;
+    public static final String SECRET_KEY = DynamoDbLocal.SECRET_KEY;
+
+    private final Kinesalite kinesalite;
+    private final DynamoDbLocal dynamoDb;
+    private final EmulatorFront front;
+
+    private LocalEmulators(Kinesalite kinesalite, DynamoDbLocal dynamoDb, EmulatorFront front) {
+        this.kinesalite = kinesalite;
+        this.dynamoDb = dynamoDb;
+        this.front = front;
+    }
+
+    /** Starts both emulators on free ports, and the front on {@code frontPort} (0: a free one). */
+    public static LocalEmulators start(int frontPort) throws Exception {
+        Kinesalite kinesalite = Kinesalite.start();
+        DynamoDbLocal dynamoDb = null;
+        try {
+            dynamoDb = DynamoDbLocal.start();
+            EmulatorFront front = EmulatorFront.start(frontPort, kinesalite.endpoint(), dynamoDb.endpoint());
+            return new LocalEmulators(kinesalite, dynamoDb, front);
+        } catch (Exception e) {
+            kinesalite.close();
+            if (dynamoDb != null) {
+                dynamoDb.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The one endpoint for Kinesis and DynamoDB. */
+    public URI endpoint() {
+        return front.endpoint();
+    }
+
+    public URI kinesaliteEndpoint() {
+        return kinesalite.endpoint();
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDb.endpoint();
+    }
+
+    /** The {@code aws.*} settings that point all of the job's AWS clients at the emulators. */
+    public Properties awsProperties() {
+        return awsProperties(endpoint());
+    }
+
+    public static Properties awsProperties(URI endpoint) {
+        Properties p = new Properties();
+        p.setProperty("aws.region", REGION);
+        p.setProperty("aws.endpoint", endpoint.toString());
+        p.setProperty("aws.credentials.provider", "BASIC");
+        p.setProperty("aws.credentials.provider.basic.accesskeyid", ACCESS_KEY);
+        p.setProperty("aws.credentials.provider.basic.secretkey", SECRET_KEY);
+        // EMULATOR QUIRK: the Kinesis sink speaks HTTP/2 by default; kinesalite and the front only HTTP/1.1.
+        p.setProperty("aws.http.protocol.version", "HTTP1_1");
+        return p;
+    }
+
+    public KinesisClient kinesisClient() {
+        return KinesisClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    public DynamoDbClient dynamoDbClient() {
+        return DynamoDbClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .endpointOverride(endpoint())
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            front.close();
+            kinesalite.close();
+        } finally {
+            dynamoDb.close();
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package com.rglimits.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.Settings;
+import com.rglimits.deadletter.DeadLetter;
+import com.rglimits.job.UserLimitsPipeline;
+import com.rglimits.limit.UserLimit;
+import com.rglimits.localstack.LocalEmulators;
+import com.rglimits.localstack.Producer;
+import com.rglimits.localstack.StreamAdmin;
+import com.rglimits.localstack.StreamReader;
+import com.rglimits.table.LimitTable;
+import com.rglimits.testing.KinesisInOrderModel;
+import com.rglimits.testing.KinesisTestEvents;
+import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.table.LimitItems;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * The job against the real Kinesis API (kinesalite, started here) in a MiniCluster: a 4-shard
+ * input stream, a few thousand events of many users shuffled inside the out-of-orderness bound,
+ * redeliveries, rule violations and invalid records; a stop-with-savepoint in the middle and a
+ * resume from it. The limits must equal the in-order result with every version emitted exactly
+ * once, and every dead letter must be on the dead-letter stream with its reason and the exact
+ * shard and sequence number its record was published at.
+ */
+class KinesisPipelineTest {
+    private static final int PARALLELISM = 2;
+    private static final int SHARDS = 4;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(PARALLELISM)
+            .setConfiguration(noRestarts())
+            .build());
+
+    private static LocalEmulators emulators;
+    private static KinesisClient kinesis;
+
+    /** A failure must fail the test, not be hidden by a restart from a checkpoint. */
+    private static Configuration noRestarts() {
+        Configuration c = new Configuration();
+        c.setString("restart-strategy.type", "none");
+        return c;
+    }
+
+    @BeforeAll
+    static void startEmulators() throws Exception {
+        emulators = LocalEmulators.start(0);
+        kinesis = emulators.kinesisClient();
+    }
+
+    @AfterAll
+    static void stopEmulators() throws Exception {
+        if (kinesis != null) {
+            kinesis.close();
+        }
+        if (emulators != null) {
+            emulators.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void materializesInOrderAndSurvivesStopWithSavepoint(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path tmp)
+            throws Exception {
+        String input = "events-" + System.nanoTime();
+        String dlq = "dead-letters-" + System.nanoTime();
+        currentInput = input;
+        String inputArn = StreamAdmin.createStream(kinesis, input, SHARDS, Duration.ofSeconds(30));
+        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        try (var dynamoDb = emulators.dynamoDbClient()) {
+            LimitTable.create(dynamoDb, config(input, dlq).tableName());
+        }
+        // The job reads by name here (resolved to the ARN with DescribeStreamSummary), like a user would give it.
+        JobConfig config = config(input, dlq);
+
+        KinesisTestEvents events = new KinesisTestEvents(42, 150);
+        List<byte[]> phaseA = events.next(1500);
+        List<byte[]> phaseB = new ArrayList<>(events.next(1500));
+        // End of stream: one record of another type per shard, far ahead in event time, so that the
+        // watermark releases the last held events without waiting for the processing-time bound.
+        long end = KinesisTestEvents.BASE_TIME + 3000 * KinesisTestEvents.STEP_MS + 60_000;
+        phaseB.addAll(watermarkPushers(end));
+        List<byte[]> phaseC = new ArrayList<>(events.lateEvents(20));
+        phaseC.addAll(events.redeliveriesOfEarlierRecords(20));
+        for (int i = 0; i < 7; i++) {
+            phaseC.add(events.invalidRecord());
+        }
+
+        KinesisInOrderModel model = new KinesisInOrderModel();
+        Map<String, List<Producer.Sent>> positions = new HashMap<>();
+        RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-e2e-" + input);
+        List<JsonNode> deadLetters = new ArrayList<>();
+        StreamReader dlqReader = new StreamReader(kinesis, dlq);
+
+        // Phase A, job 1: stop with a savepoint once part of it is applied, with events still held.
+        publish(phaseA, positions);
+        model.applyPhase(phaseA);
+        JobID job1 = cluster.submitJob(jobGraph(config, recorder, null)).get();
+        waitFor("job 1 to apply part of phase A", Duration.ofSeconds(90),
+                () -> recorder.versions().size() >= model.appliedCount() * 2 / 5);
+        String savepoint = cluster.stopWithSavepoint(job1, false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        int appliedByJob1 = recorder.versions().size();
+        assertThat(appliedByJob1).as("stopped in the middle").isLessThan(model.appliedCount());
+
+        // Phase B while no job runs, then job 2 from the savepoint.
+        publish(phaseB, positions);
+        model.applyPhase(phaseB);
+        JobID job2 = cluster.submitJob(jobGraph(config, recorder, savepoint)).get();
+        int expectedDeadLettersAB = model.deadLetters().size();
+        waitFor("job 2 to settle on phases A and B", Duration.ofSeconds(90), () -> {
+            deadLetters.addAll(read(dlqReader));
+            return recorder.versions().size() >= model.appliedCount() && deadLetters.size() >= expectedDeadLettersAB;
+        });
+
+        // Phase C: late events, redeliveries of phase A records (dedup state came through the savepoint), invalid records.
+        publish(phaseC, positions);
+        model.applyPhase(phaseC);
+        waitFor("job 2 to dead-letter phase C", Duration.ofSeconds(60), () -> {
+            deadLetters.addAll(read(dlqReader));
+            return deadLetters.size() >= model.deadLetters().size();
+        });
+        Thread.sleep(2_000); // anything extra (a double application, a duplicate dead letter) would show now
+        deadLetters.addAll(read(dlqReader));
+        cluster.cancel(job2).get(30, TimeUnit.SECONDS);
+
+        assertThat(appliedByJob1).isGreaterThan(0);
+        assertThat(recorder.versionKeys()).as("every limit version exactly once across the savepoint")
+                .containsExactlyElementsOf(model.appliedVersionKeys());
+        assertThat(recorder.latest()).as("the latest versions equal the in-order result").isEqualTo(model.limits());
+        Map<String, UserLimit> table = new TreeMap<>();
+        try (var dynamoDb = emulators.dynamoDbClient()) {
+            LimitTable.scanAll(dynamoDb, config.tableName())
+                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
+        }
+        assertThat(table).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+
+        List<String> actualDeadLetters = new ArrayList<>();
+        for (JsonNode d : deadLetters) {
+            actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
+        }
+        actualDeadLetters.sort(null);
+        assertThat(actualDeadLetters).as("dead letters: reason and original record")
+                .containsExactlyElementsOf(model.deadLetterKeys());
+        assertThat(model.deadLetterKeys()).anyMatch(k -> k.startsWith("INVALID_EVENT"))
+                .anyMatch(k -> k.startsWith("LATE_EVENT")).anyMatch(k -> k.startsWith("UNKNOWN_LIMIT"))
+                .anyMatch(k -> k.startsWith("LIMIT_ALREADY_EXISTS"));
+        assertThat(model.duplicates()).isGreaterThan(20);
+
+        Set<String> shards = new HashSet<>();
+        for (Shard s : StreamAdmin.shards(kinesis, input)) {
+            shards.add(s.shardId());
+        }
+        for (JsonNode d : deadLetters) {
+            JsonNode source = d.get("source");
+            assertThat(source).as("source of %s", d).isNotNull();
+            assertThat(source.get("stream").asText()).isEqualTo(input);
+            assertThat(shards).contains(source.get("shardId").asText());
+            Set<String> published = new HashSet<>();
+            positions.get(recordBase64(d)).forEach(p -> published.add(p.shardId + "/" + p.sequenceNumber));
+            assertThat(published).as("where %s was published", d)
+                    .contains(source.get("shardId").asText() + "/" + source.get("sequenceNumber").asText());
+            assertThat(d.get("error").asText()).isNotBlank();
+        }
+        assertThat(inputArn).endsWith(":stream/" + input);
+        recorder.clear();
+    }
+
+    private JobConfig config(String input, String dlq) {
+        Map<String, String> values = new HashMap<>();
+        emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
+        values.put(JobConfig.SOURCE_STREAM, input);
+        values.put(JobConfig.SOURCE_INITPOS, "TRIM_HORIZON");
+        values.put(JobConfig.DLQ_STREAM, dlq);
+        values.put(JobConfig.PARALLELISM, Integer.toString(PARALLELISM));
+        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
+        values.put(JobConfig.IDLENESS_MS, "5000");
+        return JobConfig.from(new Settings(values, k -> k));
+    }
+
+    private static JobGraph jobGraph(JobConfig config, RecordingLimitsSink recorder, String savepoint) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        UserLimitsPipeline.configure(env, config);
+        Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
+                        deadLetterSink, config)
+                .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        if (savepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
+        }
+        return graph;
+    }
+
+    private void publish(List<byte[]> records, Map<String, List<Producer.Sent>> positions) {
+        List<Producer.Sent> sent = Producer.publish(kinesis, currentInput, records, 0);
+        for (Producer.Sent s : sent) {
+            positions.computeIfAbsent(Base64.getEncoder().encodeToString(records.get(s.index)), k -> new ArrayList<>()).add(s);
+        }
+    }
+
+    private String currentInput;
+
+    /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
+    private List<byte[]> watermarkPushers(long createdAt) throws Exception {
+        List<Shard> shards = StreamAdmin.shards(kinesis, currentInput);
+        List<byte[]> out = new ArrayList<>();
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        for (Shard shard : shards) {
+            BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
+            BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
+            for (int i = 0; ; i++) {
+                String key = "end-of-stream-" + i;
+                BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
+                if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
+                    out.add(KinesisTestEvents.otherType(key, createdAt, "end-" + shard.shardId()));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<JsonNode> read(StreamReader reader) {
+        List<JsonNode> out = new ArrayList<>();
+        for (StreamReader.Read r : reader.poll()) {
+            try {
+                out.add(MAPPER.readTree(r.record.data().asByteArray()));
+            } catch (java.io.IOException e) {
+                throw new AssertionError("a dead letter that is not JSON: " + r.record, e);
+            }
+        }
+        return out;
+    }
+
+    private static String recordBase64(JsonNode deadLetter) {
+        return deadLetter.has("recordBase64")
+                ? deadLetter.get("recordBase64").asText()
+                : Base64.getEncoder().encodeToString(deadLetter.get("record").asText().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Waits; on timeout says so and lets the assertions that follow show what is missing. */
+    private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("timed out waiting for " + what);
+                return;
+            }
+            Thread.sleep(250);
+        }
+    }
+}
