@@ -198,7 +198,16 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
             held = new ArrayList<>(stored);
             held.add(arriving);
         }
-        Release release = EventOrdering.release(held, timers.currentWatermark(), timers.currentProcessingTime(), maxHoldMs);
+        Release release = EventOrdering.release(
+                held, timers.currentWatermark(), timers.currentProcessingTime(), maxHoldMs, startedAt);
+        if (!release.kept().isEmpty()) {
+            // Restored events have their hold counted from this instance's start: arm a timer for that.
+            long deadline = Long.MAX_VALUE;
+            for (LimitEvent e : release.kept()) {
+                deadline = Math.min(deadline, EventOrdering.holdDeadline(e, maxHoldMs, startedAt));
+            }
+            timers.registerProcessingTimeTimer(roundUp(deadline, FLUSH_TIMER_RESOLUTION_MS));
+        }
         if (release.due().isEmpty()) {
             return;
         }

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Decides which of a user's held events are released. An event is due when the event-time
- * watermark has passed its createdAt, or when it has been held for the processing-time bound.
+ * watermark has passed its createdAt, or when it has been held for the processing-time bound,
+ * counted from its arrival or from when this task instance started, whichever is later: time the
+ * job was stopped (a restore from a savepoint) is not time spent waiting on a quiet stream.
  * A held event with a smaller sequenceNumber than a due one is released with it: holding it
  * longer could only make it late.
  */
@@ -23,18 +25,19 @@ public final class EventOrdering {
      * @param watermark the current event-time watermark
      * @param now the current processing time
      * @param maxHoldMs how long an event may be held in processing time
+     * @param heldSince when this task instance started holding events (processing time)
      */
-    public static Release release(List<LimitEvent> held, long watermark, long now, long maxHoldMs) {
+    public static Release release(List<LimitEvent> held, long watermark, long now, long maxHoldMs, long heldSince) {
         long highestDueSequence = Long.MIN_VALUE;
         for (LimitEvent e : held) {
-            if (isDue(e, watermark, now, maxHoldMs)) {
+            if (isDue(e, watermark, now, maxHoldMs, heldSince)) {
                 highestDueSequence = Math.max(highestDueSequence, e.sequenceNumber);
             }
         }
         List<LimitEvent> due = new ArrayList<>();
         List<LimitEvent> kept = new ArrayList<>();
         for (LimitEvent e : held) {
-            if (e.sequenceNumber <= highestDueSequence || isDue(e, watermark, now, maxHoldMs)) {
+            if (e.sequenceNumber <= highestDueSequence || isDue(e, watermark, now, maxHoldMs, heldSince)) {
                 due.add(e);
             } else {
                 kept.add(e);
@@ -44,7 +47,12 @@ public final class EventOrdering {
         return new Release(due, kept);
     }
 
-    private static boolean isDue(LimitEvent e, long watermark, long now, long maxHoldMs) {
-        return e.createdAt <= watermark || now - e.arrivedAt >= maxHoldMs;
+    /** When the processing-time bound releases the event. */
+    public static long holdDeadline(LimitEvent e, long maxHoldMs, long heldSince) {
+        return Math.max(e.arrivedAt, heldSince) + maxHoldMs;
+    }
+
+    private static boolean isDue(LimitEvent e, long watermark, long now, long maxHoldMs, long heldSince) {
+        return e.createdAt <= watermark || now >= holdDeadline(e, maxHoldMs, heldSince);
     }
 }

@@ -218,4 +218,28 @@ class UserLimitProcessorTest {
         assertThat(emitted()).as("the held event is applied once; its redelivery is a duplicate").containsExactly("lim@2:10");
         assertThat(deadLetters()).isEmpty();
     }
+
+    @Test
+    void afterARestoreTheHoldIsCountedFromTheRestartNotFromTheOriginalArrival() throws Exception {
+        harness.setProcessingTime(1_000);
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(1_000));
+        send(event(progress("p3", "u1", "lim", 3, 3_000, "0", "10")));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        // The job was stopped far longer than the hold bound; the restored flush timer fires at once.
+        long restartedAt = 1_000 + 10 * MAX_HOLD;
+        harness = newHarness();
+        harness.setProcessingTime(restartedAt);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(restartedAt + 1);
+        send(event(progress("p2", "u1", "lim", 2, 2_000, "0", "4")));
+        assertThat(emitted()).as("nothing flushed by the downtime").isEmpty();
+
+        harness.setProcessingTime(restartedAt + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+        assertThat(emitted()).as("a quiet stream still releases them, in order").containsExactly("lim@2:4", "lim@3:10");
+        assertThat(deadLetters()).isEmpty();
+    }
 }
