@@ -460,7 +460,7 @@ public final class Benchmark {
                 mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, events.events, events.users,
                 events.limitsPerUser, mib(events.totalBytes), mib(baselineHeap)));
         b.append("| scenario | events | wall s | events/s | cores used | events/s per core | p50 ms | p99 ms "
-                + "| peak heap MiB | peak RSS MiB | state MiB | accounting |\n");
+                + "| peak heap after GC MiB | peak RSS MiB | state MiB | accounting |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Result r : report.results.values()) {
             b.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %.2f | %,.0f | %s | %s | %.0f | %.0f | %s | %s |%n",

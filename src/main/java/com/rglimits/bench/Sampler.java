@@ -2,7 +2,9 @@ package com.rglimits.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,8 @@ import java.nio.file.Paths;
 import java.util.stream.Stream;
 
 /**
- * Samples, while a scenario runs: JVM heap used (every 10 ms; includes garbage not yet collected),
+ * Samples, while a scenario runs: the JVM heap in use right after the latest collection of each
+ * heap pool (every 10 ms: the live heap, plus old garbage a mixed collection has not reached yet),
  * the process's resident set (every 50 ms), and the size of a checkpoint directory (every 500 ms).
  */
 final class Sampler implements AutoCloseable {
@@ -48,8 +51,14 @@ final class Sampler implements AutoCloseable {
     }
 
     private void sample(long tick) {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage usage = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            if (usage != null) {
+                afterGc += usage.getUsed();
+            }
+        }
+        peakHeap = Math.max(peakHeap, afterGc);
         if (tick % 5 == 0) {
             peakRss = Math.max(peakRss, rssBytes());
         }
