@@ -1,0 +1,150 @@
+package com.rglimits.bench;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Deterministic, realistic event records for the benchmark, serialized to bytes before any timing.
+ *
+ * <p>The stream is built in rounds: round {@code r} carries the {@code r}-th event of every user in
+ * user order, so the events of one user are spread over the whole stream as they are on a shared
+ * Kinesis stream, and event {@code i} belongs to user {@code i % users}. Each user has
+ * {@link #limitsPerUser} limits: their USER_LIMIT_CREATED events come first, then
+ * USER_LIMIT_PROGRESS_CHANGED events on the limits in turn, every sixth event of a limit being a
+ * USER_LIMIT_RESET. {@code previousProgress} always matches the progress the rules compute, sequence
+ * numbers increase per user with gaps, and {@code createdAt} advances 1 ms per record with up to
+ * 199 ms of jitter (several producers), so every record is valid, in order per user, and applied.
+ *
+ * <p>The eventId is UUID-shaped and carries the record's index in its last 12 hex digits, so that a
+ * materialized limit can be traced back to the record that produced it (for latency).
+ */
+public final class BenchEvents {
+    public static final long BASE_TIME = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+    private static final String BRAND = "000000000000000000000003";
+
+    public final int events;
+    public final int users;
+    public final int limitsPerUser;
+    /** The serialized records, in stream order. */
+    public final byte[][] records;
+    public final long totalBytes;
+
+    private BenchEvents(int events, int users, int limitsPerUser, byte[][] records, long totalBytes) {
+        this.events = events;
+        this.users = users;
+        this.limitsPerUser = limitsPerUser;
+        this.records = records;
+        this.totalBytes = totalBytes;
+    }
+
+    public static BenchEvents generate(int events, int users) {
+        if (events < 1 || users < 1) {
+            throw new IllegalArgumentException("events and users must be >= 1");
+        }
+        int limitsPerUser = events / users >= 4 ? 2 : 1;
+        byte[][] records = new byte[events][];
+        long[] progressCents = new long[users * limitsPerUser];
+        long total = 0;
+        StringBuilder b = new StringBuilder(512);
+        for (int i = 0; i < events; i++) {
+            int user = i % users;
+            int round = i / users;
+            b.setLength(0);
+            write(b, i, user, round, limitsPerUser, progressCents);
+            records[i] = b.toString().getBytes(StandardCharsets.UTF_8);
+            total += records[i].length;
+        }
+        return new BenchEvents(events, users, limitsPerUser, records, total);
+    }
+
+    /** Index of the user of record {@code i}. */
+    public int userOf(int i) {
+        return i % users;
+    }
+
+    /** The record index carried by an eventId made here, or -1. */
+    public static int indexOf(String eventId) {
+        if (eventId == null || eventId.length() != 36) {
+            return -1;
+        }
+        return (int) Long.parseLong(eventId.substring(24), 16);
+    }
+
+    static String eventId(int index, int user) {
+        return String.format("%08x-%04x-4%03x-8000-%012x", mix(user), (index >>> 16) & 0xffff, index & 0xfff, index);
+    }
+
+    static String userId(int user) {
+        return String.format("%024x", 0x5f0000000000L + user);
+    }
+
+    static String limitId(int user, int limit) {
+        return String.format("%024x", 0x6a0000000000L + (long) user * 8 + limit);
+    }
+
+    private static void write(StringBuilder b, int i, int user, int round, int limitsPerUser, long[] progressCents) {
+        String userId = userId(user);
+        int limit = round % limitsPerUser;
+        int slot = user * limitsPerUser + limit;
+        long seq = 1 + round * 3L + (mix(i) & 1);
+        long createdAt = BASE_TIME + i - (mix(i * 31 + 7) % 200);
+        String type;
+        int step = (round - limitsPerUser) / limitsPerUser; // the how-manieth follow-up event of this limit
+        if (round < limitsPerUser) {
+            type = "USER_LIMIT_CREATED";
+        } else if (step % 6 == 5) {
+            type = "USER_LIMIT_RESET";
+        } else {
+            type = "USER_LIMIT_PROGRESS_CHANGED";
+        }
+        b.append("{\"eventId\":\"").append(eventId(i, user))
+                .append("\",\"type\":\"").append(type)
+                .append("\",\"aggregateId\":\"").append(userId)
+                .append("\",\"sequenceNumber\":").append(seq)
+                .append(",\"createdAt\":").append(createdAt)
+                .append(",\"source\":\"limitUser\",\"context\":{\"correlationId\":\"c-").append(i)
+                .append("\"},\"payload\":{\"userId\":\"").append(userId)
+                .append("\",\"userLimitId\":\"").append(limitId(user, limit))
+                .append("\",\"brandId\":\"").append(BRAND)
+                .append("\",\"currencyCode\":\"EUR\"");
+        long nextReset = createdAt - Math.floorMod(createdAt, 86_400_000L) + 86_400_000L;
+        switch (type) {
+            case "USER_LIMIT_CREATED":
+                b.append(",\"type\":\"").append(limit == 0 ? "DEPOSIT" : "LOSS")
+                        .append("\",\"period\":\"").append(limit == 0 ? "DAY" : "CALENDAR_WEEK")
+                        .append("\",\"status\":\"ACTIVE\",\"value\":\"").append(100 + mix(user) % 9900)
+                        .append(".00\",\"activeFrom\":").append(createdAt - 1000)
+                        .append(",\"nextResetTime\":").append(nextReset);
+                progressCents[slot] = 0;
+                break;
+            case "USER_LIMIT_PROGRESS_CHANGED":
+                long amount = 1 + mix(i * 17 + 3) % 5000;
+                b.append(",\"amount\":\"").append(cents(amount))
+                        .append("\",\"previousProgress\":\"").append(cents(progressCents[slot]))
+                        .append('"');
+                progressCents[slot] += amount;
+                break;
+            default:
+                b.append(",\"type\":\"").append(limit == 0 ? "DEPOSIT" : "LOSS")
+                        .append("\",\"period\":\"").append(limit == 0 ? "DAY" : "CALENDAR_WEEK")
+                        .append("\",\"resetAmount\":\"").append(cents(progressCents[slot]))
+                        .append("\",\"unusedAmount\":\"0\",\"nextResetTime\":").append(nextReset);
+                progressCents[slot] = 0;
+                break;
+        }
+        b.append("}}");
+    }
+
+    private static String cents(long cents) {
+        return cents / 100 + "." + (cents % 100 < 10 ? "0" : "") + cents % 100;
+    }
+
+    /** A cheap deterministic hash (non-negative). */
+    static int mix(int x) {
+        x ^= x >>> 16;
+        x *= 0x7feb352d;
+        x ^= x >>> 15;
+        x *= 0x846ca68b;
+        x ^= x >>> 16;
+        return x & 0x7fffffff;
+    }
+}

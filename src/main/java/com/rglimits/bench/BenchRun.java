@@ -1,0 +1,63 @@
+package com.rglimits.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one benchmark scenario shares with the operators it runs in this JVM (the MiniCluster runs
+ * in-process): the pre-serialized records, when each was emitted by the source, and when its limit
+ * reached the sink. Operators are serialized by Flink, so they reach it through a static field.
+ */
+public final class BenchRun {
+    private static volatile BenchRun current;
+
+    public final BenchEvents events;
+    /** System.nanoTime() at which the source emitted record i (0: not emitted). */
+    final long[] emittedAt;
+    /** Nanoseconds from emission of record i to its limit reaching the sink (-1: none). */
+    final long[] latency;
+    final AtomicLong startNanos = new AtomicLong();
+    volatile long startCpuNanos;
+
+    BenchRun(BenchEvents events) {
+        this.events = events;
+        this.emittedAt = new long[events.events];
+        this.latency = new long[events.events];
+        java.util.Arrays.fill(latency, -1L);
+    }
+
+    static BenchRun begin(BenchEvents events) {
+        BenchRun run = new BenchRun(events);
+        current = run;
+        return run;
+    }
+
+    static BenchRun current() {
+        BenchRun run = current;
+        if (run == null) {
+            throw new IllegalStateException("no benchmark run in this JVM");
+        }
+        return run;
+    }
+
+    /** Called by the source for each record it emits. */
+    void emitted(int index, long now) {
+        if (startNanos.get() == 0 && startNanos.compareAndSet(0, now)) {
+            startCpuNanos = processCpuNanos();
+        }
+        emittedAt[index] = now;
+    }
+
+    /** Called at the sink for each limit, by the eventId that last changed it. */
+    void reachedSink(String eventId, long now) {
+        int index = BenchEvents.indexOf(eventId);
+        if (index >= 0 && index < emittedAt.length && emittedAt[index] != 0) {
+            latency[index] = now - emittedAt[index];
+        }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+}

@@ -1,0 +1,53 @@
+package com.rglimits.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves the benchmark still runs end to end on a tiny input: every scenario, the report, and the
+ * correctness cross-check against the Lambda-style baseline. No timing assertions: the figures
+ * of a run this small mean nothing.
+ */
+class BenchmarkSmokeTest {
+    @Test
+    @Timeout(120)
+    void tinyRunWritesEveryRowAndAgreesWithTheBaseline(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("benchmark.md");
+        Files.write(out, ("# Benchmark\n\nprose before\n\n" + Benchmark.BEGIN + "\nold figures\n" + Benchmark.END
+                + "\n\nprose after\n").getBytes(StandardCharsets.UTF_8));
+        Benchmark.Options o = Benchmark.Options.parse(new String[] {
+            "--events", "2000", "--users", "200", "--lambda-events", "2000", "--warmup-events", "0",
+            "--checkpoint-ms", "500", "--out", out.toString(), "--work", dir.resolve("work").toString()});
+
+        Benchmark.Report report = Benchmark.run(o);
+
+        assertThat(report.results).containsOnlyKeys(Benchmark.CEILING, Benchmark.JOB_ROCKSDB, Benchmark.JOB_HEAP,
+                Benchmark.JOB_DYNAMODB, Benchmark.LAMBDA);
+        Benchmark.Result lambda = report.results.get(Benchmark.LAMBDA);
+        assertThat(lambda.events).isEqualTo(2000);
+        for (String job : new String[] {Benchmark.JOB_ROCKSDB, Benchmark.JOB_HEAP, Benchmark.JOB_DYNAMODB}) {
+            Benchmark.Result r = report.results.get(job);
+            assertThat(r.events).as(job).isEqualTo(2000);
+            assertThat(r.applied).as(job + ": applied like the baseline on the same events").isEqualTo(lambda.applied);
+            assertThat(r.deadLettered).as(job).isZero();
+            assertThat(r.p50Ms).as(job + " latency measured").isNotNaN();
+        }
+        assertThat(lambda.applied).isEqualTo(2000);
+        assertThat(report.comparedItems).as("2 limits for each of 200 users").isEqualTo(400);
+        assertThat(report.tableMismatches).as("items of the job's table that differ from the baseline's").isZero();
+
+        String md = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+        assertThat(md).startsWith("# Benchmark\n\nprose before\n\n").endsWith("\n\nprose after\n")
+                .doesNotContain("old figures");
+        for (String row : report.results.keySet()) {
+            assertThat(md).contains("| " + row + " |");
+        }
+        assertThat(md).contains("/ ceiling").contains("Lambda-style baseline:").contains("Goals:");
+    }
+}
