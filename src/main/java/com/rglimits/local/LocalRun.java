@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -47,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class LocalRun {
     static final String DEFAULT_SOURCE_FILE = "data/sample-events.json";
     static final String DEFAULT_DLQ_FILE = "target/local-run/dead-letters.jsonl";
-    private static final String DEFAULT_CHECKPOINT_INTERVAL_MS = "1000";
+    private static final String DEFAULT_CHECKPOINT_INTERVAL_MS = "5000";
     private static final String DEFAULT_PARALLELISM = "2";
     private static final int PRINTED_ROWS = 40;
 
@@ -124,6 +126,9 @@ public final class LocalRun {
     private static JobExecutionResult execute(JobConfig config, Path input, Path dlqParts, Path checkpoints) throws Exception {
         Configuration flinkConfig = new Configuration();
         flinkConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        // The embedded cluster's default managed memory (128 MiB for all slots) starves RocksDB:
+        // throughput dropped tenfold with it (docs/benchmark.md).
+        flinkConfig.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
         // A job without a classpath of its own runs in the JVM's system class loader, which under
         // `mvn exec:java` lacks Flink; naming our own classes gives it a loader on top of this one.
         flinkConfig.set(PipelineOptions.CLASSPATHS,
