@@ -35,9 +35,14 @@ public final class UserLimitsPipeline {
 
     private UserLimitsPipeline() {}
 
-    /** The settings every run shares: RocksDB with incremental checkpoints, no Kryo, exactly-once checkpoints. */
+    /**
+     * The settings every run shares: RocksDB with incremental checkpoints, no Kryo, exactly-once
+     * checkpoints, and a fixed max parallelism (key groups), so that savepoints can be rescaled and
+     * bootstrapped savepoints (written with the same value) restore.
+     */
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
         env.getConfig().disableGenericTypes();
+        env.setMaxParallelism(config.maxParallelism());
         env.setStateBackend(new EmbeddedRocksDBStateBackend(true));
         env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         if (config.parallelism() > 0) {
