@@ -64,17 +64,32 @@ final class StateTestJob {
     UnaryOperator<DataStream<ParsedRecord>> afterSource = UnaryOperator.identity();
 
     StateTestJob(Path events, Path outputs, DynamoDbLocal dynamoDb, String table) throws Exception {
+        this(events, outputs, dynamoDb, awsSettings(dynamoDb), table);
+    }
+
+    /** Without a DynamoDbLocal object (in another class loader): only its {@code aws.*} settings. */
+    StateTestJob(Path events, Path outputs, Map<String, String> aws, String table) throws Exception {
+        this(events, outputs, null, aws, table);
+    }
+
+    private StateTestJob(Path events, Path outputs, DynamoDbLocal dynamoDb, Map<String, String> aws, String table) throws Exception {
         this.events = events;
         this.records = ReplayableSource.count(events);
         this.outputs = outputs;
         this.dynamoDb = dynamoDb;
         this.table = table;
-        dynamoDb.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
+        settings.putAll(aws);
         settings.put(JobConfig.SOURCE_FILE, events.toString());
         settings.put(JobConfig.TABLE_NAME, table);
         settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, "300");
         // Only the watermark releases events (the processing-time bound has its own tests): deterministic on a slow machine.
         settings.put(JobConfig.MAX_HOLD_MS, "600000");
+    }
+
+    static Map<String, String> awsSettings(DynamoDbLocal dynamoDb) {
+        Map<String, String> aws = new HashMap<>();
+        dynamoDb.awsProperties().forEach((k, v) -> aws.put((String) k, (String) v));
+        return aws;
     }
 
     JobConfig config(int parallelism) {
@@ -85,6 +100,11 @@ final class StateTestJob {
 
     /** Starts run {@code run} of the job at this parallelism, from the savepoint when given. */
     JobClient start(int run, int parallelism, String savepoint) throws Exception {
+        return StreamExecutionEnvironment.getExecutionEnvironment().executeAsync(graph(run, parallelism, savepoint));
+    }
+
+    /** The graph of run {@code run}, restoring the savepoint when given. */
+    StreamGraph graph(int run, int parallelism, String savepoint) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobConfig config = config(parallelism);
         UserLimitsPipeline.configure(env, config);
@@ -107,7 +127,7 @@ final class StateTestJob {
         if (savepoint != null) {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         }
-        return env.executeAsync(graph);
+        return graph;
     }
 
     /** The same directory for every run, as in production: the file sink's restored state refers to it. */
