@@ -42,8 +42,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class SavepointBenchmark {
     private SavepointBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         System.setProperty("log4j2.configurationFile", "log4j2-local.properties");
+        int status = 0;
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void run(String[] args) throws Exception {
         int limits = 1_000_000;
         Path dir = Path.of("target/benchmark");
         int parallelism = 2;
@@ -113,7 +124,6 @@ public final class SavepointBenchmark {
             }
             run.cancel().get(1, TimeUnit.MINUTES);
         }
-        System.exit(0);
     }
 
     private static String savepoint(JobClient run, Path target, SavepointFormatType format) throws Exception {
@@ -153,6 +163,9 @@ public final class SavepointBenchmark {
     /** A local Flink whose jobs see this project's classes (main and test) under mvn exec:java. */
     private static StreamExecutionEnvironment environment(int parallelism, String savepoint) throws Exception {
         Configuration conf = new Configuration();
+        // Checkpoints and savepoints on the file system, as in production (the default keeps state on the JobManager heap, 5 MB at most).
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Path.of("target/benchmark-checkpoints").toAbsolutePath().toUri().toString());
         if (savepoint != null) {
             // The executor takes the restore settings from the environment's configuration, not from the graph.
             conf.set(org.apache.flink.runtime.jobgraph.SavepointConfigOptions.SAVEPOINT_PATH, savepoint);
