@@ -56,7 +56,7 @@ class FailureRecoveryTest {
     @Test
     void failuresAtRandomPointsNeitherLoseNorRepeatNorMoveTheTableBackwards(@TempDir Path dir) throws Exception {
         // 20 users x 600 events (12,000 events, ~12,600 records) keeps CI short; -Dstate.failure.events-per-user=1000
-        // runs it over 20,000 events (passes in ~100 s on a loaded 2-core machine).
+        // runs it over 20,000 events (21,029 records: ~43 s on the quiet 2-core machine, ~100 s while other builds run).
         int perUser = Integer.getInteger("state.failure.events-per-user", 600);
         GeneratedEvents generated = GeneratedEvents.generate(11, 20, perUser, 3_000);
         Path events = dir.resolve("events.ndjson");
