@@ -29,10 +29,19 @@ public final class JobConfig implements Serializable {
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
     public static final String PARALLELISM = "job.parallelism";
+    public static final String MAX_PARALLELISM = "job.max-parallelism";
     public static final String SINK_MAX_IN_FLIGHT = "sink.max-in-flight";
     public static final String SINK_MAX_BATCH = "sink.max-batch-size";
 
     public static final String DEFAULT_TABLE = "user-limits";
+    /**
+     * The number of key groups of keyed state. It is fixed into every checkpoint and savepoint: a
+     * savepoint restores only into a job with the same max parallelism, and the job can never run
+     * with more subtasks than this. Bootstrapped savepoints must be written with the same value.
+     */
+    public static final int DEFAULT_MAX_PARALLELISM = 128;
+    /** Flink's upper bound on max parallelism (2^15). */
+    public static final int MAX_MAX_PARALLELISM = 32_768;
 
     /** Keys of local runs only: with property groups the job reads and writes Kinesis. */
     static final String[] LOCAL_ONLY_KEYS = {SOURCE_FILE, DLQ_FILE, EXPORT_FILE};
@@ -52,6 +61,7 @@ public final class JobConfig implements Serializable {
     private final long dedupRetentionMs;
     private final long checkpointIntervalMs;
     private final int parallelism;
+    private final int maxParallelism;
     private final int sinkMaxInFlight;
     private final int sinkMaxBatchSize;
     private final boolean runtimeManaged;
@@ -82,6 +92,14 @@ public final class JobConfig implements Serializable {
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
         checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
         parallelism = runtimeManaged ? 0 : s.intValue(PARALLELISM, 0, 0);
+        maxParallelism = s.intValue(MAX_PARALLELISM, DEFAULT_MAX_PARALLELISM, 1);
+        if (maxParallelism > MAX_MAX_PARALLELISM) {
+            throw new ConfigException(s.describe(MAX_PARALLELISM) + " must be <= " + MAX_MAX_PARALLELISM + ", got " + maxParallelism);
+        }
+        if (parallelism > maxParallelism) {
+            throw new ConfigException(s.describe(PARALLELISM) + " (" + parallelism + ") must be <= "
+                    + s.describe(MAX_PARALLELISM) + " (" + maxParallelism + ")");
+        }
         sinkMaxInFlight = s.intValue(SINK_MAX_IN_FLIGHT, 8, 1);
         sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
         if (sourceStream == null && sourceFile == null) {
@@ -190,6 +208,11 @@ public final class JobConfig implements Serializable {
     /** 0: the environment's default. */
     public int parallelism() {
         return parallelism;
+    }
+
+    /** The key-group count of the job's keyed state: see {@link #DEFAULT_MAX_PARALLELISM}. */
+    public int maxParallelism() {
+        return maxParallelism;
     }
 
     public int sinkMaxInFlight() {

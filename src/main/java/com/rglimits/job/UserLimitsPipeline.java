@@ -37,14 +37,17 @@ public final class UserLimitsPipeline {
     private UserLimitsPipeline() {}
 
     /**
-     * The settings every run shares: no Kryo; and, unless the runtime owns them
-     * ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB with
-     * incremental checkpoints and its own checkpoint storage, and sets checkpointing and parallelism
-     * from the application's configuration), RocksDB with incremental checkpoints, exactly-once
-     * checkpoints every {@code checkpoint.interval.ms} and {@code job.parallelism}.
+     * The settings every run shares: no Kryo; a fixed max parallelism (key groups), so that
+     * savepoints can be rescaled and bootstrapped savepoints (written with the same value) restore;
+     * and, unless the runtime owns them ({@link JobConfig#runtimeManaged()}: Managed Service for
+     * Apache Flink, which forces RocksDB with incremental checkpoints and its own checkpoint storage,
+     * and sets checkpointing and parallelism from the application's configuration), RocksDB with
+     * incremental checkpoints, exactly-once checkpoints every {@code checkpoint.interval.ms} and
+     * {@code job.parallelism}.
      */
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
         env.getConfig().disableGenericTypes();
+        env.setMaxParallelism(config.maxParallelism());
         if (config.runtimeManaged()) {
             return;
         }

@@ -18,6 +18,17 @@ class JobConfigTest {
         assertThat(c.dedupRetentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
         assertThat(c.startingPosition()).isEqualTo(StartingPosition.TRIM_HORIZON);
         assertThat(c.tableName()).isEqualTo("user-limits");
+        assertThat(c.maxParallelism()).isEqualTo(128);
+    }
+
+    @Test
+    void maxParallelismIsBoundedAndAtLeastTheParallelism() {
+        assertThat(JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--job.max-parallelism", "4096"}))
+                .maxParallelism()).isEqualTo(4096);
+        assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--job.max-parallelism", "40000"})))
+                .hasMessage("option --job.max-parallelism must be <= 32768, got 40000");
+        assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--job.parallelism", "200"})))
+                .hasMessage("option --job.parallelism (200) must be <= option --job.max-parallelism (128)");
     }
 
     @Test

@@ -30,6 +30,8 @@ public final class GeneratedEvents {
     public final List<byte[]> records = new ArrayList<>();
     public final Map<String, UserLimit> expectedLimits = new TreeMap<>();
     public final Map<String, DeadLetterReason> expectedDeadLetters = new HashMap<>();
+    /** The eventIds the in-order model applies: each must change its limit exactly once. */
+    public final Set<String> expectedAppliedEventIds = new java.util.HashSet<>();
     public long expectedApplied;
     public long redeliveries;
     public long skipped;
@@ -125,6 +127,7 @@ public final class GeneratedEvents {
             if (r.isApplied()) {
                 limits.put(e.userLimitId, r.limit());
                 expectedApplied++;
+                expectedAppliedEventIds.add(e.eventId);
             } else {
                 expectedDeadLetters.put(e.eventId, r.rejection());
             }

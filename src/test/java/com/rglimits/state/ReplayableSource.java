@@ -1,0 +1,65 @@
+package com.rglimits.state;
+
+import com.rglimits.event.EventParser;
+import com.rglimits.event.ParsedRecord;
+import com.rglimits.file.RawRecord;
+import com.rglimits.file.RecordSplitter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+
+/**
+ * A FLIP-27 source over an events file that plays it at a bounded rate, so a job can be stopped,
+ * savepointed and failed mid-stream. Its position (the index of the next record) is part of every
+ * checkpoint and savepoint, like a Kinesis shard's sequence number: a restored job continues exactly
+ * after the last record of the snapshot. Records are parsed at the source, as the real sources do.
+ * Run it with parallelism 1 (one split: the records of a user stay in stream order).
+ */
+final class ReplayableSource {
+    private ReplayableSource() {}
+
+    static DataGeneratorSource<ParsedRecord> of(Path file, long records, double recordsPerSecond) {
+        return new DataGeneratorSource<>(new Records(file.toString()), records,
+                RateLimiterStrategy.perSecond(recordsPerSecond), TypeInformation.of(ParsedRecord.class));
+    }
+
+    static long count(Path file) throws Exception {
+        RecordSplitter splitter = new RecordSplitter(Files.readAllBytes(file), file.toString());
+        long n = 0;
+        while (splitter.next() != null) {
+            n++;
+        }
+        return n;
+    }
+
+    private static final class Records implements GeneratorFunction<Long, ParsedRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+        private transient List<RawRecord> records;
+
+        Records(String file) {
+            this.file = file;
+        }
+
+        @Override
+        public void open(SourceReaderContext readerContext) throws Exception {
+            RecordSplitter splitter = new RecordSplitter(Files.readAllBytes(Path.of(file)), file);
+            records = new ArrayList<>();
+            for (RawRecord r = splitter.next(); r != null; r = splitter.next()) {
+                records.add(r);
+            }
+        }
+
+        @Override
+        public ParsedRecord map(Long index) {
+            RawRecord raw = records.get(index.intValue());
+            return EventParser.parse(raw.bytes(), raw.source(), System.currentTimeMillis());
+        }
+    }
+}
