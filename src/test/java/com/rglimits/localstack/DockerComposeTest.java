@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
+import com.rglimits.query.QueryConfig;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,23 @@ class DockerComposeTest {
         assertThat(config.awsProperties().getProperty("aws.endpoint")).isEqualTo("http://localstack:4566");
         assertThat(create).contains("http://localstack:4566");
         assertThat(strings(service("localstack").get("ports"))).contains("4566:4566");
+    }
+
+    @Test
+    void queryApiServesTheTableTheJobWritesFromItsOwnJar() {
+        List<String> command = strings(service("query-api").get("command"));
+        String jar = "./target/" + artifactId + "-" + version + "-query-api.jar";
+        assertThat(strings(service("query-api").get("volumes"))).contains(jar + ":" + command.get(command.indexOf("-jar") + 1) + ":ro");
+        String[] args = command.subList(command.indexOf("-jar") + 2, command.size()).toArray(new String[0]);
+        QueryConfig query = QueryConfig.from(ConfigReaders.fromArgs(args), "127.0.0.1");
+
+        List<String> client = strings(service("client").get("command"));
+        JobConfig job = JobConfig.from(ConfigReaders.fromArgs(
+                client.subList(client.indexOf("/opt/flink/usrlib/user-limits-job.jar") + 1, client.size()).toArray(new String[0])));
+        assertThat(query.tableName()).isEqualTo(job.tableName());
+        assertThat(query.endpoint()).hasToString(job.awsProperties().getProperty("aws.endpoint"));
+        assertThat(query.host()).isEqualTo("0.0.0.0");
+        assertThat(strings(service("query-api").get("ports"))).contains(query.port() + ":" + query.port());
     }
 
     @Test
