@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.Properties;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -64,21 +65,29 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     /** The {@code aws.*} settings for a DynamoDB Local on this port. */
     public static Properties awsProperties(int port) {
+        return awsProperties(URI.create("http://127.0.0.1:" + port));
+    }
+
+    /** The {@code aws.*} settings that point the job's AWS clients at a local emulator endpoint. */
+    public static Properties awsProperties(URI endpoint) {
         Properties p = new Properties();
         p.setProperty("aws.region", REGION);
-        p.setProperty("aws.endpoint", "http://127.0.0.1:" + port);
+        p.setProperty("aws.endpoint", endpoint.toString());
         p.setProperty("aws.credentials.provider", "BASIC");
         p.setProperty("aws.credentials.provider.basic.accesskeyid", ACCESS_KEY);
         p.setProperty("aws.credentials.provider.basic.secretkey", SECRET_KEY);
         return p;
     }
 
-    public DynamoDbClient client() {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoint())
+    /** Points an AWS SDK client builder at a local emulator endpoint, with the local region and credentials. */
+    public static <B extends AwsClientBuilder<B, ?>> B pointedAt(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+    }
+
+    public DynamoDbClient client() {
+        return pointedAt(DynamoDbClient.builder(), endpoint()).build();
     }
 
     @Override

@@ -3,10 +3,7 @@ package com.rglimits.localstack;
 import com.rglimits.local.DynamoDbLocal;
 import java.net.URI;
 import java.util.Properties;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -66,33 +63,18 @@ public final class LocalEmulators implements AutoCloseable {
     }
 
     public static Properties awsProperties(URI endpoint) {
-        Properties p = new Properties();
-        p.setProperty("aws.region", REGION);
-        p.setProperty("aws.endpoint", endpoint.toString());
-        p.setProperty("aws.credentials.provider", "BASIC");
-        p.setProperty("aws.credentials.provider.basic.accesskeyid", ACCESS_KEY);
-        p.setProperty("aws.credentials.provider.basic.secretkey", SECRET_KEY);
+        Properties p = DynamoDbLocal.awsProperties(endpoint);
         // EMULATOR QUIRK: the Kinesis sink speaks HTTP/2 by default; kinesalite and the front only HTTP/1.1.
         p.setProperty("aws.http.protocol.version", "HTTP1_1");
         return p;
     }
 
     public KinesisClient kinesisClient() {
-        return KinesisClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .endpointOverride(endpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+        return DynamoDbLocal.pointedAt(KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
     }
 
     public DynamoDbClient dynamoDbClient() {
-        return DynamoDbClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .endpointOverride(endpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+        return DynamoDbLocal.pointedAt(DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
     }
 
     @Override
