@@ -208,6 +208,131 @@ class KinesisPipelineTest {
         recorder.clear();
     }
 
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void splittingAndMergingShardsWhileTheJobRunsLosesNothingAndKeepsEachUsersOrder(
+            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        String input = "reshard-" + System.nanoTime();
+        String dlq = "reshard-dlq-" + System.nanoTime();
+        currentInput = input;
+        StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
+        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        JobConfig config = config(input, dlq);
+        try (var dynamoDb = emulators.dynamoDbClient()) {
+            LimitTable.create(dynamoDb, config.tableName());
+        }
+        KinesisTestEvents events = new KinesisTestEvents(7, 60);
+        KinesisInOrderModel model = new KinesisInOrderModel();
+        RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-reshard-" + input);
+        JobID job = cluster.submitJob(jobGraph(config, recorder, null)).get();
+
+        List<byte[]> before = events.next(800);
+        publish(before, new HashMap<>());
+        model.applyPhase(before);
+        waitFor("the job to apply part of the first records", Duration.ofSeconds(60),
+                () -> recorder.versions().size() >= model.appliedCount() / 3);
+
+        // Split the first shard at a quarter of the hash range, publish, then merge the upper child
+        // with the second shard, publish again: records of one user cross parent and child shards.
+        List<Shard> shards = StreamAdmin.shards(kinesis, input);
+        BigInteger quarter = new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1);
+        kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
+                .newStartingHashKey(quarter.toString()));
+        StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
+        List<byte[]> afterSplit = events.next(800);
+        publish(afterSplit, new HashMap<>());
+        model.applyPhase(afterSplit);
+
+        List<Shard> open = new ArrayList<>();
+        for (Shard shard : StreamAdmin.shards(kinesis, input)) {
+            if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
+                open.add(shard);
+            }
+        }
+        open.sort(java.util.Comparator.comparing(sh -> new BigInteger(sh.hashKeyRange().startingHashKey())));
+        assertThat(open).as("open shards after the split").hasSize(3);
+        kinesis.mergeShards(b -> b.streamName(input).shardToMerge(open.get(1).shardId())
+                .adjacentShardToMerge(open.get(2).shardId()));
+        StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
+        List<byte[]> afterMerge = new ArrayList<>(events.next(800));
+        long end = KinesisTestEvents.BASE_TIME + 2400 * KinesisTestEvents.STEP_MS + 60_000;
+        afterMerge.addAll(watermarkPushers(end));
+        publish(afterMerge, new HashMap<>());
+        model.applyPhase(afterMerge);
+
+        StreamReader dlqReader = new StreamReader(kinesis, dlq);
+        List<JsonNode> deadLetters = new ArrayList<>();
+        waitFor("the job to apply every record across the reshards", Duration.ofSeconds(150), () -> {
+            deadLetters.addAll(read(dlqReader));
+            return recorder.versions().size() >= model.appliedCount() && deadLetters.size() >= model.deadLetters().size();
+        });
+        Thread.sleep(2_000);
+        deadLetters.addAll(read(dlqReader));
+        cluster.cancel(job).get(30, TimeUnit.SECONDS);
+
+        assertThat(recorder.versionKeys()).as("every limit version exactly once, across split and merge")
+                .containsExactlyElementsOf(model.appliedVersionKeys());
+        Map<String, UserLimit> table = new TreeMap<>();
+        try (var dynamoDb = emulators.dynamoDbClient()) {
+            LimitTable.scanAll(dynamoDb, config.tableName())
+                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
+        }
+        assertThat(table).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+        List<String> actualDeadLetters = new ArrayList<>();
+        for (JsonNode d : deadLetters) {
+            actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
+        }
+        actualDeadLetters.sort(null);
+        assertThat(actualDeadLetters).as("no event became late through the reshards")
+                .containsExactlyElementsOf(model.deadLetterKeys());
+        recorder.clear();
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aSavepointTakenDuringASplitRestores(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path tmp) throws Exception {
+        String input = "split-savepoint-" + System.nanoTime();
+        String dlq = "split-savepoint-dlq-" + System.nanoTime();
+        currentInput = input;
+        StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
+        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        JobConfig config = config(input, dlq);
+        try (var dynamoDb = emulators.dynamoDbClient()) {
+            LimitTable.create(dynamoDb, config.tableName());
+        }
+        KinesisTestEvents events = new KinesisTestEvents(11, 60);
+        KinesisInOrderModel model = new KinesisInOrderModel();
+        RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-split-savepoint-" + input);
+        JobID job1 = cluster.submitJob(jobGraph(config, recorder, null)).get();
+        List<byte[]> before = events.next(800);
+        publish(before, new HashMap<>());
+        model.applyPhase(before);
+        waitFor("job 1 to apply part of the first records", Duration.ofSeconds(60),
+                () -> recorder.versions().size() >= model.appliedCount() / 3);
+
+        // Split, publish into the children, and take the savepoint before the source discovers them.
+        List<Shard> shards = StreamAdmin.shards(kinesis, input);
+        kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
+                .newStartingHashKey(new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1).toString()));
+        StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
+        List<byte[]> afterSplit = new ArrayList<>(events.next(800));
+        long end = KinesisTestEvents.BASE_TIME + 1600 * KinesisTestEvents.STEP_MS + 60_000;
+        afterSplit.addAll(watermarkPushers(end));
+        publish(afterSplit, new HashMap<>());
+        model.applyPhase(afterSplit);
+        String savepoint = cluster.stopWithSavepoint(job1, false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+
+        JobID job2 = cluster.submitJob(jobGraph(config, recorder, savepoint)).get();
+        waitFor("job 2 to apply every record", Duration.ofSeconds(120),
+                () -> recorder.versions().size() >= model.appliedCount());
+        cluster.cancel(job2).get(30, TimeUnit.SECONDS);
+
+        assertThat(recorder.versionKeys()).as("every limit version exactly once across a savepoint taken during a split")
+                .containsExactlyElementsOf(model.appliedVersionKeys());
+        recorder.clear();
+    }
+
     private JobConfig config(String input, String dlq) {
         Map<String, String> values = new HashMap<>();
         emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
