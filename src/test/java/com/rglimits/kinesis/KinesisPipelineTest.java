@@ -339,6 +339,7 @@ class KinesisPipelineTest {
         values.put(JobConfig.SOURCE_STREAM, input);
         values.put(JobConfig.SOURCE_INITPOS, "TRIM_HORIZON");
         values.put(JobConfig.DLQ_STREAM, dlq);
+        values.put(JobConfig.TABLE_NAME, "limits-" + input); // the tests share one DynamoDB Local
         values.put(JobConfig.PARALLELISM, Integer.toString(PARALLELISM));
         values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
         // Generous: on a loaded machine a shard whose first poll is slow must not be declared idle, or the
