@@ -170,12 +170,7 @@ class KinesisPipelineTest {
         assertThat(recorder.versionKeys()).as("every limit version exactly once across the savepoint")
                 .containsExactlyElementsOf(model.appliedVersionKeys());
         assertThat(recorder.latest()).as("the latest versions equal the in-order result").isEqualTo(model.limits());
-        Map<String, UserLimit> table = new TreeMap<>();
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.scanAll(dynamoDb, config.tableName())
-                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
-        }
-        assertThat(table).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+        assertThat(table(config)).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
 
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
@@ -212,25 +207,12 @@ class KinesisPipelineTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void splittingAndMergingShardsWhileTheJobRunsLosesNothingAndKeepsEachUsersOrder(
             @InjectClusterClient ClusterClient<?> cluster) throws Exception {
-        String input = "reshard-" + System.nanoTime();
-        String dlq = "reshard-dlq-" + System.nanoTime();
-        currentInput = input;
-        StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
-        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
-        JobConfig config = config(input, dlq);
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.create(dynamoDb, config.tableName());
-        }
-        KinesisTestEvents events = new KinesisTestEvents(7, 60);
-        KinesisInOrderModel model = new KinesisInOrderModel();
-        RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-reshard-" + input);
-        JobID job = cluster.submitJob(jobGraph(config, recorder, null)).get();
-
-        List<byte[]> before = events.next(800);
-        publish(before, new HashMap<>());
-        model.applyPhase(before);
-        waitFor("the job to apply part of the first records", Duration.ofSeconds(60),
-                () -> recorder.versions().size() >= model.appliedCount() / 3);
+        TwoShardRun run = new TwoShardRun("reshard", 7, cluster);
+        String input = run.input;
+        JobConfig config = run.config;
+        KinesisTestEvents events = run.events;
+        KinesisInOrderModel model = run.model;
+        RecordingLimitsSink recorder = run.recorder;
 
         // Split the first shard at a quarter of the hash range, publish, then merge the upper child
         // with the second shard, publish again: records of one user cross parent and child shards.
@@ -239,9 +221,7 @@ class KinesisPipelineTest {
         kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
                 .newStartingHashKey(quarter.toString()));
         StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
-        List<byte[]> afterSplit = events.next(800);
-        publish(afterSplit, new HashMap<>());
-        model.applyPhase(afterSplit);
+        run.publishPhase(events.next(800));
 
         List<Shard> open = new ArrayList<>();
         for (Shard shard : StreamAdmin.shards(kinesis, input)) {
@@ -257,10 +237,9 @@ class KinesisPipelineTest {
         List<byte[]> afterMerge = new ArrayList<>(events.next(800));
         long end = KinesisTestEvents.BASE_TIME + 2400 * KinesisTestEvents.STEP_MS + 60_000;
         afterMerge.addAll(watermarkPushers(end));
-        publish(afterMerge, new HashMap<>());
-        model.applyPhase(afterMerge);
+        run.publishPhase(afterMerge);
 
-        StreamReader dlqReader = new StreamReader(kinesis, dlq);
+        StreamReader dlqReader = new StreamReader(kinesis, run.dlq);
         List<JsonNode> deadLetters = new ArrayList<>();
         waitFor("the job to apply every record across the reshards", Duration.ofSeconds(150), () -> {
             deadLetters.addAll(read(dlqReader));
@@ -268,16 +247,11 @@ class KinesisPipelineTest {
         });
         Thread.sleep(2_000);
         deadLetters.addAll(read(dlqReader));
-        cluster.cancel(job).get(30, TimeUnit.SECONDS);
+        cluster.cancel(run.job).get(30, TimeUnit.SECONDS);
 
         assertThat(recorder.versionKeys()).as("every limit version exactly once, across split and merge")
                 .containsExactlyElementsOf(model.appliedVersionKeys());
-        Map<String, UserLimit> table = new TreeMap<>();
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.scanAll(dynamoDb, config.tableName())
-                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
-        }
-        assertThat(table).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+        assertThat(table(config)).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
             actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
@@ -291,36 +265,22 @@ class KinesisPipelineTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aSavepointTakenDuringASplitRestores(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path tmp) throws Exception {
-        String input = "split-savepoint-" + System.nanoTime();
-        String dlq = "split-savepoint-dlq-" + System.nanoTime();
-        currentInput = input;
-        StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
-        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
-        JobConfig config = config(input, dlq);
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.create(dynamoDb, config.tableName());
-        }
-        KinesisTestEvents events = new KinesisTestEvents(11, 60);
-        KinesisInOrderModel model = new KinesisInOrderModel();
-        RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-split-savepoint-" + input);
-        JobID job1 = cluster.submitJob(jobGraph(config, recorder, null)).get();
-        List<byte[]> before = events.next(800);
-        publish(before, new HashMap<>());
-        model.applyPhase(before);
-        waitFor("job 1 to apply part of the first records", Duration.ofSeconds(60),
-                () -> recorder.versions().size() >= model.appliedCount() / 3);
+        TwoShardRun run = new TwoShardRun("split-savepoint", 11, cluster);
+        String input = run.input;
+        JobConfig config = run.config;
+        KinesisInOrderModel model = run.model;
+        RecordingLimitsSink recorder = run.recorder;
 
         // Split, publish into the children, and take the savepoint before the source discovers them.
         List<Shard> shards = StreamAdmin.shards(kinesis, input);
         kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
                 .newStartingHashKey(new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1).toString()));
         StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
-        List<byte[]> afterSplit = new ArrayList<>(events.next(800));
+        List<byte[]> afterSplit = new ArrayList<>(run.events.next(800));
         long end = KinesisTestEvents.BASE_TIME + 1600 * KinesisTestEvents.STEP_MS + 60_000;
         afterSplit.addAll(watermarkPushers(end));
-        publish(afterSplit, new HashMap<>());
-        model.applyPhase(afterSplit);
-        String savepoint = cluster.stopWithSavepoint(job1, false, tmp.resolve("savepoints").toUri().toString(),
+        run.publishPhase(afterSplit);
+        String savepoint = cluster.stopWithSavepoint(run.job, false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
 
         JobID job2 = cluster.submitJob(jobGraph(config, recorder, savepoint)).get();
@@ -331,6 +291,50 @@ class KinesisPipelineTest {
         assertThat(recorder.versionKeys()).as("every limit version exactly once across a savepoint taken during a split")
                 .containsExactlyElementsOf(model.appliedVersionKeys());
         recorder.clear();
+    }
+
+    /** A job running on a new 2-shard stream, with its model and the first 800 records partly applied. */
+    private final class TwoShardRun {
+        final String input;
+        final String dlq;
+        final JobConfig config;
+        final KinesisTestEvents events;
+        final KinesisInOrderModel model = new KinesisInOrderModel();
+        final RecordingLimitsSink recorder;
+        final JobID job;
+
+        TwoShardRun(String name, long seed, ClusterClient<?> cluster) throws Exception {
+            input = name + "-" + System.nanoTime();
+            dlq = name + "-dlq-" + System.nanoTime();
+            currentInput = input;
+            StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
+            StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+            config = config(input, dlq);
+            try (var dynamoDb = emulators.dynamoDbClient()) {
+                LimitTable.create(dynamoDb, config.tableName());
+            }
+            events = new KinesisTestEvents(seed, 60);
+            recorder = new RecordingLimitsSink("kinesis-" + input);
+            job = cluster.submitJob(jobGraph(config, recorder, null)).get();
+            publishPhase(events.next(800));
+            waitFor("the job to apply part of the first records", Duration.ofSeconds(60),
+                    () -> recorder.versions().size() >= model.appliedCount() / 3);
+        }
+
+        void publishPhase(List<byte[]> records) {
+            publish(records, new HashMap<>());
+            model.applyPhase(records);
+        }
+    }
+
+    /** The DynamoDB table, keyed like the model. */
+    private static Map<String, UserLimit> table(JobConfig config) {
+        Map<String, UserLimit> table = new TreeMap<>();
+        try (var dynamoDb = emulators.dynamoDbClient()) {
+            LimitTable.scanAll(dynamoDb, config.tableName())
+                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
+        }
+        return table;
     }
 
     private JobConfig config(String input, String dlq) {
