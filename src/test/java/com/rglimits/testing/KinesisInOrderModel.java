@@ -113,6 +113,26 @@ public final class KinesisInOrderModel {
         return out;
     }
 
+    /**
+     * How {@code emitted} differs from {@link #appliedVersionKeys()}, as a multiset: versions never
+     * emitted, and versions emitted but not expected or emitted more than once. Empty when they agree.
+     * Short enough for a CI log, where the full lists of a failed equality would be cut off.
+     */
+    public String versionDifferences(List<String> emitted) {
+        Map<String, Integer> count = new TreeMap<>();
+        appliedVersionKeys().forEach(k -> count.merge(k, 1, Integer::sum));
+        emitted.forEach(k -> count.merge(k, -1, Integer::sum));
+        List<String> missing = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        count.forEach((k, n) -> {
+            for (int i = 0; i < Math.abs(n); i++) {
+                (n > 0 ? missing : extra).add(k);
+            }
+        });
+        return missing.isEmpty() && extra.isEmpty() ? ""
+                : "missing " + missing.size() + " " + missing + "; unexpected or repeated " + extra.size() + " " + extra;
+    }
+
     public int appliedCount() {
         return appliedVersions.size();
     }
