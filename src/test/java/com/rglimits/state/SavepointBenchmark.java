@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,6 +26,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -66,7 +66,7 @@ public final class SavepointBenchmark {
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        deleteRecursively(dir);
+        FileUtils.deleteDirectory(dir.toFile());
         Files.createDirectories(dir);
         int perUser = 5;
         int users = limits / perUser;
@@ -190,14 +190,4 @@ public final class SavepointBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws Exception {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
 }
