@@ -353,6 +353,9 @@ class KinesisPipelineTest {
         // Generous: on a loaded machine a shard whose first poll is slow must not be declared idle, or the
         // others carry the watermark past its records and they arrive late.
         values.put(JobConfig.IDLENESS_MS, "30000");
+        // Likewise: a reader starved for the whole bound while the others wait on its watermark looks
+        // like a quiet stream, and the bound would release a user's later events ahead of its earlier ones.
+        values.put(JobConfig.MAX_HOLD_MS, "60000");
         return JobConfig.from(new Settings(values, k -> k));
     }
 
