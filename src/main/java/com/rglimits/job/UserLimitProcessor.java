@@ -21,6 +21,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -28,7 +29,9 @@ import org.apache.flink.util.Collector;
 /**
  * Per user: drops duplicates, holds events until the watermark (or the processing-time bound)
  * releases them, applies them in sequenceNumber order with {@link LimitRules}, and emits every
- * changed limit. Rejected and late events go to the dead-letter side output.
+ * changed limit. Rejected and late events go to the dead-letter side output. Runs inside
+ * {@link UserLimitOperator}, which tells it when the subtask started and when the watermark moves:
+ * the processing-time bound counts from then (see {@link EventOrdering}).
  *
  * <p>Metrics, besides the {@link Accounting} counters, in group {@value #METRIC_GROUP} (and under
  * {@link ExportedMetrics#GROUP} for CloudWatch), per subtask:
@@ -36,11 +39,10 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li>{@value #HELD_EVENTS}: events held in the ordering buffer that arrived since this subtask
  *       started. Events restored from a checkpoint or snapshot are not counted: the subtask does
- *       not scan its keyed state on start; all of them are released within
- *       {@code ordering.max-hold.ms} (plus 1 s of timer rounding) after the restart, so the gauge is
- *       exact again by then.
+ *       not scan its keyed state on start; all of them are released once the watermark passes them
+ *       or has stood still for {@code ordering.max-hold.ms}, so the gauge is exact again by then.
  *   <li>{@value #WATERMARK_LAG}: wall-clock time minus the operator's event-time watermark as last
- *       seen by an event or timer, in ms; 0 until the subtask has seen a watermark.
+ *       received, in ms; 0 until the subtask has received a watermark.
  * </ul>
  */
 public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent, UserLimit> {
@@ -66,9 +68,11 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
 
     /** Held events that arrived since {@link #startedAt} (see the class comment). */
     private transient volatile long heldSinceStart;
-    /** Processing time of the first event or timer of this subtask instance; MIN_VALUE before. */
+    /** Processing time at which this subtask instance started. */
     private transient long startedAt;
     private transient volatile long lastWatermark;
+    /** Processing time since which the watermark has not moved, or {@link #startedAt} if later. */
+    private transient long watermarkStillSince;
     private transient LongSupplier wallClock;
 
     public UserLimitProcessor(long maxHoldMs, long dedupRetentionMs) {
@@ -94,6 +98,7 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
 
         heldSinceStart = 0;
         startedAt = Long.MIN_VALUE;
+        watermarkStillSince = Long.MIN_VALUE;
         lastWatermark = Long.MIN_VALUE;
         if (wallClock == null) {
             wallClock = System::currentTimeMillis;
@@ -123,11 +128,18 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
         return wm == Long.MIN_VALUE ? 0L : Math.max(0L, wallClock.getAsLong() - wm);
     }
 
-    private void observe(TimerService timers) {
-        if (startedAt == Long.MIN_VALUE) {
-            startedAt = timers.currentProcessingTime();
+    /** Called once, when the subtask instance starts (after a restore too), before any event or timer. */
+    void started(long processingTime) {
+        startedAt = processingTime;
+        watermarkStillSince = processingTime;
+    }
+
+    /** Called for every watermark the subtask receives, before the timers it fires. */
+    void watermarkReceived(long watermark, long processingTime) {
+        if (watermark != lastWatermark) {
+            lastWatermark = watermark;
+            watermarkStillSince = Math.max(processingTime, startedAt);
         }
-        lastWatermark = timers.currentWatermark();
     }
 
     /** How many of these held events are counted in {@link #heldSinceStart}: those that arrived in this subtask instance. */
@@ -144,7 +156,6 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
     @Override
     public void processElement(LimitEvent event, Context ctx, Collector<UserLimit> out) throws Exception {
         TimerService timers = ctx.timerService();
-        observe(timers);
         if (seenEventIds.contains(event.eventId)) {
             duplicates.inc();
             return;
@@ -170,10 +181,18 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserLimit> out) throws Exception {
-        observe(ctx.timerService());
         List<LimitEvent> held = held();
-        if (!held.isEmpty()) {
-            release(held, null, ctx, out);
+        if (held.isEmpty()) {
+            return;
+        }
+        List<LimitEvent> kept = release(held, null, ctx, out);
+        if (!kept.isEmpty() && ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // Not due at their deadline: the watermark moved, or the subtask restarted, since they arrived.
+            long deadline = Long.MAX_VALUE;
+            for (LimitEvent e : kept) {
+                deadline = Math.min(deadline, EventOrdering.holdDeadline(e, maxHoldMs, watermarkStillSince));
+            }
+            ctx.timerService().registerProcessingTimeTimer(roundUp(deadline, FLUSH_TIMER_RESOLUTION_MS));
         }
     }
 
@@ -188,9 +207,9 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
 
     /**
      * Releases what is due of the stored events and, if not null, of one event arriving behind the
-     * watermark (never stored); keeps the rest stored.
+     * watermark (never stored); keeps the rest stored and returns them.
      */
-    private void release(List<LimitEvent> stored, LimitEvent arriving, Context ctx, Collector<UserLimit> out)
+    private List<LimitEvent> release(List<LimitEvent> stored, LimitEvent arriving, Context ctx, Collector<UserLimit> out)
             throws Exception {
         TimerService timers = ctx.timerService();
         List<LimitEvent> held = stored;
@@ -199,17 +218,9 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
             held.add(arriving);
         }
         Release release = EventOrdering.release(
-                held, timers.currentWatermark(), timers.currentProcessingTime(), maxHoldMs, startedAt);
-        if (!release.kept().isEmpty()) {
-            // Restored events have their hold counted from this instance's start: arm a timer for that.
-            long deadline = Long.MAX_VALUE;
-            for (LimitEvent e : release.kept()) {
-                deadline = Math.min(deadline, EventOrdering.holdDeadline(e, maxHoldMs, startedAt));
-            }
-            timers.registerProcessingTimeTimer(roundUp(deadline, FLUSH_TIMER_RESOLUTION_MS));
-        }
+                held, timers.currentWatermark(), timers.currentProcessingTime(), maxHoldMs, watermarkStillSince);
         if (release.due().isEmpty()) {
-            return;
+            return release.kept();
         }
         Long last = lastSequence.value();
         for (LimitEvent event : release.due()) {
@@ -233,6 +244,7 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
         lastSequence.update(last);
         heldSinceStart += counted(release.kept()) - counted(stored);
         heldEvents.update(release.kept());
+        return release.kept();
     }
 
     private void deadLetter(Context ctx, LimitEvent event, DeadLetterReason reason, String error) {

@@ -100,9 +100,9 @@ public final class UserLimitsPipeline {
                 .name("Count and route records");
         SingleOutputStreamOperator<UserLimit> limits = events
                 .keyBy(event -> event.userId, Types.STRING)
-                .process(new UserLimitProcessor(config.maxHoldMs(), config.dedupRetentionMs()), Descriptors.USER_LIMIT_TYPE)
-                .uid(PROCESSOR_UID)
-                .name("Order, de-duplicate and apply events");
+                .transform("Order, de-duplicate and apply events", Descriptors.USER_LIMIT_TYPE,
+                        new UserLimitOperator(new UserLimitProcessor(config.maxHoldMs(), config.dedupRetentionMs())))
+                .uid(PROCESSOR_UID);
         DataStream<DeadLetter> deadLetters = events.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(limits.getSideOutput(Descriptors.DEAD_LETTERS));
         return new Outputs(limits, deadLetters);

@@ -21,7 +21,6 @@ import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
 import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class UserLimitProcessorMetricsTest {
         MockEnvironment env = new MockEnvironmentBuilder().setMetricGroup(task).build();
         processor.setWallClock(() -> WALL_CLOCK);
         KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(processor), e -> e.userId, Types.STRING, env);
+                new UserLimitOperator(processor), e -> e.userId, Types.STRING, env);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.getExecutionConfig().disableGenericTypes();
         return h;
@@ -116,9 +115,9 @@ class UserLimitProcessorMetricsTest {
 
         UserLimitProcessor restored = new UserLimitProcessor(MAX_HOLD, RETENTION);
         try (var h = harness(restored)) {
+            h.setProcessingTime(5_000);
             h.initializeState(snapshot);
             h.open();
-            h.setProcessingTime(5_000);
             send(h, event(created("c", "u3", "lim", 1, 11_000, "100")));
             assertThat(restored.heldEventsGauge()).as("the two restored events are not counted").isEqualTo(1);
             h.processWatermark(new Watermark(10_500));

@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -31,7 +30,7 @@ class UserLimitProcessorTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> newHarness() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new UserLimitProcessor(MAX_HOLD, RETENTION)), e -> e.userId, Types.STRING);
+                new UserLimitOperator(new UserLimitProcessor(MAX_HOLD, RETENTION)), e -> e.userId, Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.getExecutionConfig().disableGenericTypes();
         return h;
@@ -100,6 +99,36 @@ class UserLimitProcessorTest {
         assertThat(emitted()).isEmpty();
         harness.setProcessingTime(1_000 + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
         assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    @Test
+    void theBoundCountsFromTheLastMoveOfTheWatermark() throws Exception {
+        harness.setProcessingTime(1_000);
+        send(event(created("c", "u1", "lim", 1, 50_000, "100")));
+        harness.setProcessingTime(2_000);
+        harness.processWatermark(new Watermark(40_000)); // the last periodic watermark of a stream going quiet
+        harness.setProcessingTime(2_000 + MAX_HOLD - 1);
+        assertThat(emitted()).isEmpty();
+        harness.setProcessingTime(2_000 + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+        assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    @Test
+    void aWatermarkThatKeepsMovingHoldsEventsPastTheBoundUntilItPassesThem() throws Exception {
+        // A backlog being read, or a parent shard being drained: the earlier event of the user is still on its way.
+        harness.setProcessingTime(1_000);
+        send(event(progress("p2", "u1", "lim", 2, 100_000, "0", "5")));
+        for (long t = 5_000, wm = 10_000; t <= 5 * MAX_HOLD; t += 5_000, wm += 1_000) {
+            harness.setProcessingTime(t);
+            harness.processWatermark(new Watermark(wm));
+        }
+        assertThat(emitted()).isEmpty();
+        assertThat(deadLetters()).isEmpty();
+
+        send(event(created("c", "u1", "lim", 1, 90_000, "100")));
+        harness.processWatermark(new Watermark(100_000));
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:5");
+        assertThat(deadLetters()).isEmpty();
     }
 
     @Test

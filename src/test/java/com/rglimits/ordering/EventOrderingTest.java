@@ -56,6 +56,14 @@ class EventOrderingTest {
     }
 
     @Test
+    void theBoundCountsFromTheLastMoveOfTheWatermark() {
+        List<LimitEvent> held = List.of(e("a", 1, 100, 1_000));
+        long movedAt = 20_000;
+        assertThat(EventOrdering.release(held, 50, 1_000 + HOLD, HOLD, movedAt).due()).isEmpty();
+        assertThat(ids(EventOrdering.release(held, 50, movedAt + HOLD, HOLD, movedAt).due())).containsExactly("a");
+    }
+
+    @Test
     void aSmallerSequenceIsReleasedWithALargerDueOneRatherThanMadeLate() {
         List<LimitEvent> held = List.of(e("seq5", 5, 100, 0), e("seq4", 4, 500, 0));
         Release r = EventOrdering.release(held, 100, 0, HOLD, Long.MIN_VALUE);
