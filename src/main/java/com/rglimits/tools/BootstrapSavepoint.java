@@ -69,11 +69,7 @@ public final class BootstrapSavepoint {
     }
 
     public static void main(String[] args) {
-        Tools.main(a -> {
-            Settings s = ConfigReaders.fromArgs(a);
-            int parallelism = s.intValue(PARALLELISM, Math.max(1, Runtime.getRuntime().availableProcessors()), 1);
-            System.out.println(run(Tools.localEnvironment(parallelism), s).line());
-        }, args);
+        Tools.mainInEmbeddedFlink(args, PARALLELISM, (env, s) -> run(env, s).line());
     }
 
     /** Runs the bootstrap on the given environment (tests pass a MiniCluster's). */

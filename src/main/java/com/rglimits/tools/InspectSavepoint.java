@@ -67,11 +67,7 @@ public final class InspectSavepoint {
     }
 
     public static void main(String[] args) {
-        Tools.main(a -> {
-            Settings s = ConfigReaders.fromArgs(a);
-            int parallelism = s.intValue(PARALLELISM, Math.max(1, Runtime.getRuntime().availableProcessors()), 1);
-            System.out.println(run(Tools.localEnvironment(parallelism), s).line());
-        }, args);
+        Tools.mainInEmbeddedFlink(args, PARALLELISM, (env, s) -> run(env, s).line());
     }
 
     /** Runs the inspection on the given environment (tests pass a MiniCluster's). */

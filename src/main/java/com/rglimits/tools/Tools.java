@@ -1,6 +1,8 @@
 package com.rglimits.tools;
 
 import com.rglimits.config.ConfigException;
+import com.rglimits.config.ConfigReaders;
+import com.rglimits.config.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -34,6 +36,20 @@ final class Tools {
             status = 1;
         }
         System.exit(status);
+    }
+
+    interface FlinkCommand {
+        /** Runs the tool on the environment with the settings given; returns the line to print. */
+        String run(StreamExecutionEnvironment env, Settings settings) throws Exception;
+    }
+
+    /** {@link #main} for a tool that runs in an embedded Flink of {@code parallelismKey} subtasks (default: the cores). */
+    static void mainInEmbeddedFlink(String[] args, String parallelismKey, FlinkCommand command) {
+        main(a -> {
+            Settings s = ConfigReaders.fromArgs(a);
+            int parallelism = s.intValue(parallelismKey, Math.max(1, Runtime.getRuntime().availableProcessors()), 1);
+            System.out.println(command.run(localEnvironment(parallelism), s));
+        }, args);
     }
 
     /**
