@@ -6,7 +6,6 @@ import com.rglimits.event.LimitEvent;
 import com.rglimits.limit.LimitRules;
 import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.ordering.EventOrdering;
 import com.rglimits.ordering.Release;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -33,25 +30,11 @@ import org.apache.flink.util.Collector;
  * {@link UserLimitOperator}, which tells it when the subtask started and when the watermark moves:
  * the processing-time bound counts from then (see {@link EventOrdering}).
  *
- * <p>Metrics, besides the {@link Accounting} counters, in group {@value #METRIC_GROUP} (and under
- * {@link ExportedMetrics#GROUP} for CloudWatch), per subtask:
- *
- * <ul>
- *   <li>{@value #HELD_EVENTS}: events held in the ordering buffer that arrived since this subtask
- *       started. Events restored from a checkpoint or snapshot are not counted: the subtask does
- *       not scan its keyed state on start; all of them are released once the watermark passes them
- *       or has stood still for {@code ordering.max-hold.ms}, so the gauge is exact again by then.
- *   <li>{@value #WATERMARK_LAG}: wall-clock time minus the operator's event-time watermark as last
- *       received, in ms; 0 until the subtask has received a watermark.
- * </ul>
+ * <p>Metrics: the {@link Accounting} counters and the {@link OrderingGauges}.
  */
 public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent, UserLimit> {
     /** Processing-time flush timers are rounded up to this, so a user's events share one timer. */
     static final long FLUSH_TIMER_RESOLUTION_MS = 1_000;
-
-    public static final String METRIC_GROUP = "ordering";
-    public static final String HELD_EVENTS = "heldEvents";
-    public static final String WATERMARK_LAG = "watermarkLagMs";
 
     private final long maxHoldMs;
     private final long dedupRetentionMs;
@@ -66,12 +49,10 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
     private transient Accounting.Tally progressMismatches;
     private transient Map<DeadLetterReason, Accounting.Tally> deadLettered;
 
-    /** Held events that arrived since {@link #startedAt} (see the class comment). */
-    private transient volatile long heldSinceStart;
-    /** Processing time at which this subtask instance started. */
-    private transient long startedAt;
-    private transient volatile long lastWatermark;
-    /** Processing time since which the watermark has not moved, or {@link #startedAt} if later. */
+    private transient OrderingGauges gauges;
+
+    private transient long lastWatermark;
+    /** Processing time since which the watermark has not moved, or since this subtask instance started if later. */
     private transient long watermarkStillSince;
     private transient LongSupplier wallClock;
 
@@ -96,21 +77,10 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
             deadLettered.put(reason, Accounting.deadLettered(getRuntimeContext(), reason));
         }
 
-        heldSinceStart = 0;
-        startedAt = Long.MIN_VALUE;
         watermarkStillSince = Long.MIN_VALUE;
         lastWatermark = Long.MIN_VALUE;
-        if (wallClock == null) {
-            wallClock = System::currentTimeMillis;
-        }
-        Gauge<Long> held = this::heldEventsGauge;
-        Gauge<Long> lag = this::watermarkLagMs;
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
-        MetricGroup exported = ExportedMetrics.group(getRuntimeContext().getMetricGroup());
-        for (MetricGroup g : new MetricGroup[] {group, exported}) {
-            g.gauge(HELD_EVENTS, held);
-            g.gauge(WATERMARK_LAG, lag);
-        }
+        gauges = new OrderingGauges(getRuntimeContext().getMetricGroup(),
+                wallClock != null ? wallClock : System::currentTimeMillis);
     }
 
     /** For tests: the clock the watermark lag is measured against. */
@@ -118,39 +88,23 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
         this.wallClock = clock;
     }
 
-    /** Never negative, should a restored event look newer than the restart (clock skew between machines). */
-    long heldEventsGauge() {
-        return Math.max(0L, heldSinceStart);
-    }
-
-    long watermarkLagMs() {
-        long wm = lastWatermark;
-        return wm == Long.MIN_VALUE ? 0L : Math.max(0L, wallClock.getAsLong() - wm);
+    OrderingGauges gauges() {
+        return gauges;
     }
 
     /** Called once, when the subtask instance starts (after a restore too), before any event or timer. */
     void started(long processingTime) {
-        startedAt = processingTime;
         watermarkStillSince = processingTime;
+        gauges.started(processingTime);
     }
 
     /** Called for every watermark the subtask receives, before the timers it fires. */
     void watermarkReceived(long watermark, long processingTime) {
         if (watermark != lastWatermark) {
             lastWatermark = watermark;
-            watermarkStillSince = Math.max(processingTime, startedAt);
+            watermarkStillSince = processingTime;
+            gauges.watermark(watermark);
         }
-    }
-
-    /** How many of these held events are counted in {@link #heldSinceStart}: those that arrived in this subtask instance. */
-    private long counted(List<LimitEvent> held) {
-        long n = 0;
-        for (LimitEvent e : held) {
-            if (e.arrivedAt >= startedAt) {
-                n++;
-            }
-        }
-        return n;
     }
 
     @Override
@@ -174,7 +128,7 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
             return;
         }
         heldEvents.add(event);
-        heldSinceStart++;
+        gauges.eventHeld();
         timers.registerEventTimeTimer(event.createdAt);
         timers.registerProcessingTimeTimer(roundUp(now + maxHoldMs, FLUSH_TIMER_RESOLUTION_MS));
     }
@@ -242,7 +196,7 @@ public class UserLimitProcessor extends KeyedProcessFunction<String, LimitEvent,
             }
         }
         lastSequence.update(last);
-        heldSinceStart += counted(release.kept()) - counted(stored);
+        gauges.heldChanged(stored, release.kept());
         heldEvents.update(release.kept());
         return release.kept();
     }

@@ -44,7 +44,7 @@ class UserLimitProcessorMetricsTest {
                         scope.add(s);
                     }
                     int user = scope.indexOf(ExportedMetrics.GROUP) >= 0 ? scope.indexOf(ExportedMetrics.GROUP)
-                            : Math.max(scope.indexOf(Accounting.GROUP), scope.indexOf(UserLimitProcessor.METRIC_GROUP));
+                            : Math.max(scope.indexOf(Accounting.GROUP), scope.indexOf(OrderingGauges.GROUP));
                     if (user >= 0) {
                         registered.add(String.join(".", scope.subList(user, scope.size())) + "." + name);
                         if (scope.contains(ExportedMetrics.GROUP) && metric instanceof Gauge) {
@@ -75,30 +75,30 @@ class UserLimitProcessorMetricsTest {
         UserLimitProcessor p = new UserLimitProcessor(MAX_HOLD, RETENTION);
         try (var h = harness(p)) {
             h.open();
-            assertThat(p.heldEventsGauge()).isZero();
-            assertThat(p.watermarkLagMs()).as("no watermark seen yet").isZero();
+            assertThat(p.gauges().heldEvents()).isZero();
+            assertThat(p.gauges().watermarkLagMs()).as("no watermark seen yet").isZero();
 
             send(h, event(created("a", "u1", "lim", 1, 10_000, "100")));
             send(h, event(created("b", "u2", "lim", 1, 12_000, "100")));
             send(h, event(created("a", "u1", "lim", 1, 10_000, "100"))); // duplicate: not held
-            assertThat(p.heldEventsGauge()).isEqualTo(2);
+            assertThat(p.gauges().heldEvents()).isEqualTo(2);
 
             h.processWatermark(new Watermark(10_000));
-            assertThat(p.heldEventsGauge()).isEqualTo(1);
-            assertThat(p.watermarkLagMs()).isEqualTo(WALL_CLOCK - 10_000);
+            assertThat(p.gauges().heldEvents()).isEqualTo(1);
+            assertThat(p.gauges().watermarkLagMs()).isEqualTo(WALL_CLOCK - 10_000);
 
             h.processWatermark(new Watermark(20_000));
-            assertThat(p.heldEventsGauge()).isZero();
+            assertThat(p.gauges().heldEvents()).isZero();
             send(h, event(created("c", "u3", "lim", 1, 15_000, "100"))); // behind the watermark: applied at once
-            assertThat(p.heldEventsGauge()).isZero();
-            assertThat(p.watermarkLagMs()).isEqualTo(WALL_CLOCK - 20_000);
+            assertThat(p.gauges().heldEvents()).isZero();
+            assertThat(p.gauges().watermarkLagMs()).isEqualTo(WALL_CLOCK - 20_000);
             assertThat(h.extractOutputValues()).hasSize(3);
 
             // The processing-time bound releases too.
             send(h, event(created("d", "u4", "lim", 1, 50_000, "100")));
-            assertThat(p.heldEventsGauge()).isEqualTo(1);
+            assertThat(p.gauges().heldEvents()).isEqualTo(1);
             h.setProcessingTime(MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
-            assertThat(p.heldEventsGauge()).isZero();
+            assertThat(p.gauges().heldEvents()).isZero();
         }
     }
 
@@ -119,11 +119,11 @@ class UserLimitProcessorMetricsTest {
             h.initializeState(snapshot);
             h.open();
             send(h, event(created("c", "u3", "lim", 1, 11_000, "100")));
-            assertThat(restored.heldEventsGauge()).as("the two restored events are not counted").isEqualTo(1);
+            assertThat(restored.gauges().heldEvents()).as("the two restored events are not counted").isEqualTo(1);
             h.processWatermark(new Watermark(10_500));
-            assertThat(restored.heldEventsGauge()).isEqualTo(1);
+            assertThat(restored.gauges().heldEvents()).isEqualTo(1);
             h.processWatermark(new Watermark(20_000));
-            assertThat(restored.heldEventsGauge()).isZero();
+            assertThat(restored.gauges().heldEvents()).isZero();
             assertThat(h.extractOutputValues()).hasSize(3);
         }
     }
