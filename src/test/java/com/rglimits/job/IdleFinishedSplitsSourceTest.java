@@ -93,14 +93,43 @@ class IdleFinishedSplitsSourceTest {
         }
     }
 
-    /** Records what a reader does to an output, in order, into a list it shares with its split outputs. */
-    private static class RecordingSourceOutput implements SourceOutput<Long> {
-        final List<String> events;
-        private final String suffix;
+    /** Records what a reader does to its output, in order. */
+    private static final class RecordingOutput implements ReaderOutput<Long> {
+        final List<String> events = new ArrayList<>();
 
-        RecordingSourceOutput(List<String> events, String suffix) {
-            this.events = events;
-            this.suffix = suffix;
+        @Override
+        public SourceOutput<Long> createOutputForSplit(String splitId) {
+            return new SourceOutput<>() {
+                @Override
+                public void collect(Long record) {
+                    events.add("record " + record);
+                }
+
+                @Override
+                public void collect(Long record, long timestamp) {
+                    collect(record);
+                }
+
+                @Override
+                public void emitWatermark(Watermark watermark) {
+                    events.add("watermark " + splitId);
+                }
+
+                @Override
+                public void markIdle() {
+                    events.add("idle " + splitId);
+                }
+
+                @Override
+                public void markActive() {
+                    events.add("active " + splitId);
+                }
+            };
+        }
+
+        @Override
+        public void releaseOutputForSplit(String splitId) {
+            events.add("release " + splitId);
         }
 
         @Override
@@ -115,33 +144,17 @@ class IdleFinishedSplitsSourceTest {
 
         @Override
         public void emitWatermark(Watermark watermark) {
-            events.add("watermark" + suffix);
+            events.add("watermark");
         }
 
         @Override
         public void markIdle() {
-            events.add("idle" + suffix);
+            events.add("idle");
         }
 
         @Override
         public void markActive() {
-            events.add("active" + suffix);
-        }
-    }
-
-    private static final class RecordingOutput extends RecordingSourceOutput implements ReaderOutput<Long> {
-        RecordingOutput() {
-            super(new ArrayList<>(), "");
-        }
-
-        @Override
-        public SourceOutput<Long> createOutputForSplit(String splitId) {
-            return new RecordingSourceOutput(events, " " + splitId);
-        }
-
-        @Override
-        public void releaseOutputForSplit(String splitId) {
-            events.add("release " + splitId);
+            events.add("active");
         }
     }
 }
