@@ -11,7 +11,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -84,18 +83,13 @@ public final class UserLimitsPipeline {
             Sink<DeadLetter> deadLetterSink,
             JobConfig config) {
         // The type is given: not every source says what it produces (the Kinesis source does not).
-        DataStream<ParsedRecord> records = env.fromSource(idleFinishedSplits(source), watermarks(config),
-                        "Read and parse records", TypeInformation.of(ParsedRecord.class))
+        DataStream<ParsedRecord> records = env.fromSource(
+                        source, watermarks(config), "Read and parse records", TypeInformation.of(ParsedRecord.class))
                 .uid(SOURCE_UID);
         Outputs outputs = applyEvents(records, config);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("Write dead letters");
         return outputs;
-    }
-
-    private static <SplitT extends SourceSplit, EnumChkT> Source<ParsedRecord, SplitT, EnumChkT> idleFinishedSplits(
-            Source<ParsedRecord, SplitT, EnumChkT> source) {
-        return new IdleFinishedSplitsSource<>(source);
     }
 
     /** The processing between source and sinks: route, key by user, order, de-duplicate, apply. */
