@@ -119,18 +119,34 @@ public final class KinesisInOrderModel {
      * Short enough for a CI log, where the full lists of a failed equality would be cut off.
      */
     public String versionDifferences(List<String> emitted) {
-        Map<String, Integer> count = new TreeMap<>();
-        appliedVersionKeys().forEach(k -> count.merge(k, 1, Integer::sum));
-        emitted.forEach(k -> count.merge(k, -1, Integer::sum));
-        List<String> missing = new ArrayList<>();
-        List<String> extra = new ArrayList<>();
-        count.forEach((k, n) -> {
-            for (int i = 0; i < Math.abs(n); i++) {
-                (n > 0 ? missing : extra).add(k);
-            }
-        });
+        List<String> missing = missingVersions(emitted);
+        List<String> extra = unexpectedVersions(emitted);
         return missing.isEmpty() && extra.isEmpty() ? ""
                 : "missing " + missing.size() + " " + missing + "; unexpected or repeated " + extra.size() + " " + extra;
+    }
+
+    /** Versions the job should have emitted and did not. */
+    public List<String> missingVersions(List<String> emitted) {
+        return difference(appliedVersionKeys(), emitted);
+    }
+
+    /** Versions the job emitted that it should not have, or emitted more than once. */
+    public List<String> unexpectedVersions(List<String> emitted) {
+        return difference(emitted, appliedVersionKeys());
+    }
+
+    /** {@code a} minus {@code b}, as multisets. */
+    private static List<String> difference(List<String> a, List<String> b) {
+        Map<String, Integer> count = new TreeMap<>();
+        a.forEach(k -> count.merge(k, 1, Integer::sum));
+        b.forEach(k -> count.merge(k, -1, Integer::sum));
+        List<String> out = new ArrayList<>();
+        count.forEach((k, n) -> {
+            for (int i = 0; i < n; i++) {
+                out.add(k);
+            }
+        });
+        return out;
     }
 
     public int appliedCount() {
