@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -22,7 +25,20 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
  * Run it with parallelism 1 (one split: the records of a user stay in stream order).
  */
 final class ReplayableSource {
+    /** Per events file, how many of its records a source has emitted so far (the highest position reached). */
+    private static final Map<String, AtomicLong> POSITIONS = new ConcurrentHashMap<>();
+
     private ReplayableSource() {}
+
+    /**
+     * How far the sources over this file have read (highest position; 0 before the first record).
+     * The jobs run in this JVM's MiniCluster and load this class from the same class loader, so tests
+     * can stop a run at a point of the stream rather than after some time.
+     */
+    static long position(Path file) {
+        AtomicLong p = POSITIONS.get(file.toString());
+        return p == null ? 0 : p.get();
+    }
 
     static DataGeneratorSource<ParsedRecord> of(Path file, long records, double recordsPerSecond) {
         return new DataGeneratorSource<>(new Records(file.toString()), records,
@@ -30,12 +46,7 @@ final class ReplayableSource {
     }
 
     static long count(Path file) throws Exception {
-        RecordSplitter splitter = new RecordSplitter(Files.readAllBytes(file), file.toString());
-        long n = 0;
-        while (splitter.next() != null) {
-            n++;
-        }
-        return n;
+        return RecordSplitter.count(file);
     }
 
     private static final class Records implements GeneratorFunction<Long, ParsedRecord> {
@@ -59,6 +70,7 @@ final class ReplayableSource {
         @Override
         public ParsedRecord map(Long index) {
             RawRecord raw = records.get(index.intValue());
+            POSITIONS.computeIfAbsent(file, f -> new AtomicLong()).accumulateAndGet(index + 1, Math::max);
             return EventParser.parse(raw.bytes(), raw.source(), System.currentTimeMillis());
         }
     }

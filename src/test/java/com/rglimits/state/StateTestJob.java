@@ -2,11 +2,11 @@ package com.rglimits.state;
 
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
-import com.rglimits.deadletter.DeadLetterEncoder;
+import com.rglimits.deadletter.DeadLetterJson;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
@@ -25,24 +25,21 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
-import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The real job graph ({@link UserLimitsPipeline#applyEvents}, same uids, RocksDB, the conditional
- * DynamoDB sink into DynamoDB Local) over a {@link ReplayableSource}, with two exactly-once logs
+ * DynamoDB sink into dynalite) over a {@link ReplayableSource}, with two {@link ExactlyOnceLog}s
  * beside it: the dead letters, and the {@code lastEventId} of every limit version the processor
  * emits ("applied log"). Each applied event emits exactly one limit version, so the committed applied
  * log holds every applied event exactly once if and only if state and source position were restored
@@ -54,7 +51,7 @@ final class StateTestJob {
     final Path events;
     final long records;
     final Path outputs;
-    final DynamoDbLocal dynamoDb;
+    final Dynalite dynamoDb;
     final String table;
     final Map<String, String> settings = new HashMap<>();
     double recordsPerSecond = 2_000;
@@ -63,16 +60,16 @@ final class StateTestJob {
     /** Inserted between source and router: a changed non-state operator, or a failure injector. */
     UnaryOperator<DataStream<ParsedRecord>> afterSource = UnaryOperator.identity();
 
-    StateTestJob(Path events, Path outputs, DynamoDbLocal dynamoDb, String table) throws Exception {
+    StateTestJob(Path events, Path outputs, Dynalite dynamoDb, String table) throws Exception {
         this(events, outputs, dynamoDb, awsSettings(dynamoDb), table);
     }
 
-    /** Without a DynamoDbLocal object (in another class loader): only its {@code aws.*} settings. */
+    /** Without a Dynalite object (in another class loader): only its {@code aws.*} settings. */
     StateTestJob(Path events, Path outputs, Map<String, String> aws, String table) throws Exception {
         this(events, outputs, null, aws, table);
     }
 
-    private StateTestJob(Path events, Path outputs, DynamoDbLocal dynamoDb, Map<String, String> aws, String table) throws Exception {
+    private StateTestJob(Path events, Path outputs, Dynalite dynamoDb, Map<String, String> aws, String table) throws Exception {
         this.events = events;
         this.records = ReplayableSource.count(events);
         this.outputs = outputs;
@@ -86,7 +83,7 @@ final class StateTestJob {
         settings.put(JobConfig.MAX_HOLD_MS, "600000");
     }
 
-    static Map<String, String> awsSettings(DynamoDbLocal dynamoDb) {
+    static Map<String, String> awsSettings(Dynalite dynamoDb) {
         Map<String, String> aws = new HashMap<>();
         dynamoDb.awsProperties().forEach((k, v) -> aws.put((String) k, (String) v));
         return aws;
@@ -101,6 +98,11 @@ final class StateTestJob {
     /** Starts run {@code run} of the job at this parallelism, from the savepoint when given. */
     JobClient start(int run, int parallelism, String savepoint) throws Exception {
         return StreamExecutionEnvironment.getExecutionEnvironment().executeAsync(graph(run, parallelism, savepoint));
+    }
+
+    /** How many records of the stream the runs have read so far (the source's highest position). */
+    long recordsRead() {
+        return ReplayableSource.position(events);
     }
 
     /** The graph of run {@code run}, restoring the savepoint when given. */
@@ -118,10 +120,13 @@ final class StateTestJob {
                 .setParallelism(1);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(afterSource.apply(records), config);
         outputs.limits.sinkTo(LimitsDynamoDbSink.fromConfig(config)).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Write limits");
-        outputs.deadLetters.sinkTo(fileSink(deadLetterDir(run), new DeadLetterEncoder()))
-                .uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Write dead letters");
+        outputs.deadLetters.map(DeadLetterJson::toJson, Types.STRING).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID + "-json")
+                .process(new ExactlyOnceLog(deadLetterDir(run)), Types.STRING)
+                .uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Write dead letters")
+                .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID + "-end");
         outputs.limits.map(l -> l.lastEventId, Types.STRING).uid(APPLIED_LOG_UID + "-map")
-                .sinkTo(fileSink(appliedDir(run), new SimpleStringEncoder<String>())).uid(APPLIED_LOG_UID).name("Log applied events");
+                .process(new ExactlyOnceLog(appliedDir(run)), Types.STRING).uid(APPLIED_LOG_UID).name("Log applied events")
+                .sinkTo(new DiscardingSink<>()).uid(APPLIED_LOG_UID + "-end");
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("state test run " + run);
         if (savepoint != null) {
@@ -130,7 +135,7 @@ final class StateTestJob {
         return graph;
     }
 
-    /** The same directory for every run, as in production: the file sink's restored state refers to it. */
+    /** The same directory for every run: a restored log writes its committed batches there. */
     Path deadLetterDir(int run) {
         return outputs.resolve("dead-letters");
     }
@@ -139,12 +144,6 @@ final class StateTestJob {
         return outputs.resolve("applied");
     }
 
-    private static <T> FileSink<T> fileSink(Path dir, org.apache.flink.api.common.serialization.Encoder<T> encoder) {
-        return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir.toUri()), encoder)
-                .withBucketAssigner(new BasePathBucketAssigner<>())
-                .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .build();
-    }
 
     /** Stop-with-savepoint (no drain: held events stay held, in the savepoint), retried while the job's tasks are still starting. */
     static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
@@ -164,7 +163,7 @@ final class StateTestJob {
         }
     }
 
-    /** The committed lines of every run's log under {@code dirName} (in-progress and pending files start with '.'). */
+    /** The committed lines of every run's log under {@code dirName} (files being written start with '.'). */
     List<String> committedLines(String dirName) throws IOException {
         List<String> lines = new ArrayList<>();
         if (!Files.isDirectory(outputs)) {
