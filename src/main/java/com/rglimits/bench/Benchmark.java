@@ -11,7 +11,7 @@ import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.LimitRules;
 import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import java.io.IOException;
@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * The throughput benchmark of issue 6: the parse-only ceiling, the full job (RocksDB and heap state,
- * checkpoints) into a discarding sink, the full job into DynamoDB Local, and the Lambda-style
+ * checkpoints) into a discarding sink, the full job into dynalite, and the Lambda-style
  * per-event read-modify-write baseline, on the same pre-serialized events, in one JVM, one run.
  *
  * <pre>
@@ -66,7 +66,7 @@ public final class Benchmark {
     public static final String CEILING = "Parse-only ceiling";
     public static final String JOB_ROCKSDB = "Full job, RocksDB, discarding sink";
     public static final String JOB_HEAP = "Full job, heap state, discarding sink";
-    public static final String JOB_DYNAMODB = "Full job, RocksDB, into DynamoDB Local";
+    public static final String JOB_DYNAMODB = "Full job, RocksDB, into dynalite";
     public static final String LAMBDA = "Lambda-style baseline (get, apply, put)";
 
     /**
@@ -173,7 +173,7 @@ public final class Benchmark {
         Options options = Options.parse(args);
         Report report = run(options);
         System.out.println(report.markdown);
-        System.exit(0); // DynamoDB Local and Flink leave non-daemon threads behind
+        System.exit(0); // Flink leaves non-daemon threads behind
     }
 
     public static Report run(Options o) throws Exception {
@@ -204,7 +204,7 @@ public final class Benchmark {
                     jobConfig(o, null, "unused"), o, "heap"));
         }
         if (o.runs("dynamodb") || o.runs("lambda")) {
-            try (DynamoDbLocal dynamo = DynamoDbLocal.start(); DynamoDbClient client = dynamo.client()) {
+            try (Dynalite dynamo = Dynalite.start(); DynamoDbClient client = dynamo.client()) {
                 String jobTable = "bench-job";
                 String lambdaTable = "bench-lambda";
                 LimitTable.create(client, jobTable);
@@ -428,7 +428,7 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------- helpers
 
-    static JobConfig jobConfig(Options o, DynamoDbLocal dynamo, String table) {
+    static JobConfig jobConfig(Options o, Dynalite dynamo, String table) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(JobConfig.SOURCE_FILE, "in-memory");
         s.put(JobConfig.TABLE_NAME, table);

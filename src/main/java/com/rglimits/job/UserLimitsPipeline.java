@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job graph, in one place. Sources and sinks are parameters, so production (Kinesis,
- * DynamoDB), local runs (files, DynamoDB Local) and tests build the same graph.
+ * DynamoDB), local runs (files, dynalite) and tests build the same graph.
  *
  * <pre>
  * source (parse) -> route records -> keyBy(userId) -> order, de-duplicate, apply -> limits sink

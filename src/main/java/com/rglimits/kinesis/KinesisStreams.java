@@ -2,7 +2,10 @@ package com.rglimits.kinesis;
 
 import com.rglimits.config.ConfigException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /** Kinesis stream names and ARNs: telling them apart, and turning a name into the ARN the FLIP-27 source needs. */
 public final class KinesisStreams {
@@ -40,5 +43,20 @@ public final class KinesisStreams {
         } catch (ResourceNotFoundException e) {
             throw new ConfigException("Kinesis stream '" + nameOrArn + "' does not exist: " + e.getMessage());
         }
+    }
+
+    /** Every shard of the stream (ListShards, all pages), closed ones included. */
+    public static List<Shard> shards(KinesisClient kinesis, String name) {
+        List<Shard> shards = new ArrayList<>();
+        String next = null;
+        do {
+            String token = next;
+            var response = token == null
+                    ? kinesis.listShards(b -> b.streamName(name))
+                    : kinesis.listShards(b -> b.nextToken(token));
+            shards.addAll(response.shards());
+            next = response.nextToken();
+        } while (next != null);
+        return shards;
     }
 }

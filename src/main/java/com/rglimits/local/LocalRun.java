@@ -1,5 +1,7 @@
 package com.rglimits.local;
 
+import com.rglimits.console.JobProgress;
+import com.rglimits.console.Progress;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
@@ -8,8 +10,11 @@ import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterEncoder;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.file.EventFileFormat;
+import com.rglimits.file.RecordSplitter;
 import com.rglimits.job.Accounting;
 import com.rglimits.job.UserLimitsPipeline;
+import com.rglimits.localstack.Dynalite;
+import com.rglimits.localstack.LocalAws;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
@@ -17,6 +22,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +49,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The one-command local run: the whole job in an embedded Flink (RocksDB, checkpoints on) over an
- * events file, writing limits into an in-process DynamoDB Local through the production sink.
- * Prints the resulting table and the accounting summary, then exits.
+ * events file, writing limits into a dynalite it starts (and stops) itself, through the production
+ * sink. Shows progress on stderr while it runs; prints the resulting table and the accounting
+ * summary on stdout, then exits.
  */
 public final class LocalRun {
     static final String DEFAULT_SOURCE_FILE = "data/sample-events.json";
@@ -75,18 +82,11 @@ public final class LocalRun {
         Settings given = ConfigReaders.fromArgs(args);
         for (String key : given.asMap().keySet()) {
             if (key.startsWith(JobConfig.AWS_PREFIX)) {
-                throw new ConfigException(given.describe(key) + " is not taken: the local run uses its own in-process DynamoDB Local");
+                throw new ConfigException(given.describe(key) + " is not taken: the local run starts its own dynalite");
             }
         }
-        int port = DynamoDbLocal.freePort();
-        Map<String, String> values = new HashMap<>();
-        values.put(JobConfig.SOURCE_FILE, DEFAULT_SOURCE_FILE);
-        values.put(JobConfig.DLQ_FILE, DEFAULT_DLQ_FILE);
-        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, DEFAULT_CHECKPOINT_INTERVAL_MS);
-        values.put(JobConfig.PARALLELISM, DEFAULT_PARALLELISM);
-        DynamoDbLocal.awsProperties(port).forEach((k, v) -> values.put((String) k, (String) v));
-        values.putAll(given.asMap());
-        JobConfig config = JobConfig.from(new Settings(values, given::describe));
+        // Validated before anything starts; the emulator's endpoint is known only once it runs.
+        JobConfig config = config(given, URI.create("http://127.0.0.1:0"));
 
         Path input = Path.of(config.sourceFile());
         if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
@@ -101,11 +101,13 @@ public final class LocalRun {
             prepareOutput(exportFile);
         }
 
-        try (DynamoDbLocal dynamoDb = DynamoDbLocal.start(port); DynamoDbClient client = dynamoDb.client()) {
+        long records = RecordSplitter.count(input);
+        try (Dynalite dynamoDb = Dynalite.start(); DynamoDbClient client = dynamoDb.client()) {
+            config = config(given, dynamoDb.endpoint());
             LimitTable.create(client, config.tableName());
             Path checkpoints = Files.createTempDirectory("user-limits-checkpoints");
             try {
-                JobExecutionResult result = execute(config, input, dlqParts, checkpoints);
+                JobExecutionResult result = execute(config, input, records, dlqParts, checkpoints);
                 concatenateParts(dlqParts, dlqFile);
                 List<Map<String, AttributeValue>> items = LimitTable.scanAll(client, config.tableName());
                 if (exportFile != null) {
@@ -123,7 +125,20 @@ public final class LocalRun {
         }
     }
 
-    private static JobExecutionResult execute(JobConfig config, Path input, Path dlqParts, Path checkpoints) throws Exception {
+    /** The local run's defaults, the given settings over them, and the emulator's endpoint. */
+    private static JobConfig config(Settings given, URI dynamoDbEndpoint) {
+        Map<String, String> values = new HashMap<>();
+        values.put(JobConfig.SOURCE_FILE, DEFAULT_SOURCE_FILE);
+        values.put(JobConfig.DLQ_FILE, DEFAULT_DLQ_FILE);
+        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, DEFAULT_CHECKPOINT_INTERVAL_MS);
+        values.put(JobConfig.PARALLELISM, DEFAULT_PARALLELISM);
+        LocalAws.awsProperties(dynamoDbEndpoint).forEach((k, v) -> values.put((String) k, (String) v));
+        values.putAll(given.asMap());
+        return JobConfig.from(new Settings(values, given::describe));
+    }
+
+    private static JobExecutionResult execute(JobConfig config, Path input, long records, Path dlqParts, Path checkpoints)
+            throws Exception {
         Configuration flinkConfig = new Configuration();
         flinkConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         // The embedded cluster's default managed memory (128 MiB for all slots) starves RocksDB:
@@ -134,9 +149,12 @@ public final class LocalRun {
         flinkConfig.set(PipelineOptions.CLASSPATHS,
                 List.of(LocalRun.class.getProtectionDomain().getCodeSource().getLocation().toString()));
         flinkConfig.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
+        JobProgress.configure(flinkConfig);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flinkConfig);
         buildFileJob(env, config, input, dlqParts);
-        return env.execute("user-limits local run");
+        try (Progress progress = Progress.start("records of " + input.getFileName(), records, "records")) {
+            return JobProgress.await(env.executeAsync("user-limits local run"), Accounting.RECORDS, progress);
+        }
     }
 
     /** The job over an events file: limits to DynamoDB through the production sink, dead letters as JSON Lines part files. */

@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  * One loopback endpoint for both emulators, as LocalStack gives one for all services, so that the
  * job's single {@code aws.endpoint} setting reaches Kinesis and DynamoDB alike. Local stack and
  * tests only. Requests are routed by their {@code X-Amz-Target} header: {@code DynamoDB_*} to
- * DynamoDB Local, everything else to kinesalite.
+ * dynalite, everything else to kinesalite.
  *
  * <p>EMULATOR QUIRK: kinesalite 3.3.3 accepts only {@code StreamName}, but the connector's FLIP-27
  * source addresses streams by {@code StreamARN}. Kinesis request bodies (JSON) have their

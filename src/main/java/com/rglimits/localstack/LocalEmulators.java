@@ -1,6 +1,5 @@
 package com.rglimits.localstack;
 
-import com.rglimits.local.DynamoDbLocal;
 import java.net.URI;
 import java.util.Properties;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -9,19 +8,19 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * The whole emulated AWS of the local stack and the tests, on this machine without Docker:
- * kinesalite and DynamoDB Local behind one {@link EmulatorFront}, so that one set of {@code aws.*}
+ * kinesalite and dynalite behind one {@link EmulatorFront}, so that one set of {@code aws.*}
  * settings (one endpoint) reaches both, as with LocalStack in docker-compose.
  */
 public final class LocalEmulators implements AutoCloseable {
-    public static final String REGION = DynamoDbLocal.REGION;
-    public static final String ACCESS_KEY = DynamoDbLocal.ACCESS_KEY;
-    public static final String SECRET_KEY = DynamoDbLocal.SECRET_KEY;
+    public static final String REGION = LocalAws.REGION;
+    public static final String ACCESS_KEY = LocalAws.ACCESS_KEY;
+    public static final String SECRET_KEY = LocalAws.SECRET_KEY;
 
     private final Kinesalite kinesalite;
-    private final DynamoDbLocal dynamoDb;
+    private final Dynalite dynamoDb;
     private final EmulatorFront front;
 
-    private LocalEmulators(Kinesalite kinesalite, DynamoDbLocal dynamoDb, EmulatorFront front) {
+    private LocalEmulators(Kinesalite kinesalite, Dynalite dynamoDb, EmulatorFront front) {
         this.kinesalite = kinesalite;
         this.dynamoDb = dynamoDb;
         this.front = front;
@@ -30,9 +29,9 @@ public final class LocalEmulators implements AutoCloseable {
     /** Starts both emulators on free ports, and the front on {@code frontPort} (0: a free one). */
     public static LocalEmulators start(int frontPort) throws Exception {
         Kinesalite kinesalite = Kinesalite.start();
-        DynamoDbLocal dynamoDb = null;
+        Dynalite dynamoDb = null;
         try {
-            dynamoDb = DynamoDbLocal.start();
+            dynamoDb = Dynalite.start();
             EmulatorFront front = EmulatorFront.start(frontPort, kinesalite.endpoint(), dynamoDb.endpoint());
             return new LocalEmulators(kinesalite, dynamoDb, front);
         } catch (Exception e) {
@@ -63,18 +62,18 @@ public final class LocalEmulators implements AutoCloseable {
     }
 
     public static Properties awsProperties(URI endpoint) {
-        Properties p = DynamoDbLocal.awsProperties(endpoint);
+        Properties p = LocalAws.awsProperties(endpoint);
         // EMULATOR QUIRK: the Kinesis sink speaks HTTP/2 by default; kinesalite and the front only HTTP/1.1.
         p.setProperty("aws.http.protocol.version", "HTTP1_1");
         return p;
     }
 
     public KinesisClient kinesisClient() {
-        return DynamoDbLocal.pointedAt(KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
+        return LocalAws.pointedAt(KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
     }
 
     public DynamoDbClient dynamoDbClient() {
-        return DynamoDbLocal.pointedAt(DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
+        return LocalAws.pointedAt(DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
     }
 
     @Override

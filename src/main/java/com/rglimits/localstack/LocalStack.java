@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * The whole system on one machine, no Docker: kinesalite and DynamoDB Local behind one endpoint
+ * The whole system on one machine, no Docker: kinesalite and dynalite behind one endpoint
  * ({@link LocalEmulators}), the input stream (several shards), the dead-letter stream and the
  * table, and the job reading the real Kinesis API in an embedded Flink, until Ctrl-C.
  *
@@ -116,7 +116,7 @@ public final class LocalStack {
                 "",
                 "Local stack is up (Ctrl-C stops everything):",
                 "  AWS endpoint (Kinesis and DynamoDB): " + endpoint,
-                "    kinesalite " + emulators.kinesaliteEndpoint() + ", DynamoDB Local " + emulators.dynamoDbEndpoint(),
+                "    kinesalite " + emulators.kinesaliteEndpoint() + ", dynalite " + emulators.dynamoDbEndpoint(),
                 "  input stream:       " + config.sourceStream() + " (" + shards + " shards)",
                 "  dead-letter stream: " + config.dlqStream(),
                 "  table:              " + config.tableName(),

@@ -1,12 +1,9 @@
 package com.rglimits.localstack;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /** Creating streams and waiting for them (polling DescribeStreamSummary: the SDK waiter polls every 10 s). */
@@ -41,19 +38,6 @@ public final class StreamAdmin {
         }
     }
 
-    public static List<Shard> shards(KinesisClient kinesis, String name) {
-        List<Shard> shards = new ArrayList<>();
-        String next = null;
-        do {
-            String token = next;
-            var response = token == null
-                    ? kinesis.listShards(b -> b.streamName(name))
-                    : kinesis.listShards(b -> b.nextToken(token));
-            shards.addAll(response.shards());
-            next = response.nextToken();
-        } while (next != null);
-        return shards;
-    }
 
     static void sleep(long ms) {
         try {

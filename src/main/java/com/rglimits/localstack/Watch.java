@@ -4,6 +4,7 @@ import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.kinesis.KinesisClients;
+import com.rglimits.kinesis.StreamReader;
 import com.rglimits.table.LimitTable;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,8 @@ package com.rglimits.query;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
+import com.rglimits.localstack.LocalAws;
 import com.rglimits.table.LimitTable;
 import java.net.URI;
 import java.time.Duration;
@@ -12,9 +13,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The query API for local runs: against an in-process DynamoDB Local it starts itself, or the one
+ * The query API for local runs: against a dynalite it starts itself, or the one
  * a local job run or stack already has ({@code --aws.endpoint}); creates the table when absent and
- * can fill it with generated users ({@code --demo-users N}). Needs the DynamoDB Local classes, so
+ * can fill it with generated users ({@code --demo-users N}). Needs the emulator, so
  * it runs from Maven ({@code exec:java@query-api}), not from the jar.
  */
 public final class LocalQueryService {
@@ -29,12 +30,12 @@ public final class LocalQueryService {
 
     static AutoCloseable start(String[] args) throws Exception {
         Settings given = ConfigReaders.fromArgs(args);
-        // DynamoDB Local takes any credentials, but the SDK still wants some and a region.
+        // dynalite takes any credentials, but the SDK still wants some and a region.
         Map<String, String> values = new HashMap<>();
-        values.put(QueryConfig.AWS_REGION, DynamoDbLocal.REGION);
+        values.put(QueryConfig.AWS_REGION, LocalAws.REGION);
         values.put(QueryConfig.AWS_CREDENTIALS_PROVIDER, "BASIC");
-        values.put(QueryConfig.AWS_ACCESS_KEY, DynamoDbLocal.ACCESS_KEY);
-        values.put(QueryConfig.AWS_SECRET_KEY, DynamoDbLocal.SECRET_KEY);
+        values.put(QueryConfig.AWS_ACCESS_KEY, LocalAws.ACCESS_KEY);
+        values.put(QueryConfig.AWS_SECRET_KEY, LocalAws.SECRET_KEY);
         values.putAll(given.asMap());
         Settings settings = new Settings(values, given::describe);
         QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1");
@@ -46,12 +47,12 @@ public final class LocalQueryService {
                     + settings.describe(QueryConfig.AWS_ENDPOINT));
         }
 
-        DynamoDbLocal local = null;
+        Dynalite local = null;
         DynamoDbClient client = null;
         try {
             URI endpoint = config.endpoint();
             if (endpoint == null) {
-                local = dynamoPort == 0 ? DynamoDbLocal.start() : DynamoDbLocal.start(dynamoPort);
+                local = dynamoPort == 0 ? Dynalite.start() : Dynalite.start(dynamoPort);
                 endpoint = local.endpoint();
             }
             prepareTable(config, endpoint, demoUsers);
@@ -59,8 +60,8 @@ public final class LocalQueryService {
             QueryServer server = QueryServer.start(config, client);
             System.out.println("query API listening on http://" + config.host() + ":" + server.port()
                     + " (table " + config.tableName() + " at " + endpoint
-                    + (local != null ? ", in-process DynamoDB Local" : "") + ")");
-            DynamoDbLocal ownedLocal = local;
+                    + (local != null ? ", dynalite started for it" : "") + ")");
+            Dynalite ownedLocal = local;
             DynamoDbClient ownedClient = client;
             return () -> {
                 server.close();

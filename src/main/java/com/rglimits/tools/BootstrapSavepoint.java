@@ -3,6 +3,8 @@ package com.rglimits.tools;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
+import com.rglimits.console.JobProgress;
+import com.rglimits.console.Progress;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
@@ -16,11 +18,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
@@ -101,7 +105,7 @@ public final class BootstrapSavepoint {
         DataStream<UserLimit> limits = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Read limits export")
                 .filter(line -> !line.isBlank())
                 .name("Skip blank lines")
-                .map(BootstrapSavepoint::parseValidated, Descriptors.USER_LIMIT_TYPE)
+                .map(new ParseValidated(), Descriptors.USER_LIMIT_TYPE)
                 .name("Parse limits");
         StateBootstrapTransformation<UserLimit> state = OperatorTransformation.bootstrapWith(limits)
                 .keyBy(l -> l.userId, Types.STRING)
@@ -109,7 +113,9 @@ public final class BootstrapSavepoint {
         SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(), maxParallelism)
                 .withOperator(OperatorIdentifier.forUid(UserLimitsPipeline.PROCESSOR_UID), state)
                 .write(result.savepoint);
-        env.execute("bootstrap savepoint from " + input);
+        try (Progress progress = Progress.start("limits into the savepoint", result.limits, "limits")) {
+            JobProgress.await(env.executeAsync("bootstrap savepoint from " + input), ParseValidated.PARSED, progress);
+        }
         return result;
     }
 
@@ -120,11 +126,13 @@ public final class BootstrapSavepoint {
         Map<String, Long> firstLine = new HashMap<>();
         Map<String, Boolean> users = new HashMap<>();
         Result result = new Result();
-        try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+        try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+                Progress progress = Progress.start("validate " + input.getFileName(), -1, "lines")) {
             String line;
             long n = 0;
             while ((line = r.readLine()) != null) {
                 n++;
+                progress.stepTo(n);
                 if (line.isBlank()) {
                     continue;
                 }
@@ -167,11 +175,27 @@ public final class BootstrapSavepoint {
         return result;
     }
 
-    private static UserLimit parseValidated(String line) {
-        try {
-            return LimitExport.parse(line);
-        } catch (LimitExport.BadLine e) {
-            throw new IllegalStateException("line changed since it was validated: " + e.getMessage(), e);
+    /** Parses a line the validation has passed, counting the limits parsed (the progress of the write). */
+    static final class ParseValidated extends RichMapFunction<String, UserLimit> {
+        private static final long serialVersionUID = 1L;
+        static final String PARSED = "limits_parsed";
+        private transient LongCounter parsed;
+
+        @Override
+        public void open(OpenContext context) {
+            parsed = new LongCounter();
+            getRuntimeContext().addAccumulator(PARSED, parsed);
+        }
+
+        @Override
+        public UserLimit map(String line) {
+            try {
+                UserLimit limit = LimitExport.parse(line);
+                parsed.add(1);
+                return limit;
+            } catch (LimitExport.BadLine e) {
+                throw new IllegalStateException("line changed since it was validated: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -182,7 +206,7 @@ public final class BootstrapSavepoint {
         private transient ValueState<Long> lastSequence;
 
         @Override
-        public void open(Configuration parameters) {
+        public void open(OpenContext context) {
             limits = getRuntimeContext().getMapState(Descriptors.LIMITS);
             lastSequence = getRuntimeContext().getState(Descriptors.LAST_SEQUENCE);
         }

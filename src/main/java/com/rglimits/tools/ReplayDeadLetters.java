@@ -6,10 +6,11 @@ import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
+import com.rglimits.console.Progress;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.kinesis.KinesisClients;
-import com.rglimits.localstack.Producer;
-import com.rglimits.localstack.StreamReader;
+import com.rglimits.kinesis.RecordPublisher;
+import com.rglimits.kinesis.StreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,7 +140,9 @@ public final class ReplayDeadLetters {
                 }
             }
             if (!dryRun) {
-                Producer.publish(kinesis, to, records, rate);
+                try (Progress progress = Progress.start("replay to " + to, records.size(), "records")) {
+                    RecordPublisher.publish(kinesis, to, records, rate, progress::stepTo);
+                }
             }
             return new Result(deadLetters.size(), records.size(), to, dryRun);
         }

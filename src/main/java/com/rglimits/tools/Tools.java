@@ -3,6 +3,7 @@ package com.rglimits.tools;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
+import com.rglimits.console.JobProgress;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ final class Tools {
         flinkConfig.set(PipelineOptions.CLASSPATHS,
                 List.of(Tools.class.getProtectionDomain().getCodeSource().getLocation().toString()));
         flinkConfig.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
+        JobProgress.configure(flinkConfig);
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConfig);
     }
 

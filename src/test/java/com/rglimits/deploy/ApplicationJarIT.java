@@ -7,6 +7,11 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The application jar uploaded to Managed Service for Apache Flink, as {@code mvn verify} built it
- * (Failsafe runs this after the shade step): Flink and the service's runtime library left out,
- * connectors and Jackson in, Java 11 bytecode only, no signatures, service files merged.
+ * (Failsafe runs this after the shade step): the job's own packages and nothing of the other wings,
+ * Flink and the service's runtime library left out, connectors and Jackson in, Java 11 bytecode
+ * only, no signatures, service files merged. Also the query service's jar: its packages, and it starts.
  */
 class ApplicationJarIT {
     /** The only Flink packages the jar may carry: the connectors and what they shade. */
@@ -45,6 +53,13 @@ class ApplicationJarIT {
             "org/rocksdb/");
 
     private static final int JAVA_11_MAJOR = 55;
+
+    /** The job: what the application jar holds of this project, and all that its classes refer to. */
+    static final Set<String> JOB_PACKAGES = Set.of(
+            "config", "deadletter", "event", "job", "kinesis", "limit", "metrics", "ordering", "sink", "table");
+    /** The query service and the model it reads. */
+    static final Set<String> QUERY_PACKAGES = Set.of("query", "config", "deadletter", "event", "limit", "table");
+    private static final Pattern PROJECT_REFERENCE = Pattern.compile("com/rglimits/([a-z]+)/");
 
     private static JarFile jar;
     private static List<String> entries;
@@ -110,6 +125,47 @@ class ApplicationJarIT {
     }
 
     @Test
+    void holdsExactlyTheJobsPackagesAndTheyReferToNoOtherWing() throws IOException {
+        assertThat(projectPackages(entries)).isEqualTo(new TreeSet<>(JOB_PACKAGES));
+        assertThat(referencedProjectPackages(jar, entries)).as("project packages the job's classes refer to")
+                .isSubsetOf(JOB_PACKAGES);
+    }
+
+    @Test
+    void theQueryServiceJarHoldsItsPackagesAndStarts() throws Exception {
+        Path queryJar = Path.of(System.getProperty("application.jar").replace(".jar", "-query-api.jar"));
+        assertThat(queryJar).isRegularFile();
+        try (JarFile q = new JarFile(queryJar.toFile())) {
+            List<String> names = new ArrayList<>();
+            q.stream().forEach(e -> names.add(e.getName()));
+            assertThat(projectPackages(names)).isEqualTo(new TreeSet<>(QUERY_PACKAGES));
+            assertThat(referencedProjectPackages(q, names)).isSubsetOf(QUERY_PACKAGES);
+            assertThat(names).contains("com/rglimits/query/openapi.json").doesNotContain("com/rglimits/query/LocalQueryService.class");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", queryJar.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
+                "--aws.region", "us-east-1", "--aws.endpoint", "http://127.0.0.1:1", "--aws.credentials.provider", "BASIC",
+                "--aws.credentials.provider.basic.accesskeyid", "local", "--aws.credentials.provider.basic.secretkey", "local")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertThat(first).as("the service's first line").startsWith("query API listening on http://127.0.0.1:" + port);
+            HttpResponse<String> openApi = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(openApi.statusCode()).isEqualTo(200);
+        } finally {
+            service.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void everyClassTargetsJava11() throws IOException {
         List<String> tooNew = new ArrayList<>();
         int classes = 0;
@@ -169,6 +225,34 @@ class ApplicationJarIT {
         if (Files.exists(Path.of("target/classes").resolve(classFile))) {
             assertThat(entries).contains(classFile);
         }
+    }
+
+    /** The project's packages (com.rglimits.X) that hold classes among these entries. */
+    private static Set<String> projectPackages(List<String> names) {
+        Set<String> packages = new TreeSet<>();
+        for (String name : names) {
+            Matcher m = PROJECT_REFERENCE.matcher(name);
+            if (name.endsWith(".class") && m.lookingAt()) {
+                packages.add(m.group(1));
+            }
+        }
+        return packages;
+    }
+
+    /** The project's packages that the project's classes in this jar name in their constant pools. */
+    private static Set<String> referencedProjectPackages(JarFile jar, List<String> names) throws IOException {
+        Set<String> packages = new TreeSet<>();
+        for (String name : names) {
+            if (name.startsWith("com/rglimits/") && name.endsWith(".class")) {
+                try (InputStream in = jar.getInputStream(jar.getEntry(name))) {
+                    Matcher m = PROJECT_REFERENCE.matcher(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                    while (m.find()) {
+                        packages.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return packages;
     }
 
     private static Set<String> providers(String serviceFile) throws IOException {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rglimits.event.RecordSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RecordSplitterTest {
@@ -54,5 +57,27 @@ class RecordSplitterTest {
         assertThat(split("")).isEmpty();
         assertThat(split("[]")).isEmpty();
         assertThat(split("\n\n")).isEmpty();
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfAnyRecordAndStringElementsAreWhole() throws Exception {
+        List<RawRecord> records = split("\uFEFF [ {\"a\": 1,  \"b\":[1,2]} ,\n{\"c\":\"x]\"} , \"text, with ] and }\", 7 ]\n");
+        assertThat(records).extracting(RecordSplitterTest::text)
+                .containsExactly("{\"a\": 1,  \"b\":[1,2]}", "{\"c\":\"x]\"}", "\"text, with ] and }\"", "7");
+        assertThat(split("\uFEFF{\"a\":1}\n{\"b\":2}\n")).extracting(RecordSplitterTest::text).containsExactly("{\"a\":1}", "{\"b\":2}");
+    }
+
+    @Test
+    void theSampleFileSavedWithAByteOrderMarkGivesTheSameRecords() throws Exception {
+        byte[] sample = Files.readAllBytes(Path.of("data/sample-events.json"));
+        byte[] withMark = new byte[sample.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(sample, 0, withMark, 3, sample.length);
+        List<RawRecord> plain = RecordSplitter.split(sample, "f.json");
+        List<RawRecord> marked = RecordSplitter.split(withMark, "f.json");
+        assertThat(plain).hasSize(12);
+        assertThat(marked).extracting(RecordSplitterTest::text).isEqualTo(plain.stream().map(RecordSplitterTest::text).collect(Collectors.toList()));
     }
 }

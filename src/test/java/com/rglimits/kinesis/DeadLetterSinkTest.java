@@ -12,7 +12,6 @@ import com.rglimits.event.RecordSource;
 import com.rglimits.job.Descriptors;
 import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
-import com.rglimits.localstack.StreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -10,9 +10,7 @@ import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localstack.LocalEmulators;
-import com.rglimits.localstack.Producer;
 import com.rglimits.localstack.StreamAdmin;
-import com.rglimits.localstack.StreamReader;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
@@ -130,7 +128,7 @@ class KinesisPipelineTest {
         }
 
         KinesisInOrderModel model = new KinesisInOrderModel();
-        Map<String, List<Producer.Sent>> positions = new HashMap<>();
+        Map<String, List<RecordPublisher.Sent>> positions = new HashMap<>();
         RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-e2e-" + input);
         List<JsonNode> deadLetters = new ArrayList<>();
         StreamReader dlqReader = new StreamReader(kinesis, dlq);
@@ -186,7 +184,7 @@ class KinesisPipelineTest {
         assertThat(model.duplicates()).isGreaterThan(20);
 
         Set<String> shards = new HashSet<>();
-        for (Shard s : StreamAdmin.shards(kinesis, input)) {
+        for (Shard s : KinesisStreams.shards(kinesis, input)) {
             shards.add(s.shardId());
         }
         for (JsonNode d : deadLetters) {
@@ -217,7 +215,7 @@ class KinesisPipelineTest {
 
         // Split the first shard at a quarter of the hash range, publish, then merge the upper child
         // with the second shard, publish again: records of one user cross parent and child shards.
-        List<Shard> shards = StreamAdmin.shards(kinesis, input);
+        List<Shard> shards = KinesisStreams.shards(kinesis, input);
         BigInteger quarter = new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1);
         kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
                 .newStartingHashKey(quarter.toString()));
@@ -225,7 +223,7 @@ class KinesisPipelineTest {
         run.publishPhase(events.next(800));
 
         List<Shard> open = new ArrayList<>();
-        for (Shard shard : StreamAdmin.shards(kinesis, input)) {
+        for (Shard shard : KinesisStreams.shards(kinesis, input)) {
             if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
                 open.add(shard);
             }
@@ -276,7 +274,7 @@ class KinesisPipelineTest {
         RecordingLimitsSink recorder = run.recorder;
 
         // Split, publish into the children, and take the savepoint before the source discovers them.
-        List<Shard> shards = StreamAdmin.shards(kinesis, input);
+        List<Shard> shards = KinesisStreams.shards(kinesis, input);
         kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
                 .newStartingHashKey(new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1).toString()));
         StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
@@ -360,7 +358,7 @@ class KinesisPipelineTest {
         values.put(JobConfig.SOURCE_STREAM, input);
         values.put(JobConfig.SOURCE_INITPOS, "TRIM_HORIZON");
         values.put(JobConfig.DLQ_STREAM, dlq);
-        values.put(JobConfig.TABLE_NAME, "limits-" + input); // the tests share one DynamoDB Local
+        values.put(JobConfig.TABLE_NAME, "limits-" + input); // the tests share one dynalite
         values.put(JobConfig.PARALLELISM, Integer.toString(PARALLELISM));
         values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
         // Generous: idleness is "no records for this long", which a source subtask starved of CPU on a loaded
@@ -387,9 +385,9 @@ class KinesisPipelineTest {
         return graph;
     }
 
-    private void publish(List<byte[]> records, Map<String, List<Producer.Sent>> positions) {
-        List<Producer.Sent> sent = Producer.publish(kinesis, currentInput, records, 0);
-        for (Producer.Sent s : sent) {
+    private void publish(List<byte[]> records, Map<String, List<RecordPublisher.Sent>> positions) {
+        List<RecordPublisher.Sent> sent = RecordPublisher.publish(kinesis, currentInput, records, 0);
+        for (RecordPublisher.Sent s : sent) {
             positions.computeIfAbsent(Base64.getEncoder().encodeToString(records.get(s.index)), k -> new ArrayList<>()).add(s);
         }
     }
@@ -398,7 +396,7 @@ class KinesisPipelineTest {
 
     /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
     private List<byte[]> watermarkPushers(long createdAt) throws Exception {
-        List<Shard> shards = StreamAdmin.shards(kinesis, currentInput);
+        List<Shard> shards = KinesisStreams.shards(kinesis, currentInput);
         List<byte[]> out = new ArrayList<>();
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         for (Shard shard : shards) {

@@ -8,6 +8,7 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
@@ -36,12 +37,12 @@ class FilePipelineTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static DynamoDbLocal dynamoDb;
+    private static Dynalite dynamoDb;
     private static DynamoDbClient client;
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = DynamoDbLocal.start();
+        dynamoDb = Dynalite.start();
         client = dynamoDb.client();
     }
 

@@ -61,6 +61,20 @@ class LocalRunTest {
         assertThat(d.get("error").asText()).isEqualTo("no limit lim-session-09 for user Qm7tLrX2pNc4ZaV8sKeD");
         assertThat(MAPPER.readTree(d.get("record").asText()).get("eventId").asText()).isEqualTo("ev-0015");
         assertThat(d.get("source").get("element").asLong()).isEqualTo(11L);
+        assertThat(emulatorsLeft()).as("node processes this JVM left running").isEmpty();
+    }
+
+    @Test
+    void theSampleSavedWithAByteOrderMarkGivesTheSameResult(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("sample-with-bom.json");
+        byte[] sample = Files.readAllBytes(Path.of("data/sample-events.json"));
+        Files.write(input, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        Files.write(input, sample, java.nio.file.StandardOpenOption.APPEND);
+
+        Accounting.Summary summary = LocalRun.run(new String[] {"--source.file", input.toString(), "--dlq.file",
+                dir.resolve("dlq.jsonl").toString()}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(summary.line()).isEqualTo("records=12 applied=8 duplicates=1 skipped=2 dead_lettered=1");
     }
 
     @Test
@@ -96,5 +110,15 @@ class LocalRunTest {
         assertThatThrownBy(() -> LocalRun.run(new String[] {"--aws.endpoint", "http://x"}, System.out))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not taken");
+        assertThat(emulatorsLeft()).as("nothing started for a bad option").isEmpty();
+    }
+
+    /** Node processes (emulators) started by this JVM and still running. */
+    private static List<String> emulatorsLeft() {
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .map(p -> p.info().commandLine().orElse("?"))
+                .filter(c -> c.contains("node"))
+                .collect(java.util.stream.Collectors.toList());
     }
 }

@@ -15,32 +15,6 @@ class LocalStackPartsTest {
     }
 
     @Test
-    void splitsJsonArraysKeepingEachElementsBytes() throws Exception {
-        byte[] file = "\uFEFF [ {\"a\": 1,  \"b\":[1,2]} ,\n{\"c\":\"x]\"} , \"text\", 7 ]\n".getBytes(StandardCharsets.UTF_8);
-        List<byte[]> records = EventsFile.split(file);
-        assertThat(records).extracting(LocalStackPartsTest::text)
-                .containsExactly("{\"a\": 1,  \"b\":[1,2]}", "{\"c\":\"x]\"}", "\"text\"", "7");
-    }
-
-    @Test
-    void splitsNdjsonByLineKeepingBadLines() throws Exception {
-        byte[] file = "{\"a\":1}\r\n\n   \n{not json\n{\"b\":2}".getBytes(StandardCharsets.UTF_8);
-        assertThat(EventsFile.split(file)).extracting(LocalStackPartsTest::text)
-                .containsExactly("{\"a\":1}", "{not json", "{\"b\":2}");
-    }
-
-    @Test
-    void partitionKeyIsTheUserId() {
-        assertThat(Producer.partitionKey("{\"aggregateId\":\"a\",\"eventId\":\"e\",\"payload\":{\"userId\":\"u\"}}"
-                .getBytes(StandardCharsets.UTF_8))).isEqualTo("u");
-        assertThat(Producer.partitionKey("{\"aggregateId\":\"a\",\"eventId\":\"e\"}".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo("a");
-        assertThat(Producer.partitionKey("{\"eventId\":\"e\",\"payload\":{\"userId\":7}}".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo("e");
-        assertThat(Producer.partitionKey("{oops".getBytes(StandardCharsets.UTF_8))).startsWith("record-").hasSize(39);
-    }
-
-    @Test
     void frontTurnsStreamArnIntoStreamName() {
         String body = "{\"StreamARN\":\"arn:aws:kinesis:us-east-1:000000000000:stream/events\",\"Limit\":5}";
         assertThat(text(EmulatorFront.rewrite(body.getBytes(StandardCharsets.UTF_8), "application/x-amz-json-1.1")))

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Both entry points as their commands start them. */
 class LocalQueryServiceTest {
     @Test
-    void localRunStartsDynamoDbLocalLoadsDemoUsersAndServes() throws Exception {
+    void localRunStartsDynaliteLoadsDemoUsersAndServes() throws Exception {
         int port = Http.freePort();
         int dynamoPort = Http.freePort();
         try (AutoCloseable local = LocalQueryService.start(new String[] {
@@ -29,8 +29,7 @@ class LocalQueryServiceTest {
             assertThat(load.requests).isEqualTo(200);
             assertThat(load.errors).isZero();
 
-            // The jar's entry point, pointed at that DynamoDB Local like at any other endpoint. The keys
-            // and region must be the local run's: DynamoDB Local keeps one database per key and region.
+            // The jar's entry point, pointed at that dynalite like at any other endpoint.
             int port2 = Http.freePort();
             try (AutoCloseable service = QueryService.start(new String[] {
                     "--port", Integer.toString(port2), "--host", "127.0.0.1", "--aws.region", "us-east-1",

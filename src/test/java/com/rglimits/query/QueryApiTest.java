@@ -9,7 +9,7 @@ import com.rglimits.event.LimitPeriod;
 import com.rglimits.event.LimitStatus;
 import com.rglimits.event.LimitType;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import java.math.BigDecimal;
@@ -28,12 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The query API over real HTTP, backed by DynamoDB Local. */
+/** The query API over real HTTP, backed by dynalite. */
 class QueryApiTest {
     private static final String TABLE = "user-limits";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static DynamoDbLocal dynamo;
+    private static Dynalite dynamo;
     private static DynamoDbClient admin;
     private static DynamoDbClient client;
     private static QueryServer server;
@@ -41,7 +41,7 @@ class QueryApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = DynamoDbLocal.start();
+        dynamo = Dynalite.start();
         admin = dynamo.client();
         LimitTable.create(admin, TABLE);
         put(limit("u-1", "lim-a", LimitType.DEPOSIT, LimitPeriod.DAY, LimitStatus.ACTIVE, "200", "25.5", 7));
@@ -62,7 +62,7 @@ class QueryApiTest {
         dynamo.close();
     }
 
-    static QueryConfig config(DynamoDbLocal dynamo, String table, String consistentRead) {
+    static QueryConfig config(Dynalite dynamo, String table, String consistentRead) {
         Map<String, String> values = new HashMap<>();
         dynamo.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put("host", "127.0.0.1");
@@ -354,7 +354,7 @@ class QueryApiTest {
 
     @Test
     void dynamoDbDownIs503WithoutStackTrace() throws Exception {
-        DynamoDbLocal doomed = DynamoDbLocal.start();
+        Dynalite doomed = Dynalite.start();
         try (DynamoDbClient setup = doomed.client()) {
             LimitTable.create(setup, TABLE);
             setup.putItem(b -> b.tableName(TABLE).item(LimitItems.toItem(

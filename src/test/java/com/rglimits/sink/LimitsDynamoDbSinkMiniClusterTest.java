@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rglimits.limit.UserLimit;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
@@ -64,7 +64,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
 
     private static final AtomicInteger TABLES = new AtomicInteger();
     private final List<JobClient> jobs = new ArrayList<>();
-    private static DynamoDbLocal dynamo;
+    private static Dynalite dynamo;
     private static DynamoDbClient client;
 
     private static Configuration cluster() {
@@ -75,7 +75,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
 
     @BeforeAll
     static void startDynamo() throws Exception {
-        dynamo = DynamoDbLocal.start();
+        dynamo = Dynalite.start();
         client = dynamo.client();
     }
 
@@ -269,7 +269,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
         return sum;
     }
 
-    /** A plain TCP forwarder from a local port to DynamoDB Local: the network "comes back". */
+    /** A plain TCP forwarder from a local port to dynalite: the network "comes back". */
     private static final class Forwarder implements AutoCloseable {
         private final ServerSocket server;
         private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.ParsedRecord;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
 import java.nio.file.Files;
@@ -41,11 +41,11 @@ class FailureRecoveryTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static DynamoDbLocal dynamoDb;
+    private static Dynalite dynamoDb;
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = DynamoDbLocal.start();
+        dynamoDb = Dynalite.start();
     }
 
     @AfterAll

@@ -4,7 +4,7 @@ import com.rglimits.event.LimitPeriod;
 import com.rglimits.event.LimitStatus;
 import com.rglimits.event.LimitType;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.Events;
@@ -99,7 +99,7 @@ public final class SavepointBenchmark {
         }
         Files.writeString(events, b.toString());
 
-        try (DynamoDbLocal dynamoDb = DynamoDbLocal.start(); DynamoDbClient client = dynamoDb.client()) {
+        try (Dynalite dynamoDb = Dynalite.start(); DynamoDbClient client = dynamoDb.client()) {
             String table = "user-limits";
             LimitTable.create(client, table);
             StateTestJob job = new StateTestJob(events, dir.resolve("out"), dynamoDb, table);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
 import java.nio.file.Files;
@@ -22,18 +22,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A MiniCluster with room for parallelism 4, DynamoDB Local, and the checks every savepoint test makes. */
+/** A MiniCluster with room for parallelism 4, dynalite, and the checks every savepoint test makes. */
 abstract class SavepointTestBase {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static DynamoDbLocal dynamoDb;
+    static Dynalite dynamoDb;
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = DynamoDbLocal.start();
+        dynamoDb = Dynalite.start();
     }
 
     @AfterAll

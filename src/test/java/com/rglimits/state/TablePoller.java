@@ -1,6 +1,6 @@
 package com.rglimits.state;
 
-import com.rglimits.local.DynamoDbLocal;
+import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ final class TablePoller implements AutoCloseable {
     private volatile long versionChanges;
     private volatile Throwable error;
 
-    TablePoller(DynamoDbLocal dynamoDb, String table) {
+    TablePoller(Dynalite dynamoDb, String table) {
         this.client = dynamoDb.client();
         this.table = table;
         thread = new Thread(this::loop, "table-poller-" + table);

@@ -9,9 +9,9 @@ import com.rglimits.deadletter.DeadLetterJson;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.RecordSource;
 import com.rglimits.localstack.LocalEmulators;
-import com.rglimits.localstack.Producer;
+import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.localstack.StreamAdmin;
-import com.rglimits.localstack.StreamReader;
+import com.rglimits.kinesis.StreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ class ReplayDeadLettersTest {
                 DeadLetterJson.toJson(letter(DeadLetterReason.INVALID_EVENT, notUtf8, null, 2_000)),
                 DeadLetterJson.toJson(letter(DeadLetterReason.UNKNOWN_LIMIT, event("e4", "u4"), "u4", 9_000)))
                 .stream().map(j -> j.getBytes(StandardCharsets.UTF_8)).collect(java.util.stream.Collectors.toList());
-        Producer.publish(kinesis, dlq, letters, 0);
+        RecordPublisher.publish(kinesis, dlq, letters, 0);
 
         ReplayDeadLetters.Result result = ReplayDeadLetters.run(args("--from-stream", dlq, "--to", input,
                 "--reason", "UNKNOWN_LIMIT,invalid_event", "--since", "1000", "--until", "5000").toArray(new String[0]));

@@ -1,6 +1,5 @@
-package com.rglimits.localstack;
+package com.rglimits.kinesis;
 
-import com.rglimits.kinesis.KinesisStreams;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +12,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Reads a stream from its start, shard by shard, with GetRecords; {@link #poll()} returns what
- * arrived since the last call. Used by {@link Watch} to tail the dead-letter stream and by tests.
+ * arrived since the last call. The dead-letter replay tool reads the dead-letter stream with it;
+ * the local stack's watch tails it.
  */
 public final class StreamReader {
     /** One record with the shard it was read from. */
@@ -38,7 +38,7 @@ public final class StreamReader {
 
     /** Everything that arrived since the last call, in order per shard. */
     public List<Read> poll() {
-        for (Shard shard : StreamAdmin.shards(kinesis, stream)) {
+        for (Shard shard : KinesisStreams.shards(kinesis, stream)) {
             iterators.computeIfAbsent(shard.shardId(), id -> kinesis.getShardIterator(b -> b.streamName(stream)
                     .shardId(id).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
         }

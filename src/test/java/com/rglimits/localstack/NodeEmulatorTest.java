@@ -1,0 +1,89 @@
+package com.rglimits.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** No emulator process outlives the JVM that started it, however that JVM ends. */
+class NodeEmulatorTest {
+    /** A JVM that starts dynalite, prints its process id, waits for a line, then ends as {@code args[0]} says. */
+    public static void main(String[] args) throws Exception {
+        Dynalite dynalite = Dynalite.start();
+        System.out.println("emulator " + dynalite.pid());
+        System.out.flush();
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        switch (args[0]) {
+            case "error":
+                throw new IllegalStateException("the program fails");
+            case "halt":
+                Runtime.getRuntime().halt(3); // no shutdown hooks run, as after kill -9
+                break;
+            default:
+                Thread.sleep(120_000); // until the test ends it
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"error", "halt", "terminate", "kill"})
+    void theEmulatorEndsWithItsJvm(String ending) throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), NodeEmulatorTest.class.getName(),
+                ending.equals("error") || ending.equals("halt") ? ending : "wait")
+                .redirectErrorStream(true)
+                .start();
+        long emulator = emulatorPid(jvm);
+        assertThat(ProcessHandle.of(emulator)).as("the emulator runs").hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+        jvm.getOutputStream().write('\n');
+        jvm.getOutputStream().flush();
+        switch (ending) {
+            case "terminate":
+                // SIGTERM: the JVM's orderly shutdown, the same Ctrl-C starts. (SIGINT itself is not
+                // sent: a JVM started from a background job ignores it, which would test the shell.)
+                jvm.destroy();
+                break;
+            case "kill":
+                jvm.destroyForcibly();
+                break;
+            default:
+                break;
+        }
+        assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
+        assertGone(emulator);
+    }
+
+    @Test
+    void closeStopsTheEmulator() throws Exception {
+        Dynalite dynalite = Dynalite.start();
+        long pid = dynalite.pid();
+        dynalite.close();
+        assertGone(pid);
+    }
+
+    private static long emulatorPid(Process jvm) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("emulator ")) {
+                return Long.parseLong(line.substring("emulator ".length()));
+            }
+            seen.append(line).append('\n');
+        }
+        throw new AssertionError("the JVM ended without starting the emulator:\n" + seen);
+    }
+
+    /** Waits up to 10 s for the process to end. */
+    static void assertGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("emulator process " + pid + " still alive").isFalse();
+    }
+}
