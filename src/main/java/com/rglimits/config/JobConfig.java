@@ -26,6 +26,7 @@ public final class JobConfig implements Serializable {
     public static final String OUT_OF_ORDERNESS_MS = "ordering.out-of-orderness.ms";
     public static final String IDLENESS_MS = "ordering.idleness.ms";
     public static final String MAX_HOLD_MS = "ordering.max-hold.ms";
+    public static final String MAX_AHEAD_MS = "ordering.max-ahead.ms";
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
     public static final String PARALLELISM = "job.parallelism";
@@ -40,6 +41,14 @@ public final class JobConfig implements Serializable {
      * with more subtasks than this. Bootstrapped savepoints must be written with the same value.
      */
     public static final int DEFAULT_MAX_PARALLELISM = 128;
+    /**
+     * How far a record's createdAt may be ahead of the processing time at the source (5 minutes).
+     * A producer whose clock runs ahead by more is broken, not skewed (NTP keeps hosts within
+     * milliseconds); accepting its record would move the watermark ahead of every other event for as
+     * long as it runs ahead, so the bound is also the longest time one such record can disturb the
+     * ordering of all users.
+     */
+    public static final long DEFAULT_MAX_AHEAD_MS = 300_000;
     /** Flink's upper bound on max parallelism (2^15). */
     public static final int MAX_MAX_PARALLELISM = 32_768;
 
@@ -58,6 +67,7 @@ public final class JobConfig implements Serializable {
     private final long outOfOrdernessMs;
     private final long idlenessMs;
     private final long maxHoldMs;
+    private final long maxAheadMs;
     private final long dedupRetentionMs;
     private final long checkpointIntervalMs;
     private final int parallelism;
@@ -88,6 +98,7 @@ public final class JobConfig implements Serializable {
         outOfOrdernessMs = s.longValue(OUT_OF_ORDERNESS_MS, 5_000, 0);
         idlenessMs = s.longValue(IDLENESS_MS, 10_000, 1);
         maxHoldMs = s.longValue(MAX_HOLD_MS, 30_000, 1);
+        maxAheadMs = s.longValue(MAX_AHEAD_MS, DEFAULT_MAX_AHEAD_MS, 0);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
         checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
@@ -185,6 +196,11 @@ public final class JobConfig implements Serializable {
 
     public long maxHoldMs() {
         return maxHoldMs;
+    }
+
+    /** See {@link #DEFAULT_MAX_AHEAD_MS}. */
+    public long maxAheadMs() {
+        return maxAheadMs;
     }
 
     public long dedupRetentionMs() {

@@ -26,7 +26,23 @@ public final class EventParser {
 
     private EventParser() {}
 
+    /**
+     * Without a bound on how far createdAt may be ahead of {@code now}: for tools and models that
+     * parse records outside the job. The job's sources use {@link #parse(byte[], RecordSource, long, long)}.
+     */
     public static ParsedRecord parse(byte[] raw, RecordSource source, long now) {
+        return parse(raw, source, now, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param now the processing time at the source (epoch ms): when a dead letter is made, and what
+     *     createdAt is compared with
+     * @param maxAheadMs how far createdAt may be ahead of {@code now}. A record beyond it must not
+     *     move the watermark: an event of the three types is an INVALID_EVENT, a record of another
+     *     type is skipped without an event time. Both are flagged {@link ParsedRecord#createdAtAhead}.
+     *     There is no bound in the past: replays of old records must work.
+     */
+    public static ParsedRecord parse(byte[] raw, RecordSource source, long now, long maxAheadMs) {
         JsonNode root;
         try {
             root = MAPPER.readTree(raw);
@@ -45,12 +61,29 @@ public final class EventParser {
             String typeName = requiredString(root, "type", "type");
             EventType type = processedType(typeName);
             if (type == null) {
-                return ParsedRecord.skipped(typeName, optionalLongOrNull(root.get("createdAt")));
+                Long createdAt = optionalLongOrNull(root.get("createdAt"));
+                if (createdAt != null && ahead(createdAt, now) > maxAheadMs) {
+                    return ParsedRecord.skippedAhead(typeName);
+                }
+                return ParsedRecord.skipped(typeName, createdAt);
             }
-            return ParsedRecord.event(event(root, type, raw, source));
+            LimitEvent event = event(root, type, raw, source);
+            long ahead = ahead(event.createdAt, now);
+            if (ahead > maxAheadMs) {
+                ParsedRecord r = invalid(raw, source, now, "field 'createdAt' is " + ahead
+                        + " ms ahead of the processing time (at most " + maxAheadMs + " ms allowed)", root);
+                r.createdAtAhead = true;
+                return r;
+            }
+            return ParsedRecord.event(event);
         } catch (InvalidEventException e) {
             return invalid(raw, source, now, e.getMessage(), root);
         }
+    }
+
+    /** How far createdAt is ahead of now, 0 when it is not; with now >= 0 (a clock) this cannot overflow. */
+    private static long ahead(long createdAt, long now) {
+        return createdAt > now ? createdAt - now : 0;
     }
 
     private static LimitEvent event(JsonNode root, EventType type, byte[] raw, RecordSource source)

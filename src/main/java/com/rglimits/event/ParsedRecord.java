@@ -20,6 +20,11 @@ public class ParsedRecord {
     /** For SKIPPED: the envelope type, and createdAt when it had one (it still moves event time). */
     public String skippedType;
     public Long skippedCreatedAt;
+    /**
+     * createdAt was further ahead of the processing time than the bound: for INVALID, the reason;
+     * for SKIPPED, why it carries no event time.
+     */
+    public boolean createdAtAhead;
 
     public ParsedRecord() {}
 
@@ -35,6 +40,13 @@ public class ParsedRecord {
         r.kind = Kind.SKIPPED;
         r.skippedType = type;
         r.skippedCreatedAt = createdAt;
+        return r;
+    }
+
+    /** Another type whose createdAt is too far ahead: skipped as usual, but without an event time. */
+    public static ParsedRecord skippedAhead(String type) {
+        ParsedRecord r = skipped(type, null);
+        r.createdAtAhead = true;
         return r;
     }
 

@@ -1,5 +1,6 @@
 package com.rglimits.file;
 
+import com.rglimits.config.JobConfig;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
 import java.io.IOException;
@@ -17,10 +18,20 @@ public class EventFileFormat extends SimpleStreamFormat<ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
     private final String fileName;
+    private final long maxAheadMs;
 
-    /** @param fileName how dead letters name the file */
+    /** With the default {@code ordering.max-ahead.ms}. */
     public EventFileFormat(String fileName) {
+        this(fileName, JobConfig.DEFAULT_MAX_AHEAD_MS);
+    }
+
+    /**
+     * @param fileName how dead letters name the file
+     * @param maxAheadMs how far createdAt may be ahead of the processing time ({@code ordering.max-ahead.ms})
+     */
+    public EventFileFormat(String fileName, long maxAheadMs) {
         this.fileName = fileName;
+        this.maxAheadMs = maxAheadMs;
     }
 
     @Override
@@ -30,7 +41,7 @@ public class EventFileFormat extends SimpleStreamFormat<ParsedRecord> {
             @Override
             public ParsedRecord read() {
                 RawRecord raw = splitter.next();
-                return raw == null ? null : EventParser.parse(raw.bytes(), raw.source(), System.currentTimeMillis());
+                return raw == null ? null : EventParser.parse(raw.bytes(), raw.source(), System.currentTimeMillis(), maxAheadMs);
             }
 
             @Override

@@ -24,6 +24,11 @@ public final class Accounting {
     public static final String SKIPPED = "skipped";
     public static final String DEAD_LETTERED = "dead_lettered";
     public static final String PROGRESS_MISMATCHES = "progress_mismatches";
+    /**
+     * Not a bucket: records whose createdAt was beyond {@code ordering.max-ahead.ms} of the processing
+     * time (dead-lettered as INVALID_EVENT, or skipped without an event time). A producer's clock is wrong.
+     */
+    public static final String EVENT_TIME_AHEAD = "event_time_ahead";
 
     private Accounting() {}
 
@@ -99,6 +104,10 @@ public final class Accounting {
 
         public long progressMismatches() {
             return get(all, PROGRESS_MISMATCHES);
+        }
+
+        public long eventTimeAhead() {
+            return get(all, EVENT_TIME_AHEAD);
         }
 
         /** The accounting identity of EVENTS.md. */

@@ -7,22 +7,30 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Counts every record read and routes it: events on, other types skipped, invalid ones to dead letters. */
+/**
+ * Counts every record read and routes it: events on, other types skipped, invalid ones to dead
+ * letters; also counts the records whose createdAt was too far ahead of the processing time.
+ */
 public class RecordRouter extends ProcessFunction<ParsedRecord, LimitEvent> {
     private transient Accounting.Tally records;
     private transient Accounting.Tally skipped;
     private transient Accounting.Tally invalid;
+    private transient Accounting.Tally eventTimeAhead;
 
     @Override
     public void open(Configuration parameters) {
         records = Accounting.tally(getRuntimeContext(), Accounting.RECORDS);
         skipped = Accounting.tally(getRuntimeContext(), Accounting.SKIPPED);
         invalid = Accounting.deadLettered(getRuntimeContext(), DeadLetterReason.INVALID_EVENT);
+        eventTimeAhead = Accounting.tally(getRuntimeContext(), Accounting.EVENT_TIME_AHEAD);
     }
 
     @Override
     public void processElement(ParsedRecord record, Context ctx, Collector<LimitEvent> out) {
         records.inc();
+        if (record.createdAtAhead) {
+            eventTimeAhead.inc();
+        }
         switch (record.kind) {
             case EVENT:
                 out.collect(record.event);

@@ -35,7 +35,7 @@ public final class KinesisSourceFactory {
         return KinesisStreamsSource.<ParsedRecord>builder()
                 .setStreamArn(streamArn)
                 .setSourceConfig(sourceConfig(config))
-                .setDeserializationSchema(new ParsingDeserializationSchema())
+                .setDeserializationSchema(new ParsingDeserializationSchema(config.maxAheadMs()))
                 .build();
     }
 

@@ -19,6 +19,7 @@ class JobConfigTest {
         assertThat(c.startingPosition()).isEqualTo(StartingPosition.TRIM_HORIZON);
         assertThat(c.tableName()).isEqualTo("user-limits");
         assertThat(c.maxParallelism()).isEqualTo(128);
+        assertThat(c.maxAheadMs()).isEqualTo(300_000);
     }
 
     @Test
@@ -34,22 +35,25 @@ class JobConfigTest {
     @Test
     void theSameKeysWorkFromArgsFilesAndPropertyGroups(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("job.properties");
-        Files.writeString(file, "source.stream=in\nordering.max-hold.ms=1234\naws.region=eu-west-1\n");
+        Files.writeString(file, "source.stream=in\nordering.max-hold.ms=1234\nordering.max-ahead.ms=60000\naws.region=eu-west-1\n");
         Properties ordering = new Properties();
         ordering.setProperty("max-hold.ms", "1234");
+        ordering.setProperty("max-ahead.ms", "60000");
         Properties source = new Properties();
         source.setProperty("stream", "in");
         Properties aws = new Properties();
         aws.setProperty("region", "eu-west-1");
 
         for (Settings s : new Settings[] {
-                ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--ordering.max-hold.ms", "1234", "--aws.region", "eu-west-1"}),
+                ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--ordering.max-hold.ms", "1234", "--ordering.max-ahead.ms", "60000",
+                        "--aws.region", "eu-west-1"}),
                 ConfigReaders.fromPropertiesFile(file),
                 ConfigReaders.fromArgs(new String[] {"--config", file.toString()}),
                 ConfigReaders.fromPropertyGroups(Map.of("ordering", ordering, "source", source, "aws", aws))}) {
             JobConfig c = JobConfig.from(s);
             assertThat(c.sourceStream()).isEqualTo("in");
             assertThat(c.maxHoldMs()).isEqualTo(1234);
+            assertThat(c.maxAheadMs()).isEqualTo(60_000);
             assertThat(c.awsProperties()).containsEntry("aws.region", "eu-west-1");
         }
     }
@@ -73,6 +77,8 @@ class JobConfigTest {
         source.setProperty("stream", "in");
         assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromPropertyGroups(Map.of("ordering", ordering, "source", source))))
                 .hasMessage("property group 'ordering', key 'out-of-orderness.ms' must be >= 0, got -5");
+        assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--ordering.max-ahead.ms", "-1"})))
+                .hasMessage("option --ordering.max-ahead.ms must be >= 0, got -1");
     }
 
     @Test

@@ -35,7 +35,7 @@ class RuntimeSettingsTest {
         return Map.of(
                 "source", props("stream", "in"),
                 "dlq", props("stream", "dead-letters"),
-                "ordering", props("out-of-orderness.ms", "2000"));
+                "ordering", props("out-of-orderness.ms", "2000", "max-ahead.ms", "120000"));
     }
 
     @Test
@@ -54,6 +54,7 @@ class RuntimeSettingsTest {
         assertThat(c.sourceStream()).isEqualTo("in");
         assertThat(c.dlqStream()).isEqualTo("dead-letters");
         assertThat(c.outOfOrdernessMs()).isEqualTo(2000);
+        assertThat(c.maxAheadMs()).isEqualTo(120_000);
         assertThat(c.checkpointIntervalMs()).isZero();
         assertThat(c.parallelism()).isZero();
     }

@@ -75,6 +75,73 @@ class EventParserTest {
         assertThat(r.eventTime()).isEqualTo(55L);
     }
 
+    private static final long NOW = 1_800_000_000_000L;
+    private static final long MAX_AHEAD = 300_000;
+
+    private static ParsedRecord parseAt(ObjectNode node) {
+        return EventParser.parse(Events.bytes(node), SOURCE, NOW, MAX_AHEAD);
+    }
+
+    @Test
+    void createdAtUpToTheBoundAheadOfTheProcessingTimeIsAccepted() {
+        ParsedRecord r = parseAt(created("e1", "u1", "lim-1", 7, NOW + MAX_AHEAD, "5"));
+        assertThat(r.kind).isEqualTo(ParsedRecord.Kind.EVENT);
+        assertThat(r.eventTime()).isEqualTo(NOW + MAX_AHEAD);
+        assertThat(r.createdAtAhead).isFalse();
+    }
+
+    @Test
+    void createdAtBeyondTheBoundIsAnInvalidEventWithoutEventTime() {
+        ObjectNode node = progress("e1", "u1", "lim-1", 7, NOW + MAX_AHEAD + 1, "0", "5");
+        ParsedRecord r = parseAt(node);
+        assertThat(r.kind).isEqualTo(ParsedRecord.Kind.INVALID);
+        assertThat(r.createdAtAhead).isTrue();
+        assertThat(r.eventTime()).as("must not move the watermark").isEqualTo(Long.MIN_VALUE);
+        DeadLetter d = r.invalid;
+        assertThat(d.reason).isEqualTo(DeadLetterReason.INVALID_EVENT);
+        assertThat(d.error).isEqualTo("field 'createdAt' is 300001 ms ahead of the processing time (at most 300000 ms allowed)");
+        assertThat(d.record).isEqualTo(Events.bytes(node));
+        assertThat(d.eventId).isEqualTo("e1");
+        assertThat(d.userId).isEqualTo("u1");
+        assertThat(d.sequenceNumber).isEqualTo(7L);
+        assertThat(d.source).isEqualTo(SOURCE);
+        assertThat(d.deadLetteredAt).isEqualTo(NOW);
+
+        assertThat(parseAt(created("e2", "u1", "lim-1", 8, NOW + 31_536_000_000L, "5")).invalid.error)
+                .isEqualTo("field 'createdAt' is 31536000000 ms ahead of the processing time (at most 300000 ms allowed)");
+    }
+
+    @Test
+    void anotherProblemOfTheRecordIsReportedRatherThanItsCreatedAt() {
+        ObjectNode node = created("e1", "u1", "lim-1", 7, NOW + 31_536_000_000L, "5");
+        node.put("sequenceNumber", -1);
+        ParsedRecord r = parseAt(node);
+        assertThat(r.invalid.error).isEqualTo("field 'sequenceNumber' must be >= 0, got -1");
+        assertThat(r.createdAtAhead).isFalse();
+    }
+
+    @Test
+    void otherTypesBeyondTheBoundAreSkippedWithoutEventTime() {
+        ParsedRecord atBound = parseAt(Events.envelope("x1", "LIMIT_USER_CREATED", "u1", 3, NOW + MAX_AHEAD));
+        assertThat(atBound.kind).isEqualTo(ParsedRecord.Kind.SKIPPED);
+        assertThat(atBound.eventTime()).isEqualTo(NOW + MAX_AHEAD);
+        assertThat(atBound.createdAtAhead).isFalse();
+
+        ParsedRecord beyond = parseAt(Events.envelope("x2", "LIMIT_USER_CREATED", "u1", 3, NOW + MAX_AHEAD + 1));
+        assertThat(beyond.kind).isEqualTo(ParsedRecord.Kind.SKIPPED);
+        assertThat(beyond.skippedType).isEqualTo("LIMIT_USER_CREATED");
+        assertThat(beyond.eventTime()).isEqualTo(Long.MIN_VALUE);
+        assertThat(beyond.createdAtAhead).isTrue();
+    }
+
+    @Test
+    void thereIsNoBoundInThePastAndNoneWithoutOne() {
+        assertThat(parseAt(created("e1", "u1", "lim-1", 7, Long.MIN_VALUE, "5")).kind).isEqualTo(ParsedRecord.Kind.EVENT);
+        assertThat(parseAt(created("e2", "u1", "lim-1", 7, 1_718_000_000_000L, "5")).kind).isEqualTo(ParsedRecord.Kind.EVENT);
+        assertThat(EventParser.parse(Events.bytes(created("e3", "u1", "lim-1", 7, Long.MAX_VALUE, "5")), SOURCE, NOW).kind)
+                .isEqualTo(ParsedRecord.Kind.EVENT);
+    }
+
     @Test
     void ignoresUnknownFieldsAnywhere() {
         ObjectNode node = created("e1", "u1", "lim-1", 7, 1_000, "5");

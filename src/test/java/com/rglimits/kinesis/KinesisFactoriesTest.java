@@ -71,7 +71,7 @@ class KinesisFactoriesTest {
 
     @Test
     void deserializationParsesOnceAndSaysWhereTheRecordCameFrom() throws Exception {
-        ParsingDeserializationSchema schema = new ParsingDeserializationSchema();
+        ParsingDeserializationSchema schema = new ParsingDeserializationSchema(JobConfig.DEFAULT_MAX_AHEAD_MS);
         List<ParsedRecord> out = new ArrayList<>();
         Collector<ParsedRecord> collector = new Collector<>() {
             @Override
