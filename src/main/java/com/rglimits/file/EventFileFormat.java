@@ -1,6 +1,5 @@
 package com.rglimits.file;
 
-import com.rglimits.config.JobConfig;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
 import java.io.IOException;
@@ -19,11 +18,6 @@ public class EventFileFormat extends SimpleStreamFormat<ParsedRecord> {
 
     private final String fileName;
     private final long maxAheadMs;
-
-    /** With the default {@code ordering.max-ahead.ms}. */
-    public EventFileFormat(String fileName) {
-        this(fileName, JobConfig.DEFAULT_MAX_AHEAD_MS);
-    }
 
     /**
      * @param fileName how dead letters name the file

@@ -161,7 +161,7 @@ public final class LocalRun {
     static void buildFileJob(StreamExecutionEnvironment env, JobConfig config, Path input, Path dlqParts) {
         UserLimitsPipeline.configure(env, config);
         FileSource<ParsedRecord> source = FileSource
-                .forRecordStreamFormat(new EventFileFormat(input.toString()), new org.apache.flink.core.fs.Path(input.toUri()))
+                .forRecordStreamFormat(new EventFileFormat(input.toString(), config.maxAheadMs()), new org.apache.flink.core.fs.Path(input.toUri()))
                 .build();
         FileSink<DeadLetter> deadLetters = FileSink
                 .forRowFormat(new org.apache.flink.core.fs.Path(dlqParts.toUri()), new DeadLetterEncoder())
