@@ -7,9 +7,7 @@ import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localstack.LocalEmulators;
-import com.rglimits.localstack.Producer;
 import com.rglimits.localstack.StreamAdmin;
-import com.rglimits.localstack.StreamReader;
 import com.rglimits.testing.Events;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
@@ -115,7 +113,7 @@ class FutureEventsKinesisTest {
         expectedDeadLetters.add("INVALID_EVENT " + Base64.getEncoder().encodeToString(dayAhead));
         expectedDeadLetters.sort(null);
 
-        Producer.publish(kinesis, input, records, 0);
+        RecordPublisher.publish(kinesis, input, records, 0);
         JobConfig config = config(input, dlq, Math.min(shards, 2));
         RecordingLimitsSink recorder = new RecordingLimitsSink("future-kinesis-" + input);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -169,7 +167,7 @@ class FutureEventsKinesisTest {
     private static List<byte[]> watermarkPushers(String stream, long createdAt) throws Exception {
         List<byte[]> out = new ArrayList<>();
         MessageDigest md5 = MessageDigest.getInstance("MD5");
-        for (Shard shard : StreamAdmin.shards(kinesis, stream)) {
+        for (Shard shard : KinesisStreams.shards(kinesis, stream)) {
             BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
             BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
             for (int i = 0; ; i++) {
