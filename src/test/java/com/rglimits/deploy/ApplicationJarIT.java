@@ -154,8 +154,14 @@ class ApplicationJarIT {
                 .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            assertThat(first).as("the service's first line").startsWith("query API listening on http://127.0.0.1:" + port);
+            StringBuilder printed = new StringBuilder();
+            String line = out.readLine();
+            while (line != null && !line.startsWith("query API listening on ")) {
+                printed.append(line).append('\n');
+                line = out.readLine();
+            }
+            assertThat(line).as("the service's start line; before it:\n" + printed)
+                    .startsWith("query API listening on http://127.0.0.1:" + port);
             HttpResponse<String> openApi = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.json")).build(),
                     HttpResponse.BodyHandlers.ofString());
