@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The query API for local runs: against a dynalite it starts itself, or the one
  * a local job run or stack already has ({@code --aws.endpoint}); creates the table when absent and
  * can fill it with generated users ({@code --demo-users N}). Needs the emulator, so
- * it runs from Maven ({@code exec:java@query-api}), not from the jar.
+ * it runs from Maven ({@code exec:java@query-api}), not from the jar. Open by default (it binds
+ * loopback and serves demo data); {@code --auth jwt ...} as for the jar.
  */
 public final class LocalQueryService {
     public static final String DEMO_USERS = "demo-users";
@@ -38,7 +39,7 @@ public final class LocalQueryService {
         values.put(QueryConfig.AWS_SECRET_KEY, LocalAws.SECRET_KEY);
         values.putAll(given.asMap());
         Settings settings = new Settings(values, given::describe);
-        QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1");
+        QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1", AuthConfig.Mode.NONE);
         int demoUsers = settings.intValue(DEMO_USERS, 0, 0);
         int dynamoPort = settings.intValue(DYNAMODB_PORT, 0, 0);
         settings.rejectUnknown();
@@ -60,7 +61,7 @@ public final class LocalQueryService {
             QueryServer server = QueryServer.start(config, client);
             System.out.println("query API listening on http://" + config.host() + ":" + server.port()
                     + " (table " + config.tableName() + " at " + endpoint
-                    + (local != null ? ", dynalite started for it" : "") + ")");
+                    + (local != null ? ", dynalite started for it" : "") + "; " + config.auth().describe() + ")");
             Dynalite ownedLocal = local;
             DynamoDbClient ownedClient = client;
             return () -> {

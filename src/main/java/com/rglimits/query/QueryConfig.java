@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Every setting of the query service, typed and validated once at start. Read from the same
  * {@link Settings} as the job's, so {@code --key value} options and {@code --config file}
- * work alike; the {@code aws.*} keys are the ones the job's connectors take.
+ * work alike; the {@code aws.*} keys are the ones the job's connectors take, the {@code auth*}
+ * keys are {@link AuthConfig}'s.
  */
 public final class QueryConfig {
     public static final String HOST = "host";
@@ -43,8 +44,9 @@ public final class QueryConfig {
     private final CredentialsProvider credentialsProvider;
     private final String accessKey;
     private final String secretKey;
+    private final AuthConfig auth;
 
-    private QueryConfig(Settings s, String defaultHost) {
+    private QueryConfig(Settings s, String defaultHost, AuthConfig.Mode defaultAuth) {
         host = s.string(HOST, defaultHost);
         port = s.intValue(PORT, 8080, 0);
         if (port > 65535) {
@@ -70,18 +72,23 @@ public final class QueryConfig {
             accessKey = null;
             secretKey = null;
         }
+        auth = AuthConfig.read(s, defaultAuth);
     }
 
-    /** Reads the settings and fails on any key it does not know. */
-    public static QueryConfig from(Settings settings, String defaultHost) {
-        QueryConfig c = new QueryConfig(settings, defaultHost);
+    /**
+     * Reads the settings and fails on any key it does not know.
+     *
+     * @param defaultAuth null: {@link AuthConfig#MODE} must be given
+     */
+    public static QueryConfig from(Settings settings, String defaultHost, AuthConfig.Mode defaultAuth) {
+        QueryConfig c = new QueryConfig(settings, defaultHost, defaultAuth);
         settings.rejectUnknown();
         return c;
     }
 
     /** Reads the settings, leaving it to the caller to read its own keys and reject unknown ones. */
-    static QueryConfig readFrom(Settings settings, String defaultHost) {
-        return new QueryConfig(settings, defaultHost);
+    static QueryConfig readFrom(Settings settings, String defaultHost, AuthConfig.Mode defaultAuth) {
+        return new QueryConfig(settings, defaultHost, defaultAuth);
     }
 
     private static boolean booleanValue(Settings s, String key, boolean defaultValue) {
@@ -167,5 +174,9 @@ public final class QueryConfig {
 
     public String secretKey() {
         return secretKey;
+    }
+
+    public AuthConfig auth() {
+        return auth;
     }
 }

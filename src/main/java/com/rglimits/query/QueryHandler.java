@@ -45,11 +45,13 @@ final class QueryHandler implements HttpHandler {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final LimitReader reader;
+    private final ReadAccess access;
     private final byte[] openApi;
     private final byte[] health;
 
-    QueryHandler(LimitReader reader) {
+    QueryHandler(LimitReader reader, ReadAccess access) {
         this.reader = reader;
+        this.access = access;
         this.openApi = resource("openapi.json");
         this.health = bytes(mapper.createObjectNode().put("status", "UP"));
     }
@@ -98,10 +100,15 @@ final class QueryHandler implements HttpHandler {
             send(exchange, 200, openApi);
         } else if (parts.length == 4 && parts[1].equals("users") && parts[3].equals("limits")) {
             requireGet(exchange);
-            listLimits(exchange, id("userId", parts[2]));
+            String userId = id("userId", parts[2]);
+            access.check(exchange, userId);
+            listLimits(exchange, userId);
         } else if (parts.length == 5 && parts[1].equals("users") && parts[3].equals("limits")) {
             requireGet(exchange);
-            getLimit(exchange, id("userId", parts[2]), id("userLimitId", parts[4]));
+            String userId = id("userId", parts[2]);
+            String userLimitId = id("userLimitId", parts[4]);
+            access.check(exchange, userId);
+            getLimit(exchange, userId, userLimitId);
         } else {
             throw ApiException.notFound("no such endpoint; see /openapi.json");
         }

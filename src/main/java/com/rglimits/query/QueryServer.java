@@ -21,7 +21,7 @@ public final class QueryServer implements AutoCloseable {
                 .setWorkerThreads(config.workerThreads())
                 // A GET-only API: refuse request bodies rather than buffer them.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
-                .setHandler(new QueryHandler(reader))
+                .setHandler(new QueryHandler(reader, ReadAccess.of(config.auth())))
                 .build();
         undertow.start();
         return new QueryServer(undertow);

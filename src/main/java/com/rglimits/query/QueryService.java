@@ -6,7 +6,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Entry point of the query-API jar: serves the limits table the job writes, with the AWS region,
  * credentials and endpoint from {@code --aws.*} options or the SDK's defaults. It never creates
- * the table: that belongs to the job's deployment.
+ * the table: that belongs to the job's deployment. It does not start without an authentication
+ * setting: serving personal data to anyone must be asked for ({@code --auth none}).
  */
 public final class QueryService {
     private QueryService() {}
@@ -16,7 +17,11 @@ public final class QueryService {
     }
 
     static AutoCloseable start(String[] args) {
-        QueryConfig config = QueryConfig.from(ConfigReaders.fromArgs(args), "0.0.0.0");
+        QueryConfig config = QueryConfig.from(ConfigReaders.fromArgs(args), "0.0.0.0", null);
+        if (config.auth().mode() == AuthConfig.Mode.NONE) {
+            System.err.println("warning: authentication is off (auth none): anyone who reaches "
+                    + config.host() + " may read every user's limits");
+        }
         DynamoDbClient client = DynamoClients.builder(config).build();
         QueryServer server;
         try {
@@ -26,7 +31,7 @@ public final class QueryService {
             throw e;
         }
         System.out.println("query API listening on http://" + config.host() + ":" + server.port()
-                + " (table " + config.tableName() + ")");
+                + " (table " + config.tableName() + "; " + config.auth().describe() + ")");
         return () -> {
             server.close();
             client.close();
