@@ -5,12 +5,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.Settings;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
@@ -50,6 +48,8 @@ public final class AuthConfig {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
     /** RFC 6750 scope-token characters: a scope goes into WWW-Authenticate as a quoted value. */
+    /** Loopback by name or address, decided without a DNS lookup. */
+    private static final Pattern LOOPBACK = Pattern.compile("(?i)localhost|127(\\.\\d{1,3}){3}|\\[::1\\]");
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
 
     public enum Mode { JWT, NONE }
@@ -117,15 +117,13 @@ public final class AuthConfig {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             // Keys fetched over plain HTTP could be swapped on the way: only to this machine (tests, sidecars).
             boolean allowed = uri.getHost() != null
-                    && (scheme.equals("https") || scheme.equals("http") && InetAddress.getByName(uri.getHost()).isLoopbackAddress());
+                    && (scheme.equals("https") || scheme.equals("http") && LOOPBACK.matcher(uri.getHost()).matches());
             if (!allowed) {
                 throw new ConfigException(s.describe(JWKS_URL) + " must be an https URL (http only on loopback), got '" + value + "'");
             }
             return uri.toURL();
         } catch (URISyntaxException | MalformedURLException e) {
             throw new ConfigException(s.describe(JWKS_URL) + " is not a URL: '" + value + "'");
-        } catch (UnknownHostException e) {
-            throw new ConfigException(s.describe(JWKS_URL) + " has an unknown host: '" + value + "'");
         }
     }
 

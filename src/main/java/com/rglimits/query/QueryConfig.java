@@ -75,6 +75,11 @@ public final class QueryConfig {
         auth = AuthConfig.read(s, defaultAuth);
     }
 
+    /** Reads the settings as the service jar does: {@link AuthConfig#MODE} must be given. */
+    public static QueryConfig from(Settings settings, String defaultHost) {
+        return from(settings, defaultHost, null);
+    }
+
     /**
      * Reads the settings and fails on any key it does not know.
      *

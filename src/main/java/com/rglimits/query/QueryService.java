@@ -17,7 +17,7 @@ public final class QueryService {
     }
 
     static AutoCloseable start(String[] args) {
-        QueryConfig config = QueryConfig.from(ConfigReaders.fromArgs(args), "0.0.0.0", null);
+        QueryConfig config = QueryConfig.from(ConfigReaders.fromArgs(args), "0.0.0.0");
         if (config.auth().mode() == AuthConfig.Mode.NONE) {
             System.err.println("warning: authentication is off (auth none): anyone who reaches "
                     + config.host() + " may read every user's limits");

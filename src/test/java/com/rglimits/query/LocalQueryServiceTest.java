@@ -32,7 +32,7 @@ class LocalQueryServiceTest {
             // The jar's entry point, pointed at that dynalite like at any other endpoint.
             int port2 = Http.freePort();
             try (AutoCloseable service = QueryService.start(new String[] {
-                    "--port", Integer.toString(port2), "--host", "127.0.0.1", "--aws.region", "us-east-1",
+                    "--port", Integer.toString(port2), "--host", "127.0.0.1", "--auth", "none", "--aws.region", "us-east-1",
                     "--aws.endpoint", "http://127.0.0.1:" + dynamoPort, "--aws.credentials.provider", "BASIC",
                     "--aws.credentials.provider.basic.accesskeyid", "local", "--aws.credentials.provider.basic.secretkey", "local"})) {
                 HttpResponse<String> r2 = Http.get("http://127.0.0.1:" + port2 + "/users/" + DemoData.userId(11) + "/limits");

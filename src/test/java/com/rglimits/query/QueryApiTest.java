@@ -71,6 +71,7 @@ class QueryApiTest {
         values.put("dynamodb.consistent-read", consistentRead);
         values.put("dynamodb.call-timeout.ms", "1500");
         values.put("dynamodb.attempt-timeout.ms", "500");
+        values.put("auth", "none");
         return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
     }
 
