@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Measures {@code GET /users/{id}/limits} over random demo users: a warm-up, then a bounded
  * number of requests (and time) from a fixed number of connections, each sending its next
- * request when the previous answer is in. Loopback targets only.
+ * request when the previous answer is in. Loopback targets only. With {@code --token} every
+ * request carries it as a bearer token (one with the read scope, to read any demo user).
  */
 public final class LoadRunner {
     public static final String URL = "url";
@@ -30,6 +31,7 @@ public final class LoadRunner {
     public static final String CONCURRENCY = "concurrency";
     public static final String MAX_SECONDS = "max-seconds";
     public static final String SEED = "seed";
+    public static final String TOKEN = "token";
 
     private LoadRunner() {}
 
@@ -76,6 +78,7 @@ public final class LoadRunner {
         int concurrency;
         Duration maxTime;
         long seed;
+        String token;
         try {
             s = ConfigReaders.fromArgs(args);
             base = loopback(s, s.string(URL, "http://127.0.0.1:8080"));
@@ -85,6 +88,7 @@ public final class LoadRunner {
             concurrency = s.intValue(CONCURRENCY, 16, 1);
             maxTime = Duration.ofSeconds(s.longValue(MAX_SECONDS, 120, 1));
             seed = s.longValue(SEED, 1, Long.MIN_VALUE);
+            token = s.string(TOKEN, null);
             s.rejectUnknown();
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
@@ -92,11 +96,12 @@ public final class LoadRunner {
             return;
         }
         HttpClient client = client();
-        System.out.printf("GET %s/users/{one of %d demo users}/limits, %d connections%n", base, users, concurrency);
+        System.out.printf("GET %s/users/{one of %d demo users}/limits, %d connections, %s%n", base, users, concurrency,
+                token == null ? "no token" : "a bearer token");
         if (warmup > 0) {
-            System.out.println("warm-up: " + run(client, base, users, warmup, concurrency, maxTime, seed - 1));
+            System.out.println("warm-up: " + run(client, base, token, users, warmup, concurrency, maxTime, seed - 1));
         }
-        Result result = run(client, base, users, requests, concurrency, maxTime, seed);
+        Result result = run(client, base, token, users, requests, concurrency, maxTime, seed);
         System.out.println("measured: " + result);
         System.exit(result.errors == 0 ? 0 : 1);
     }
@@ -105,16 +110,16 @@ public final class LoadRunner {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     }
 
-    /** Sends up to {@code requests} requests, stopping early at {@code maxTime}. */
-    static Result run(HttpClient client, URI base, int users, int requests, int concurrency, Duration maxTime, long seed)
-            throws InterruptedException {
+    /** Sends up to {@code requests} requests, stopping early at {@code maxTime}; {@code token} null: none. */
+    static Result run(HttpClient client, URI base, String token, int users, int requests, int concurrency,
+            Duration maxTime, long seed) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         long deadline = start + maxTime.toNanos();
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
-            Worker w = new Worker(client, base, users, new Random(seed * 31 + t), next, requests, deadline);
+            Worker w = new Worker(client, base, token, users, new Random(seed * 31 + t), next, requests, deadline);
             workers.add(w);
             threads.add(new Thread(w, "load-" + t));
         }
@@ -134,6 +139,7 @@ public final class LoadRunner {
     private static final class Worker implements Runnable {
         private final HttpClient client;
         private final URI base;
+        private final String token;
         private final int users;
         private final Random random;
         private final AtomicInteger next;
@@ -144,9 +150,11 @@ public final class LoadRunner {
         int errors;
         String firstError;
 
-        Worker(HttpClient client, URI base, int users, Random random, AtomicInteger next, int requests, long deadline) {
+        Worker(HttpClient client, URI base, String token, int users, Random random, AtomicInteger next, int requests,
+                long deadline) {
             this.client = client;
             this.base = base;
+            this.token = token;
             this.users = users;
             this.random = random;
             this.next = next;
@@ -157,13 +165,16 @@ public final class LoadRunner {
         @Override
         public void run() {
             while (next.getAndIncrement() < requests && System.nanoTime() < deadline) {
-                HttpRequest request = HttpRequest.newBuilder(
+                HttpRequest.Builder request = HttpRequest.newBuilder(
                                 base.resolve("/users/" + DemoData.userId(random.nextInt(users)) + "/limits"))
-                        .timeout(Duration.ofSeconds(10)).GET().build();
+                        .timeout(Duration.ofSeconds(10)).GET();
+                if (token != null) {
+                    request.header("Authorization", "Bearer " + token);
+                }
                 long t0 = System.nanoTime();
                 String failure = null;
                 try {
-                    int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                     if (status != 200) {
                         failure = "status " + status;
                     }

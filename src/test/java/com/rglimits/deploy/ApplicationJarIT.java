@@ -141,15 +141,32 @@ class ApplicationJarIT {
             assertThat(projectPackages(names)).isEqualTo(new TreeSet<>(QUERY_PACKAGES));
             assertThat(referencedProjectPackages(q, names)).isSubsetOf(QUERY_PACKAGES);
             assertThat(names).contains("com/rglimits/query/openapi.json").doesNotContain("com/rglimits/query/LocalQueryService.class");
+            // Token verification is the query service's alone.
+            assertThat(names).contains("com/nimbusds/jwt/proc/DefaultJWTProcessor.class");
+            assertThat(entries).noneMatch(n -> n.startsWith("com/nimbusds/"));
         }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", queryJar.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> args = List.of("-jar", queryJar.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
                 "--aws.region", "us-east-1", "--aws.endpoint", "http://127.0.0.1:1", "--aws.credentials.provider", "BASIC",
-                "--aws.credentials.provider.basic.accesskeyid", "local", "--aws.credentials.provider.basic.secretkey", "local")
+                "--aws.credentials.provider.basic.accesskeyid", "local", "--aws.credentials.provider.basic.secretkey", "local");
+
+        // Without an authentication setting it refuses to start, in one line.
+        List<String> refused = new ArrayList<>(List.of(java));
+        refused.addAll(args);
+        Process unauthenticated = new ProcessBuilder(refused).redirectErrorStream(true).start();
+        String output = new String(unauthenticated.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unauthenticated.waitFor()).as(output).isEqualTo(2);
+        assertThat(output.split("\\R")).as(output).containsExactly(
+                "error: option --auth is required: jwt (bearer tokens, see the auth.* settings)"
+                        + " or none (no authentication: anyone may read every user's limits)");
+
+        List<String> open = new ArrayList<>(refused);
+        open.addAll(List.of("--auth", "none"));
+        Process service = new ProcessBuilder(open)
                 .redirectErrorStream(true)
                 .start();
         try {
@@ -162,6 +179,7 @@ class ApplicationJarIT {
             }
             assertThat(line).as("the service's start line; before it:\n" + printed)
                     .startsWith("query API listening on http://127.0.0.1:" + port);
+            assertThat(printed.toString()).contains("warning: authentication is off (auth none)");
             HttpResponse<String> openApi = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.json")).build(),
                     HttpResponse.BodyHandlers.ofString());
