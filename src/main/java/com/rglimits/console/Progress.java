@@ -16,6 +16,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class Progress implements AutoCloseable {
     static final int TERMINAL_UPDATE_MS = 500;
     static final int LINE_UPDATE_MS = 5_000;
+    /** A log line is not cut to a terminal's width. */
+    static final int LINE_WIDTH = 160;
 
     private final ProgressBar bar;
 
@@ -39,7 +41,7 @@ public final class Progress implements AutoCloseable {
         if (terminal) {
             builder.setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(TERMINAL_UPDATE_MS);
         } else {
-            builder.setConsumer(new DelegatingProgressBarConsumer(err::println)).setUpdateIntervalMillis(LINE_UPDATE_MS);
+            builder.setConsumer(new DelegatingProgressBarConsumer(err::println, LINE_WIDTH)).setUpdateIntervalMillis(LINE_UPDATE_MS);
         }
         return new Progress(builder.build());
     }
