@@ -1,6 +1,5 @@
 package com.rglimits.console;
 
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,28 +30,28 @@ public final class JobProgress {
         while (true) {
             try {
                 JobExecutionResult done = result.get(POLL_MS, TimeUnit.MILLISECONDS);
-                Object last = done.getAllAccumulatorResults().get(accumulator);
-                if (last instanceof Number) {
-                    progress.stepTo(((Number) last).longValue());
-                }
+                stepTo(progress, done.getAllAccumulatorResults().get(accumulator));
                 return done;
             } catch (TimeoutException stillRunning) {
-                step(job, accumulator, progress);
+                stepTo(progress, running(job, accumulator));
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
             }
         }
     }
 
-    private static void step(JobClient job, String accumulator, Progress progress) {
+    /** The accumulator's value while the job runs; null while it is starting or ending (the next poll asks again). */
+    private static Object running(JobClient job, String accumulator) {
         try {
-            Map<String, Object> now = job.getAccumulators().get(POLL_MS, TimeUnit.MILLISECONDS);
-            Object value = now.get(accumulator);
-            if (value instanceof Number) {
-                progress.stepTo(((Number) value).longValue());
-            }
+            return job.getAccumulators().get(POLL_MS, TimeUnit.MILLISECONDS).get(accumulator);
         } catch (Exception notYet) {
-            // the job is still starting, or ending: the next poll asks again
+            return null;
+        }
+    }
+
+    private static void stepTo(Progress progress, Object count) {
+        if (count instanceof Number) {
+            progress.stepTo(((Number) count).longValue());
         }
     }
 }

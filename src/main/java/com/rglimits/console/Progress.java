@@ -50,14 +50,6 @@ public final class Progress implements AutoCloseable {
         bar.stepTo(done);
     }
 
-    public void stepBy(long n) {
-        bar.stepBy(n);
-    }
-
-    public long current() {
-        return bar.getCurrent();
-    }
-
     /** Draws the final state once more and stops redrawing. */
     @Override
     public void close() {

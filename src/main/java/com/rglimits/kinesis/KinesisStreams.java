@@ -1,9 +1,9 @@
 package com.rglimits.kinesis;
 
 import com.rglimits.config.ConfigException;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 

@@ -1,11 +1,11 @@
 package com.rglimits.local;
 
-import com.rglimits.console.JobProgress;
-import com.rglimits.console.Progress;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
+import com.rglimits.console.JobProgress;
+import com.rglimits.console.Progress;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterEncoder;
 import com.rglimits.event.ParsedRecord;

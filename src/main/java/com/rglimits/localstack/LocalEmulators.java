@@ -12,10 +12,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * settings (one endpoint) reaches both, as with LocalStack in docker-compose.
  */
 public final class LocalEmulators implements AutoCloseable {
-    public static final String REGION = LocalAws.REGION;
-    public static final String ACCESS_KEY = LocalAws.ACCESS_KEY;
-    public static final String SECRET_KEY = LocalAws.SECRET_KEY;
-
     private final Kinesalite kinesalite;
     private final Dynalite dynamoDb;
     private final EmulatorFront front;

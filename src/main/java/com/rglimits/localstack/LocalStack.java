@@ -110,7 +110,7 @@ public final class LocalStack {
 
     static String banner(LocalEmulators emulators, JobConfig config, int shards) {
         String endpoint = emulators.endpoint().toString();
-        String cli = "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=" + LocalEmulators.REGION
+        String cli = "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=" + LocalAws.REGION
                 + " aws --endpoint-url " + endpoint;
         return String.join(System.lineSeparator(),
                 "",

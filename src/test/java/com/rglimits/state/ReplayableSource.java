@@ -6,7 +6,6 @@ import com.rglimits.file.RawRecord;
 import com.rglimits.file.RecordSplitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,14 +44,11 @@ final class ReplayableSource {
                 RateLimiterStrategy.perSecond(recordsPerSecond), TypeInformation.of(ParsedRecord.class));
     }
 
-    static long count(Path file) throws Exception {
-        return RecordSplitter.count(file);
-    }
-
     private static final class Records implements GeneratorFunction<Long, ParsedRecord> {
         private static final long serialVersionUID = 1L;
         private final String file;
         private transient List<RawRecord> records;
+        private transient AtomicLong position;
 
         Records(String file) {
             this.file = file;
@@ -60,17 +56,14 @@ final class ReplayableSource {
 
         @Override
         public void open(SourceReaderContext readerContext) throws Exception {
-            RecordSplitter splitter = new RecordSplitter(Files.readAllBytes(Path.of(file)), file);
-            records = new ArrayList<>();
-            for (RawRecord r = splitter.next(); r != null; r = splitter.next()) {
-                records.add(r);
-            }
+            records = RecordSplitter.split(Files.readAllBytes(Path.of(file)), file);
+            position = POSITIONS.computeIfAbsent(file, f -> new AtomicLong());
         }
 
         @Override
         public ParsedRecord map(Long index) {
             RawRecord raw = records.get(index.intValue());
-            POSITIONS.computeIfAbsent(file, f -> new AtomicLong()).accumulateAndGet(index + 1, Math::max);
+            position.accumulateAndGet(index + 1, Math::max);
             return EventParser.parse(raw.bytes(), raw.source(), System.currentTimeMillis());
         }
     }

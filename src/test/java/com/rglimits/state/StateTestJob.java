@@ -4,6 +4,7 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetterJson;
 import com.rglimits.event.ParsedRecord;
+import com.rglimits.file.RecordSplitter;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localstack.Dynalite;
@@ -71,7 +72,7 @@ final class StateTestJob {
 
     private StateTestJob(Path events, Path outputs, Dynalite dynamoDb, Map<String, String> aws, String table) throws Exception {
         this.events = events;
-        this.records = ReplayableSource.count(events);
+        this.records = RecordSplitter.count(events);
         this.outputs = outputs;
         this.dynamoDb = dynamoDb;
         this.table = table;
