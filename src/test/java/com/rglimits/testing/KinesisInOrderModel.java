@@ -98,6 +98,12 @@ public final class KinesisInOrderModel {
         return this;
     }
 
+    /** Takes records the job dead-letters as {@code INVALID_EVENT} whatever their content (e.g. a clock far ahead). */
+    public KinesisInOrderModel invalidPhase(List<byte[]> records) {
+        records.forEach(r -> deadLetters.add(new ExpectedDeadLetter(DeadLetterReason.INVALID_EVENT, r)));
+        return this;
+    }
+
     /** The table: {@code userId/userLimitId} to the limit. */
     public Map<String, UserLimit> limits() {
         Map<String, UserLimit> out = new TreeMap<>();
