@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Writes an upgrade fixture ({@link UpgradeFixture}) with this commit's job: runs the stream at
- * parallelism 2, stops it with a canonical savepoint (no drain) half-way, while events are held,
+ * parallelism 2, stops it with a canonical savepoint (no drain) mid-stream, while events are held,
  * and keeps the savepoint, the stream, the table and the logs at that moment. Only on request, on a
  * committed tree (the README names the commit):
  *
@@ -54,14 +54,15 @@ class UpgradeFixtureWriter extends SavepointTestBase {
 
         GeneratedEvents generated = GeneratedEvents.generate(SEED, USERS, EVENTS_PER_USER, MAX_JITTER_MS);
         StateTestJob job = newJob(generated, dir, "limits-fixture");
-        // Slow enough that half the stream is seconds of reading: the stop lands mid-stream.
-        job.recordsPerSecond = 300;
+        // Slow: the stop-with-savepoint takes a second or more on a busy machine, while the source reads on.
+        // Asked for at a third of the stream, it lands near the middle, leaving the restored job hundreds of records.
+        job.recordsPerSecond = 100;
         JobClient run = job.start(1, PARALLELISM, null);
-        await("half of the stream read", () -> job.recordsRead() >= job.records / 2);
+        await("a third of the stream read", () -> job.recordsRead() >= job.records / 3);
         // No drain: events read within the last out-of-orderness bound of event time stay held, in the savepoint.
         Path savepoint = Path.of(URI.create(StateTestJob.stopWithSavepoint(run, dir.resolve("savepoints"))));
         Accounting.Summary summary = Accounting.summary(run.getJobExecutionResult().get(60, TimeUnit.SECONDS));
-        assertThat(summary.records).as("stopped mid-stream").isEqualTo(job.recordsRead()).isLessThan(job.records);
+        assertThat(summary.records).as("stopped mid-stream").isEqualTo(job.recordsRead()).isLessThan(job.records * 3 / 4);
 
         InspectSavepoint.Result inspected = UpgradeFixture.inspect(savepoint, dir.resolve("inspected.jsonl"));
         assertThat(inspected.limits).as("limits").isPositive();
