@@ -38,10 +38,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @EnabledIfSystemProperty(named = "fixture.write", matches = ".+")
 class UpgradeFixtureWriter extends SavepointTestBase {
-    // About 750 records: 12 users, 4% redeliveries (dedup entries that matter after the restore).
+    // About 950 records: 10 users, 4% redeliveries (dedup entries that matter after the restore). A user's
+    // events span about 13 s of event time, well over the 5 s out-of-orderness bound: at the stop some
+    // events have been released by the watermark (limits, dedup entries) and the last 5 s are held.
     static final long SEED = 1130;
-    static final int USERS = 12;
-    static final int EVENTS_PER_USER = 60;
+    static final int USERS = 10;
+    static final int EVENTS_PER_USER = 90;
     static final long MAX_JITTER_MS = 3_000;
     static final int PARALLELISM = 2;
 
@@ -55,10 +57,10 @@ class UpgradeFixtureWriter extends SavepointTestBase {
         GeneratedEvents generated = GeneratedEvents.generate(SEED, USERS, EVENTS_PER_USER, MAX_JITTER_MS);
         StateTestJob job = newJob(generated, dir, "limits-fixture");
         // Slow: the stop-with-savepoint takes a second or more on a busy machine, while the source reads on.
-        // Asked for at a third of the stream, it lands near the middle, leaving the restored job hundreds of records.
+        // Asked for at 40% of the stream, it lands near the middle, leaving the restored job hundreds of records.
         job.recordsPerSecond = 100;
         JobClient run = job.start(1, PARALLELISM, null);
-        await("a third of the stream read", () -> job.recordsRead() >= job.records / 3);
+        await("40% of the stream read", () -> job.recordsRead() >= job.records * 2 / 5);
         // No drain: events read within the last out-of-orderness bound of event time stay held, in the savepoint.
         Path savepoint = Path.of(URI.create(StateTestJob.stopWithSavepoint(run, dir.resolve("savepoints"))));
         Accounting.Summary summary = Accounting.summary(run.getJobExecutionResult().get(60, TimeUnit.SECONDS));
@@ -72,15 +74,19 @@ class UpgradeFixtureWriter extends SavepointTestBase {
         assertThat((long) job.appliedLog().size()).isEqualTo(summary.applied);
         assertThat((long) job.deadLetterLog().size()).isEqualTo(summary.deadLettered);
 
-        UpgradeFixture.copyTree(savepoint, fixture.resolve(UpgradeFixture.SAVEPOINT));
-        Files.copy(job.events, fixture.resolve(UpgradeFixture.EVENTS));
-        UpgradeFixture.copyTree(job.outputs, fixture.resolve(UpgradeFixture.OUTPUTS));
-        writeTable(job, fixture.resolve(UpgradeFixture.TABLE));
+        // Assembled aside and copied only when complete: a failed run leaves no half fixture behind.
+        Path staged = dir.resolve("fixture");
+        UpgradeFixture.copyTree(savepoint, staged.resolve(UpgradeFixture.SAVEPOINT));
+        Files.copy(job.events, staged.resolve(UpgradeFixture.EVENTS));
+        UpgradeFixture.copyTree(job.outputs, staged.resolve(UpgradeFixture.OUTPUTS));
+        writeTable(job, staged.resolve(UpgradeFixture.TABLE));
         ObjectNode description = description(commit, summary, inspected);
-        Files.writeString(fixture.resolve(UpgradeFixture.DESCRIPTION),
+        Files.writeString(staged.resolve(UpgradeFixture.DESCRIPTION),
                 MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(description) + "\n", StandardCharsets.UTF_8);
-        Files.writeString(fixture.resolve(UpgradeFixture.README), readme(fixture, commit, summary, inspected), StandardCharsets.UTF_8);
-        assertThat(UpgradeFixture.size(fixture)).as("fixture bytes").isLessThan(1_000_000);
+        Files.writeString(staged.resolve(UpgradeFixture.README),
+                readme(fixture.getFileName().toString(), commit, summary, inspected), StandardCharsets.UTF_8);
+        assertThat(UpgradeFixture.size(staged)).as("fixture bytes").isLessThan(1_000_000);
+        UpgradeFixture.copyTree(staged, fixture);
     }
 
     /** The items as the table holds them (the sink flushed at the stop); each line must load back into the same item. */
@@ -118,8 +124,7 @@ class UpgradeFixtureWriter extends SavepointTestBase {
         return d;
     }
 
-    private static String readme(Path fixture, String commit, Accounting.Summary summary, InspectSavepoint.Result inspected) {
-        String name = fixture.getFileName().toString();
+    private static String readme(String name, String commit, Accounting.Summary summary, InspectSavepoint.Result inspected) {
         return "# Upgrade fixture " + name + "\n\n"
                 + "A savepoint of the job as released, for `UpgradeFromPreviousReleaseTest`: the release's state must\n"
                 + "restore into the current code with nothing lost.\n\n"
