@@ -84,12 +84,15 @@ class UpgradeFixtureWriter extends SavepointTestBase {
         Files.writeString(staged.resolve(UpgradeFixture.DESCRIPTION),
                 MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(description) + "\n", StandardCharsets.UTF_8);
         Files.writeString(staged.resolve(UpgradeFixture.README),
-                readme(fixture.getFileName().toString(), commit, summary, inspected), StandardCharsets.UTF_8);
+                readme(fixture.getFileName().toString(), commit, job.records, summary, inspected), StandardCharsets.UTF_8);
         assertThat(UpgradeFixture.size(staged)).as("fixture bytes").isLessThan(1_000_000);
         UpgradeFixture.copyTree(staged, fixture);
     }
 
-    /** The items as the table holds them (the sink flushed at the stop); each line must load back into the same item. */
+    /**
+     * The items as the table holds them at the stop (puts the sink still buffered are in its state, in the
+     * savepoint: the restored job writes them); each line must load back into the same item.
+     */
     private static void writeTable(StateTestJob job, Path file) throws Exception {
         List<String> lines = new ArrayList<>();
         try (DynamoDbClient client = dynamoDb.client()) {
@@ -124,7 +127,8 @@ class UpgradeFixtureWriter extends SavepointTestBase {
         return d;
     }
 
-    private static String readme(String name, String commit, Accounting.Summary summary, InspectSavepoint.Result inspected) {
+    private static String readme(String name, String commit, long records, Accounting.Summary summary,
+            InspectSavepoint.Result inspected) {
         return "# Upgrade fixture " + name + "\n\n"
                 + "A savepoint of the job as released, for `UpgradeFromPreviousReleaseTest`: the release's state must\n"
                 + "restore into the current code with nothing lost.\n\n"
@@ -134,7 +138,7 @@ class UpgradeFixtureWriter extends SavepointTestBase {
                 + name + "\n"
                 + "```\n\n"
                 + "`StateTestJob` (the real graph and uids, RocksDB, parallelism " + PARALLELISM + ") read " + summary.records
-                + " of the stream's records and was stopped with a canonical savepoint, without drain.\n"
+                + " of the stream's " + records + " records and was stopped with a canonical savepoint, without drain.\n"
                 + "The keyed operator `apply-limit-events` holds " + inspected.limits + " limits of " + inspected.users + " users, "
                 + inspected.seenEventIds + " dedup entries and " + inspected.heldEvents + " held events\n"
                 + "(read, not yet released by the watermark).\n\n"
@@ -146,6 +150,10 @@ class UpgradeFixtureWriter extends SavepointTestBase {
                 + "/dead-letters/`: the run's committed log batches; a restore rewrites the\n"
                 + "  batches of the savepoint under the same names, so they must stay in this layout.\n"
                 + "- `" + UpgradeFixture.DESCRIPTION + "`: generator arguments, what the savepoint holds, the run's accounting.\n\n"
+                + "Restoring it anywhere works: the job's paths (events file, log directories) come from its constructor,\n"
+                + "not from state. The writer's temporary paths do appear inside, as data only: `_metadata` names its inline\n"
+                + "state handles by them, and dead letters record their record's source file. Dedup entries carry the time\n"
+                + "they were written, so the test restores with a dedup retention longer than the fixture's age.\n\n"
                 + "## A fixture for the next release\n\n"
                 + "Keep this one (the test restores it as long as the release of its date can still be upgraded from).\n"
                 + "On the commit of the next release, with a clean tree, run the command above with\n"
