@@ -12,8 +12,10 @@ import com.rglimits.ordering.HoldingArea;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
@@ -39,7 +41,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * checkpoint is taken, so a restore or a rescale finds them there, and the held events are read
  * back into memory when the task starts. No timer is registered per event: the watermark's own
  * arrival releases what it passes, and one processing-time wake-up serves the arrival hold and the
- * processing-time bound. Only the de-duplication set is read and written per event.
+ * processing-time bound. Per event, the de-duplication set is written; it is read only for an event at
+ * or behind its user's sequence cursor (a redelivery or a late event).
  *
  * <p>Metrics: the {@link Accounting} counters and the {@link OrderingGauges}.
  */
@@ -65,6 +68,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private transient ListState<LimitEvent> heldEvents;
     private transient UserStateCache users;
     private transient HoldingArea holding;
+    /** Users whose held events are in keyed state: only theirs need clearing when they have none left. */
+    private transient Set<String> heldInState;
     private transient boolean restored;
 
     private transient Accounting.Tally applied;
@@ -122,6 +127,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             deadLettered.put(reason, Accounting.deadLettered(getRuntimeContext(), reason));
         }
         holding = new HoldingArea(maxHoldMs);
+        heldInState = new HashSet<>();
         gauges = new OrderingGauges(getMetricGroup(), holding::size,
                 wallClock != null ? wallClock : System::currentTimeMillis);
         getInternalTimerService(LEGACY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Triggerable<Object, VoidNamespace>() {
@@ -148,6 +154,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         try (var stream = getKeyedStateBackend().<VoidNamespace>getKeys(Descriptors.HELD_EVENTS.getName(), VoidNamespace.INSTANCE)) {
             stream.forEach(k -> keys.add((String) k));
         }
+        heldInState.addAll(keys);
         for (String userId : keys) {
             setCurrentKey(userId);
             for (LimitEvent e : heldEvents.get()) {
@@ -163,18 +170,25 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             writeBack();
             setCurrentKey(event.userId);
         }
-        if (seenEventIds.contains(event.eventId)) {
+        UserStateCache.Entry user = users.of(event.userId);
+        Long last = user.lastSequence();
+        long now = now();
+        // Every event seen before is held now or was taken in order (the cursor passed it), so only an
+        // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
+        if (last != null && event.sequenceNumber <= last) {
+            if (seenEventIds.contains(event.eventId)) {
+                duplicates.inc();
+                return;
+            }
+            seenEventIds.put(event.eventId, event.sequenceNumber);
+            deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
+            return;
+        }
+        if (holding.isHeld(event.userId, event.eventId)) {
             duplicates.inc();
             return;
         }
         seenEventIds.put(event.eventId, event.sequenceNumber);
-        UserStateCache.Entry user = users.of(event.userId);
-        Long last = user.lastSequence();
-        long now = now();
-        if (last != null && event.sequenceNumber <= last) {
-            deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
-            return;
-        }
         if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
             release(event.userId, now);
@@ -264,12 +278,14 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private void writeBack() throws Exception {
         users.writeBack(this::setCurrentKey);
         for (String userId : holding.takeChanged()) {
-            setCurrentKey(userId);
             List<LimitEvent> held = holding.heldOf(userId);
-            if (held.isEmpty()) {
-                heldEvents.clear();
-            } else {
+            if (!held.isEmpty()) {
+                setCurrentKey(userId);
                 heldEvents.update(held);
+                heldInState.add(userId);
+            } else if (heldInState.remove(userId)) {
+                setCurrentKey(userId);
+                heldEvents.clear();
             }
         }
     }

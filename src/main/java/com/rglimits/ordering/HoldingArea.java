@@ -141,6 +141,19 @@ public final class HoldingArea {
         return next;
     }
 
+    /** Whether an event of the user with this eventId is held now. */
+    public boolean isHeld(String userId, String eventId) {
+        List<HeldEvent> held = byUser.get(userId);
+        if (held != null) {
+            for (HeldEvent h : held) {
+                if (h.event.eventId.equals(eventId)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The user's held events, in arrival order (empty when none). */
     public List<LimitEvent> heldOf(String userId) {
         List<HeldEvent> held = byUser.get(userId);
