@@ -103,7 +103,8 @@ public final class JobConfig implements Serializable {
         idlenessMs = s.longValue(IDLENESS_MS, 10_000, 1);
         maxHoldMs = s.longValue(MAX_HOLD_MS, 30_000, 1);
         maxAheadMs = s.longValue(MAX_AHEAD_MS, DEFAULT_MAX_AHEAD_MS, 0);
-        arrivalHoldMs = s.longValue(ARRIVAL_HOLD_MS, 2_000, 0);
+        // By default an event behind the watermark waits as long as the bound makes every other one wait.
+        arrivalHoldMs = s.longValue(ARRIVAL_HOLD_MS, outOfOrdernessMs, 0);
         cachedUsers = s.intValue(CACHED_USERS, 100_000, 1);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).

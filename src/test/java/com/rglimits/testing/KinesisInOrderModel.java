@@ -98,10 +98,21 @@ public final class KinesisInOrderModel {
         return this;
     }
 
-    /** Takes records the job dead-letters as {@code INVALID_EVENT} whatever their content (e.g. a clock far ahead). */
-    public KinesisInOrderModel invalidPhase(List<byte[]> records) {
-        records.forEach(r -> deadLetters.add(new ExpectedDeadLetter(DeadLetterReason.INVALID_EVENT, r)));
-        return this;
+    /**
+     * Takes records whose createdAt is too far ahead of the clock: those of the three processed types
+     * (and invalid ones) are {@code INVALID_EVENT}s, the others skipped. Returns the dead-lettered ones.
+     */
+    public List<byte[]> aheadOfClockPhase(List<byte[]> records) {
+        List<byte[]> deadLettered = new ArrayList<>();
+        for (byte[] raw : records) {
+            if (EventParser.parse(raw, null, 0).kind == ParsedRecord.Kind.SKIPPED) {
+                skipped++;
+            } else {
+                deadLetters.add(new ExpectedDeadLetter(DeadLetterReason.INVALID_EVENT, raw));
+                deadLettered.add(raw);
+            }
+        }
+        return deadLettered;
     }
 
     /** The table: {@code userId/userLimitId} to the limit. */
