@@ -25,6 +25,7 @@ import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -198,10 +199,18 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<LimitPut, LimitPut> {
                 sendErrors.inc();
                 fatal.compareAndSet(null, new LimitsDynamoDbSinkException(
                         "Writing " + put + " to DynamoDB table '" + tableName + "' failed with a non-retryable error"
-                                + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")",
+                                + " (" + describe(cause) + ")",
                         cause));
                 break;
         }
+    }
+
+    /** The error code names the problem where the SDK has no class for it (AccessDeniedException). */
+    private static String describe(Throwable cause) {
+        String code = cause instanceof AwsServiceException && ((AwsServiceException) cause).awsErrorDetails() != null
+                ? ((AwsServiceException) cause).awsErrorDetails().errorCode() : null;
+        String name = cause.getClass().getSimpleName();
+        return (code == null || code.equals(name) ? name : name + " " + code) + ": " + cause.getMessage();
     }
 
     @Override
