@@ -29,6 +29,7 @@ import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -87,6 +88,11 @@ public final class Benchmark {
         public List<String> scenarios = List.of("ceiling", "rocksdb", "heap", "dynamodb", "lambda");
         public Path out;
         public Path work = Paths.get("target", "benchmark");
+        /** The latency scenario ({@link LatencyScenario}): round trip, steady rate and events, job settings. */
+        public double rttMs = 5;
+        public double steadyRate = 500;
+        public int steadyEvents = 20_000;
+        public final Map<String, String> job = new LinkedHashMap<>();
         public String command;
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
@@ -106,6 +112,14 @@ public final class Benchmark {
                     case "--scenarios": o.scenarios = Arrays.asList(args[++i].split(",")); break;
                     case "--out": o.out = Paths.get(args[++i]); break;
                     case "--work": o.work = Paths.get(args[++i]); break;
+                    case "--rtt-ms": o.rttMs = Double.parseDouble(args[++i]); break;
+                    case "--steady-rate": o.steadyRate = Double.parseDouble(args[++i]); break;
+                    case "--steady-events": o.steadyEvents = Integer.parseInt(args[++i]); break;
+                    case "--job": {
+                        String[] kv = args[++i].split("=", 2);
+                        o.job.put(kv[0], kv[1]);
+                        break;
+                    }
                     case "--flink": {
                         String[] kv = args[++i].split("=", 2);
                         o.flink.put(kv[0], kv[1]);
@@ -119,7 +133,7 @@ public final class Benchmark {
         }
 
         boolean runs(String scenario) {
-            boolean needsDynamo = scenario.equals("dynamodb") || scenario.equals("lambda");
+            boolean needsDynamo = scenario.equals("dynamodb") || scenario.equals("lambda") || scenario.equals("latency");
             return scenarios.contains(scenario) && (dynamoDb || !needsDynamo);
         }
     }
@@ -165,6 +179,8 @@ public final class Benchmark {
         /** Items of the Lambda baseline's table that differ from the job's table (-1: not compared). */
         public long tableMismatches = -1;
         public long comparedItems;
+        /** The latency scenario's figures, when it ran. */
+        public LatencyScenario.Figures latency;
     }
 
     private Benchmark() {}
@@ -222,7 +238,13 @@ public final class Benchmark {
                 }
             }
         }
+        if (o.runs("latency")) {
+            report.latency = LatencyScenario.run(o, events);
+        }
         report.markdown = markdown(o, events, report, started, load, baselineHeap);
+        if (report.latency != null) {
+            report.markdown += "\n" + report.latency.markdown();
+        }
         if (o.out != null) {
             write(o.out, report.markdown);
             log("wrote " + o.out.toAbsolutePath());
@@ -272,6 +294,12 @@ public final class Benchmark {
     /** Scenarios 2 and 3: the whole job on a MiniCluster in this JVM, from the in-memory source. */
     static Result runJob(String name, BenchEvents events, int count, boolean rocksDb, BenchSinks.SinkFactory sink,
             JobConfig config, Options o, String dirName) throws Exception {
+        return runJob(name, events, count, rocksDb, sink, config, o, dirName, 0);
+    }
+
+    /** {@link #runJob} with the source emitting at most {@code recordsPerSecond} (0: as fast as it can). */
+    static Result runJob(String name, BenchEvents events, int count, boolean rocksDb, BenchSinks.SinkFactory sink,
+            JobConfig config, Options o, String dirName, double recordsPerSecond) throws Exception {
         log("scenario: " + name);
         Path checkpoints = o.work.resolve("checkpoints").resolve(dirName).toAbsolutePath();
         FileUtils.deleteDirectory(checkpoints.toFile()); // tolerates Flink still discarding old checkpoints
@@ -291,7 +319,9 @@ public final class Benchmark {
         env.getCheckpointConfig().setCheckpointStorage(checkpoints.toUri().toString());
         env.getCheckpointConfig().setExternalizedCheckpointCleanup(
                 CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
-        DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count, PARSED_RECORD_TYPE);
+        DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count,
+                recordsPerSecond > 0 ? RateLimiterStrategy.perSecond(recordsPerSecond) : RateLimiterStrategy.noOp(),
+                PARSED_RECORD_TYPE);
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config), "In-memory records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config);
@@ -550,7 +580,7 @@ public final class Benchmark {
 
     private static final long T0 = System.nanoTime();
 
-    private static void log(String message) {
+    static void log(String message) {
         System.err.printf(Locale.ROOT, "[benchmark %6.1fs] %s%n", (System.nanoTime() - T0) / 1e9, message);
     }
 }
