@@ -55,7 +55,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * (20000: the events of the first users, in stream order, that the baseline runs), {@code
  * --warmup-events N} (a short RocksDB job run first to warm the JIT; default events/10, at most
  * 100000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
- * {@code --scenarios ceiling,rocksdb,heap,dynamodb,lambda}, {@code --out FILE} (markdown; when it
+ * {@code --scenarios ceiling,rocksdb,heap,dynamodb,lambda} (also {@code latency}, only when named:
+ * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
+ * {@code --job key=value}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
  * {@code --work DIR} (target/benchmark: checkpoints).
  */
