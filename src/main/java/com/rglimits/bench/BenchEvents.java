@@ -1,6 +1,10 @@
 package com.rglimits.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Deterministic, realistic event records for the benchmark, serialized to bytes before any timing.
@@ -27,17 +31,65 @@ public final class BenchEvents {
     /** The serialized records, in stream order. */
     public final byte[][] records;
     public final long totalBytes;
+    /** Stream position to the index of the generated event it carries; null when they are the same. */
+    private final int[] origin;
+    /** Records that are a second copy of an earlier one. */
+    public final int redeliveries;
+    private final int activeUsers;
 
-    private BenchEvents(int events, int users, int limitsPerUser, byte[][] records, long totalBytes) {
+    private BenchEvents(int events, int users, int limitsPerUser, byte[][] records, long totalBytes, int[] origin,
+            int redeliveries, int activeUsers) {
         this.events = events;
         this.users = users;
         this.limitsPerUser = limitsPerUser;
         this.records = records;
         this.totalBytes = totalBytes;
+        this.origin = origin;
+        this.redeliveries = redeliveries;
+        this.activeUsers = activeUsers;
+    }
+
+    /** The index of the generated event that the record at stream position {@code position} carries. */
+    public int originOf(int position) {
+        return origin == null ? position : origin[position];
+    }
+
+    /**
+     * The harder stream of the same events: shuffled within blocks of {@code blockRecords} (createdAt
+     * advances 1 ms per record, so a block of 2,000 spans about 2 s, inside the out-of-orderness bound:
+     * every event is still applied, but most arrive out of their user's order among their neighbours),
+     * and one record in ten delivered a second time up to 1,000 records later (at-least-once producers
+     * and readers). Same seed, same stream.
+     */
+    public BenchEvents disordered(long seed, int blockRecords) {
+        Random random = new Random(seed);
+        List<Integer> order = new ArrayList<>(events + events / 10);
+        for (int from = 0; from < events; from += blockRecords) {
+            List<Integer> block = new ArrayList<>();
+            for (int i = from; i < Math.min(events, from + blockRecords); i++) {
+                block.add(i);
+            }
+            Collections.shuffle(block, random);
+            order.addAll(block);
+        }
+        int copies = events / 10;
+        for (int n = 0; n < copies; n++) {
+            int at = random.nextInt(order.size());
+            order.add(Math.min(order.size(), at + 1 + random.nextInt(1_000)), order.get(at));
+        }
+        byte[][] shuffled = new byte[order.size()][];
+        int[] from = new int[order.size()];
+        long total = 0;
+        for (int p = 0; p < order.size(); p++) {
+            from[p] = order.get(p);
+            shuffled[p] = records[from[p]];
+            total += shuffled[p].length;
+        }
+        return new BenchEvents(order.size(), users, limitsPerUser, shuffled, total, from, copies, activeUsers);
     }
 
     public static BenchEvents generate(int events, int users) {
-        return generate(events, users, 1);
+        return generate(events, users, users, 1);
     }
 
     /**
@@ -46,28 +98,48 @@ public final class BenchEvents {
      * wall clock, as a live stream does.
      */
     public static BenchEvents generate(int events, int users, double msPerRecord) {
-        if (events < 1 || users < 1) {
-            throw new IllegalArgumentException("events and users must be >= 1");
+        return generate(events, users, users, msPerRecord);
+    }
+
+    /**
+     * As {@link #generate(int, int)}, but users take turns in groups of {@code activeUsers}: the
+     * stream carries all events of the first group (round-robin among its users), then of the next.
+     * With a small group a user's events come a few hundred records apart, like a betting session,
+     * and a shuffle of the stream reorders them among themselves.
+     */
+    public static BenchEvents inSessions(int events, int users, int activeUsers) {
+        return generate(events, users, activeUsers, 1);
+    }
+
+    private static BenchEvents generate(int events, int users, int activeUsers, double msPerRecord) {
+        if (events < 1 || users < 1 || activeUsers < 1 || users % activeUsers != 0) {
+            throw new IllegalArgumentException("events and users must be >= 1, users a multiple of activeUsers");
         }
         int limitsPerUser = events / users >= 4 ? 2 : 1;
         byte[][] records = new byte[events][];
         long[] progressCents = new long[users * limitsPerUser];
         long total = 0;
         StringBuilder b = new StringBuilder(512);
+        int rounds = (events + users - 1) / users;
         for (int i = 0; i < events; i++) {
-            int user = i % users;
-            int round = i / users;
+            int user = userOf(i, activeUsers, rounds);
+            int round = (i % (activeUsers * rounds)) / activeUsers;
             b.setLength(0);
             write(b, i, user, round, limitsPerUser, progressCents, (long) (i * msPerRecord));
             records[i] = b.toString().getBytes(StandardCharsets.UTF_8);
             total += records[i].length;
         }
-        return new BenchEvents(events, users, limitsPerUser, records, total);
+        return new BenchEvents(events, users, limitsPerUser, records, total, null, 0, activeUsers);
+    }
+
+    private static int userOf(int i, int activeUsers, int rounds) {
+        int group = i / (activeUsers * rounds);
+        return group * activeUsers + i % activeUsers;
     }
 
     /** Index of the user of record {@code i}. */
     public int userOf(int i) {
-        return i % users;
+        return userOf(originOf(i), activeUsers, (events - redeliveries + users - 1) / users);
     }
 
     /** The record index carried by an eventId made here, or -1. */

@@ -49,12 +49,14 @@ public final class BenchRun {
         return run;
     }
 
-    /** Called by the source for each record it emits. */
+    /** Called by the source for each record it emits, by the index of the event it carries; a redelivery keeps the first time. */
     void emitted(int index, long now) {
         if (startNanos.get() == 0 && startNanos.compareAndSet(0, now)) {
             startCpuNanos = processCpuNanos();
         }
-        emittedAt[index] = now;
+        if (emittedAt[index] == 0) {
+            emittedAt[index] = now;
+        }
     }
 
     /** Called at the sink for each limit, by the eventId that last changed it. */

@@ -23,7 +23,7 @@ final class IndexedRecordParser implements GeneratorFunction<Long, ParsedRecord>
         }
         int i = index.intValue();
         long now = System.nanoTime();
-        run.emitted(i, now);
+        run.emitted(run.events.originOf(i), now);
         return EventParser.parse(run.events.records[i], RecordSource.fileElement(SOURCE_NAME, i), System.currentTimeMillis());
     }
 }

@@ -27,6 +27,8 @@ public final class JobConfig implements Serializable {
     public static final String IDLENESS_MS = "ordering.idleness.ms";
     public static final String MAX_HOLD_MS = "ordering.max-hold.ms";
     public static final String MAX_AHEAD_MS = "ordering.max-ahead.ms";
+    public static final String ARRIVAL_HOLD_MS = "ordering.arrival-hold.ms";
+    public static final String CACHED_USERS = "ordering.cached-users";
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
     public static final String PARALLELISM = "job.parallelism";
@@ -70,6 +72,8 @@ public final class JobConfig implements Serializable {
     private final long idlenessMs;
     private final long maxHoldMs;
     private final long maxAheadMs;
+    private final long arrivalHoldMs;
+    private final int cachedUsers;
     private final long dedupRetentionMs;
     private final long checkpointIntervalMs;
     private final int parallelism;
@@ -103,6 +107,9 @@ public final class JobConfig implements Serializable {
         idlenessMs = s.longValue(IDLENESS_MS, 10_000, 1);
         maxHoldMs = s.longValue(MAX_HOLD_MS, 30_000, 1);
         maxAheadMs = s.longValue(MAX_AHEAD_MS, DEFAULT_MAX_AHEAD_MS, 0);
+        // By default an event behind the watermark waits as long as the bound makes every other one wait.
+        arrivalHoldMs = s.longValue(ARRIVAL_HOLD_MS, outOfOrdernessMs, 0);
+        cachedUsers = s.intValue(CACHED_USERS, 100_000, 1);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
         checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
@@ -207,6 +214,16 @@ public final class JobConfig implements Serializable {
     /** See {@link #DEFAULT_MAX_AHEAD_MS}. */
     public long maxAheadMs() {
         return maxAheadMs;
+    }
+
+    /** How long an event that arrives behind the watermark waits for its user's other events: see {@code EventOrdering}. */
+    public long arrivalHoldMs() {
+        return arrivalHoldMs;
+    }
+
+    /** Users whose state the keyed operator keeps in memory between checkpoints, at most. */
+    public int cachedUsers() {
+        return cachedUsers;
     }
 
     public long dedupRetentionMs() {

@@ -44,8 +44,6 @@ public class LimitEvent {
     /** The original record, kept so that a later dead letter carries the exact bytes. */
     public byte[] raw;
     public RecordSource source;
-    /** Processing time at which the ordering buffer took the event in. */
-    public long arrivedAt;
 
     public LimitEvent() {}
 

@@ -1,32 +1,310 @@
 package com.rglimits.job;
 
+import com.rglimits.config.JobConfig;
+import com.rglimits.deadletter.DeadLetter;
+import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.LimitEvent;
+import com.rglimits.limit.LimitRules;
+import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import com.rglimits.ordering.EventOrdering;
+import com.rglimits.ordering.HoldingArea;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Runs {@link UserLimitProcessor} and tells it when the subtask starts and when each watermark
- * arrives, in processing time: a process function sees the watermark only at its own events and
- * timers, too late to tell a watermark that stands still (a quiet stream) from one that moves.
+ * Per user: drops duplicates, holds events until the watermark (or the processing-time bound, or
+ * the arrival hold) releases them, applies them in sequenceNumber order with {@link LimitRules},
+ * and emits every changed limit. Rejected and late events go to the dead-letter side output.
+ *
+ * <p>Held events live in memory ({@link HoldingArea}) and the users' limits and sequence cursors
+ * in a write-behind cache ({@link UserStateCache}); both are written to keyed state when a
+ * checkpoint is taken, so a restore or a rescale finds them there, and the held events are read
+ * back into memory when the task starts. No timer is registered per event: the watermark's own
+ * arrival releases what it passes, and one processing-time wake-up serves the arrival hold and the
+ * processing-time bound. Per event, the de-duplication set is written; it is read only for an event at
+ * or behind its user's sequence cursor (a redelivery or a late event).
+ *
+ * <p>Metrics: the {@link Accounting} counters and the {@link OrderingGauges}.
  */
-public class UserLimitOperator extends KeyedProcessOperator<String, LimitEvent, UserLimit> {
-    private static final long serialVersionUID = 1L;
+public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
+        implements OneInputStreamOperator<LimitEvent, UserLimit> {
+    private static final long serialVersionUID = 2L;
 
-    public UserLimitOperator(UserLimitProcessor processor) {
-        super(processor);
+    /** Processing-time wake-ups are rounded up to this, so that events arriving together share one. */
+    static final long WAKE_UP_RESOLUTION_MS = 1_000;
+    /**
+     * The timer service of the releases before 2026-12: one event-time and one processing-time timer per
+     * held event. Restored from their savepoints, its timers fire into nothing: the held events they
+     * guarded are restored from {@code held-events} and released by this operator's own rules.
+     */
+    static final String LEGACY_TIMERS = "user-timers";
+
+    private final long maxHoldMs;
+    private final long arrivalHoldMs;
+    private final long dedupRetentionMs;
+    private final int cachedUsers;
+
+    private transient MapState<String, Long> seenEventIds;
+    private transient ListState<LimitEvent> heldEvents;
+    private transient UserStateCache users;
+    private transient HoldingArea holding;
+    /** Users whose held events are in keyed state: only theirs need clearing when they have none left. */
+    private transient Set<String> heldInState;
+    private transient boolean restored;
+
+    private transient Accounting.Tally applied;
+    private transient Accounting.Tally duplicates;
+    private transient Accounting.Tally progressMismatches;
+    private transient Map<DeadLetterReason, Accounting.Tally> deadLettered;
+    private transient OrderingGauges gauges;
+    private transient LongSupplier wallClock;
+
+    private transient long watermark;
+    /** Processing time since which the watermark has not moved, or since this task instance started if later. */
+    private transient long watermarkStillSince;
+    private transient long wakeUpAt;
+
+    public UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long dedupRetentionMs, int cachedUsers) {
+        this.maxHoldMs = maxHoldMs;
+        this.arrivalHoldMs = arrivalHoldMs;
+        this.dedupRetentionMs = dedupRetentionMs;
+        this.cachedUsers = cachedUsers;
+    }
+
+    public static UserLimitOperator from(JobConfig config) {
+        return new UserLimitOperator(
+                config.maxHoldMs(), config.arrivalHoldMs(), config.dedupRetentionMs(), config.cachedUsers());
+    }
+
+    /** For tests: the clock the watermark lag is measured against. */
+    void setWallClock(LongSupplier clock) {
+        this.wallClock = clock;
+    }
+
+    OrderingGauges gauges() {
+        return gauges;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        KeyedStateStore state = context.getKeyedStateStore();
+        seenEventIds = state.getMapState(Descriptors.seenEventIds(Duration.ofMillis(dedupRetentionMs)));
+        heldEvents = state.getListState(Descriptors.HELD_EVENTS);
+        users = new UserStateCache(state.getMapState(Descriptors.LIMITS), state.getState(Descriptors.LAST_SEQUENCE), cachedUsers);
+        restored = context.isRestored();
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        ((UserLimitProcessor) userFunction).started(getProcessingTimeService().getCurrentProcessingTime());
+        applied = Accounting.tally(getRuntimeContext(), Accounting.APPLIED);
+        duplicates = Accounting.tally(getRuntimeContext(), Accounting.DUPLICATES);
+        progressMismatches = Accounting.tally(getRuntimeContext(), Accounting.PROGRESS_MISMATCHES);
+        deadLettered = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason reason : new DeadLetterReason[] {
+                DeadLetterReason.UNKNOWN_LIMIT, DeadLetterReason.LIMIT_ALREADY_EXISTS, DeadLetterReason.LATE_EVENT}) {
+            deadLettered.put(reason, Accounting.deadLettered(getRuntimeContext(), reason));
+        }
+        holding = new HoldingArea(maxHoldMs);
+        heldInState = new HashSet<>();
+        gauges = new OrderingGauges(getMetricGroup(), holding::size,
+                wallClock != null ? wallClock : System::currentTimeMillis);
+        getInternalTimerService(LEGACY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Triggerable<Object, VoidNamespace>() {
+            @Override
+            public void onEventTime(InternalTimer<Object, VoidNamespace> timer) {}
+
+            @Override
+            public void onProcessingTime(InternalTimer<Object, VoidNamespace> timer) {}
+        });
+
+        long now = now();
+        watermark = Long.MIN_VALUE;
+        watermarkStillSince = now;
+        wakeUpAt = Long.MAX_VALUE;
+        if (restored) {
+            restoreHeldEvents(now);
+        }
+        scheduleWakeUp(now);
+        gauges.update();
+    }
+
+    private void restoreHeldEvents(long now) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (var stream = getKeyedStateBackend().<VoidNamespace>getKeys(Descriptors.HELD_EVENTS.getName(), VoidNamespace.INSTANCE)) {
+            stream.forEach(k -> keys.add((String) k));
+        }
+        heldInState.addAll(keys);
+        for (String userId : keys) {
+            setCurrentKey(userId);
+            for (LimitEvent e : heldEvents.get()) {
+                holding.restore(e, now);
+            }
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<LimitEvent> record) throws Exception {
+        LimitEvent event = record.getValue();
+        if (users.full()) {
+            writeBack();
+            setCurrentKey(event.userId);
+        }
+        UserStateCache.Entry user = users.of(event.userId);
+        Long last = user.lastSequence();
+        long now = now();
+        // Every event seen before is held now or was taken in order (the cursor passed it), so only an
+        // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
+        if (last != null && event.sequenceNumber <= last) {
+            if (seenEventIds.contains(event.eventId)) {
+                duplicates.inc();
+                return;
+            }
+            seenEventIds.put(event.eventId, event.sequenceNumber);
+            deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
+            return;
+        }
+        if (holding.isHeld(event.userId, event.eventId)) {
+            duplicates.inc();
+            return;
+        }
+        seenEventIds.put(event.eventId, event.sequenceNumber);
+        if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs), watermark)) {
+            // The watermark has passed it already: release it now, with whatever it must not overtake.
+            release(event.userId, now);
+        } else {
+            scheduleWakeUp(now);
+        }
+        gauges.update();
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        ((UserLimitProcessor) userFunction).watermarkReceived(
-                mark.getTimestamp(), getProcessingTimeService().getCurrentProcessingTime());
+        long now = now();
+        if (mark.getTimestamp() != watermark) {
+            watermark = mark.getTimestamp();
+            watermarkStillSince = now;
+            gauges.watermark(watermark);
+        }
+        releaseDue(now);
+        gauges.update();
         super.processWatermark(mark);
+    }
+
+    private void wakeUp(long time) throws Exception {
+        wakeUpAt = Long.MAX_VALUE;
+        long now = now();
+        releaseDue(now);
+        scheduleWakeUp(now);
+        gauges.update();
+    }
+
+    private void releaseDue(long now) throws Exception {
+        for (String userId : holding.dueUsers(watermark, now, watermarkStillSince)) {
+            setCurrentKey(userId);
+            release(userId, now);
+        }
+    }
+
+    /** One processing-time wake-up at a time, at the earliest moment an event can become due without the watermark. */
+    private void scheduleWakeUp(long now) {
+        long next = holding.nextWakeUp(now, watermarkStillSince);
+        if (next == Long.MAX_VALUE) {
+            return;
+        }
+        long at = roundUp(Math.max(next, now + 1), WAKE_UP_RESOLUTION_MS);
+        if (at < wakeUpAt) {
+            wakeUpAt = at;
+            getProcessingTimeService().registerTimer(at, this::wakeUp);
+        }
+    }
+
+    /** Applies the user's due events (the user is the current key). */
+    private void release(String userId, long now) throws Exception {
+        List<LimitEvent> due = holding.release(userId, watermark, now, watermarkStillSince);
+        if (due.isEmpty()) {
+            return;
+        }
+        UserStateCache.Entry user = users.of(userId);
+        Long last = user.lastSequence();
+        for (LimitEvent event : due) {
+            if (last != null && event.sequenceNumber <= last) {
+                deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
+                continue;
+            }
+            last = event.sequenceNumber;
+            RuleResult result = LimitRules.apply(users.limit(user, event.userLimitId), event);
+            if (result.isApplied()) {
+                users.put(user, result.limit());
+                applied.inc();
+                if (result.progressMismatch()) {
+                    progressMismatches.inc();
+                }
+                output.collect(new StreamRecord<>(result.limit()));
+            } else {
+                deadLetter(event, result.rejection(), result.error(), now);
+            }
+        }
+        user.lastSequence(last);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        writeBack();
+    }
+
+    /** Writes the cached users and the changed held events to keyed state. */
+    private void writeBack() throws Exception {
+        users.writeBack(this::setCurrentKey);
+        for (String userId : holding.takeChanged()) {
+            List<LimitEvent> held = holding.heldOf(userId);
+            if (!held.isEmpty()) {
+                setCurrentKey(userId);
+                heldEvents.update(held);
+                heldInState.add(userId);
+            } else if (heldInState.remove(userId)) {
+                setCurrentKey(userId);
+                heldEvents.clear();
+            }
+        }
+    }
+
+    private void deadLetter(LimitEvent event, DeadLetterReason reason, String error, long now) {
+        deadLettered.get(reason).inc();
+        output.collect(Descriptors.DEAD_LETTERS, new StreamRecord<>(DeadLetter.of(reason, error, event, now)));
+    }
+
+    private long now() {
+        return getProcessingTimeService().getCurrentProcessingTime();
+    }
+
+    private static String lateError(LimitEvent event, long last) {
+        return "sequenceNumber " + event.sequenceNumber + " arrived after sequenceNumber " + last
+                + " of user " + event.userId + " was processed";
+    }
+
+    static long roundUp(long value, long resolution) {
+        return ((value + resolution - 1) / resolution) * resolution;
     }
 }

@@ -101,7 +101,7 @@ public final class UserLimitsPipeline {
         SingleOutputStreamOperator<UserLimit> limits = events
                 .keyBy(event -> event.userId, Types.STRING)
                 .transform("Order, de-duplicate and apply events", Descriptors.USER_LIMIT_TYPE,
-                        new UserLimitOperator(new UserLimitProcessor(config.maxHoldMs(), config.dedupRetentionMs())))
+                        UserLimitOperator.from(config))
                 .uid(PROCESSOR_UID);
         DataStream<DeadLetter> deadLetters = events.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(limits.getSideOutput(Descriptors.DEAD_LETTERS));

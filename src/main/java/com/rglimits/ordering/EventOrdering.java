@@ -7,14 +7,21 @@ import java.util.List;
 
 /**
  * Decides which of a user's held events are released. An event is due when the event-time
- * watermark has passed its createdAt, or when the watermark has stood still for the
- * processing-time bound while the event was held: counted from its arrival or from the last time the
- * watermark moved (or this task instance started), whichever is later.
+ * watermark has passed its createdAt (and its arrival hold is over), or when the watermark has
+ * stood still for the processing-time bound while the event was held: counted from its arrival or
+ * from the last time the watermark moved (or this task instance started), whichever is later.
  *
  * <p>A watermark that moves, however far behind, belongs to a stream being read (a backlog after a
  * restore, a parent shard still being drained while its children are read already): releasing
  * then could overtake an earlier event of the same user that is still on its way. A watermark that
  * stands still belongs to a quiet stream, whose held events must not be stranded.
+ *
+ * <p>The arrival hold: an event that arrives behind the watermark is not released before
+ * {@code arrivalHoldMs} after its arrival. After a quiet spell, or in a replay or backfill, the
+ * first shard read carries the watermark past everything the other shards still hold; their
+ * records then all arrive behind it, a user's events out of order among themselves. Held for the
+ * arrival hold, a user's events that arrive together are applied in sequence order instead of in
+ * arrival order. Events that arrive ahead of the watermark wait for it anyway and are not delayed.
  *
  * <p>A held event with a smaller sequenceNumber than a due one is released with it: holding it
  * longer could only make it late.
@@ -26,6 +33,16 @@ public final class EventOrdering {
 
     private EventOrdering() {}
 
+    /** The held form of an event arriving now, with the watermark as it is now. */
+    public static HeldEvent arriving(LimitEvent e, long now, long watermark, long arrivalHoldMs) {
+        return new HeldEvent(e, now, e.createdAt <= watermark ? now + arrivalHoldMs : now);
+    }
+
+    /** The held form of an event restored from a checkpoint, at the restart: its arrival is unknown. */
+    public static HeldEvent restored(LimitEvent e, long restartedAt) {
+        return new HeldEvent(e, restartedAt, restartedAt);
+    }
+
     /**
      * @param held the user's held events, in arrival order
      * @param watermark the current event-time watermark
@@ -34,20 +51,23 @@ public final class EventOrdering {
      * @param stillSince processing time since which the watermark has not moved, or when this task
      *     instance started if later
      */
-    public static Release release(List<LimitEvent> held, long watermark, long now, long maxHoldMs, long stillSince) {
+    public static Release release(List<HeldEvent> held, long watermark, long now, long maxHoldMs, long stillSince) {
         long highestDueSequence = Long.MIN_VALUE;
-        for (LimitEvent e : held) {
-            if (isDue(e, watermark, now, maxHoldMs, stillSince)) {
-                highestDueSequence = Math.max(highestDueSequence, e.sequenceNumber);
+        for (HeldEvent h : held) {
+            if (isDue(h, watermark, now, maxHoldMs, stillSince)) {
+                highestDueSequence = Math.max(highestDueSequence, h.event.sequenceNumber);
             }
         }
+        if (highestDueSequence == Long.MIN_VALUE) {
+            return new Release(List.of(), held);
+        }
         List<LimitEvent> due = new ArrayList<>();
-        List<LimitEvent> kept = new ArrayList<>();
-        for (LimitEvent e : held) {
-            if (e.sequenceNumber <= highestDueSequence || isDue(e, watermark, now, maxHoldMs, stillSince)) {
-                due.add(e);
+        List<HeldEvent> kept = new ArrayList<>();
+        for (HeldEvent h : held) {
+            if (h.event.sequenceNumber <= highestDueSequence || isDue(h, watermark, now, maxHoldMs, stillSince)) {
+                due.add(h.event);
             } else {
-                kept.add(e);
+                kept.add(h);
             }
         }
         due.sort(APPLY_ORDER);
@@ -55,11 +75,13 @@ public final class EventOrdering {
     }
 
     /** When processing time releases the event, should the watermark stand still until then. */
-    public static long holdDeadline(LimitEvent e, long maxHoldMs, long stillSince) {
-        return Math.max(e.arrivedAt, stillSince) + maxHoldMs;
+    public static long holdDeadline(HeldEvent h, long maxHoldMs, long stillSince) {
+        return Math.max(h.arrivedAt, stillSince) + maxHoldMs;
     }
 
-    private static boolean isDue(LimitEvent e, long watermark, long now, long maxHoldMs, long stillSince) {
-        return e.createdAt <= watermark || now >= holdDeadline(e, maxHoldMs, stillSince);
+    /** The final watermark (end of input, stop with drain) releases everything: nothing comes after it. */
+    static boolean isDue(HeldEvent h, long watermark, long now, long maxHoldMs, long stillSince) {
+        return (h.event.createdAt <= watermark && (now >= h.notBefore || watermark == Long.MAX_VALUE))
+                || now >= holdDeadline(h, maxHoldMs, stillSince);
     }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 /** Which held events of a user are released now (in apply order) and which stay held. */
 public final class Release {
     private final List<LimitEvent> due;
-    private final List<LimitEvent> kept;
+    private final List<HeldEvent> kept;
 
-    Release(List<LimitEvent> due, List<LimitEvent> kept) {
+    Release(List<LimitEvent> due, List<HeldEvent> kept) {
         this.due = due;
         this.kept = kept;
     }
@@ -19,7 +19,7 @@ public final class Release {
     }
 
     /** Events that stay held, in arrival order. */
-    public List<LimitEvent> kept() {
+    public List<HeldEvent> kept() {
         return kept;
     }
 }

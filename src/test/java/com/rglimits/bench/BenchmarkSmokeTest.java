@@ -27,8 +27,13 @@ class BenchmarkSmokeTest {
 
         Benchmark.Report report = Benchmark.run(o);
 
-        assertThat(report.results).containsOnlyKeys(Benchmark.CEILING, Benchmark.JOB_ROCKSDB, Benchmark.JOB_HEAP,
-                Benchmark.JOB_DYNAMODB, Benchmark.LAMBDA);
+        assertThat(report.results).containsOnlyKeys(Benchmark.CEILING, Benchmark.JOB_ROCKSDB, Benchmark.JOB_DISORDER,
+                Benchmark.JOB_HEAP, Benchmark.JOB_DYNAMODB, Benchmark.LAMBDA);
+        Benchmark.Result disorder = report.results.get(Benchmark.JOB_DISORDER);
+        assertThat(disorder.events).as("one record in ten delivered twice").isEqualTo(2200);
+        assertThat(disorder.applied).as("shuffled inside the bound: every event applied, once").isEqualTo(2000);
+        assertThat(disorder.deadLettered).isZero();
+        assertThat(disorder.accounting).contains("duplicates=200");
         Benchmark.Result lambda = report.results.get(Benchmark.LAMBDA);
         assertThat(lambda.events).isEqualTo(2000);
         for (String job : new String[] {Benchmark.JOB_ROCKSDB, Benchmark.JOB_HEAP, Benchmark.JOB_DYNAMODB}) {

@@ -9,46 +9,55 @@ import org.junit.jupiter.api.Test;
 class EventOrderingTest {
     private static final long HOLD = 30_000;
 
-    private static LimitEvent e(String id, long seq, long createdAt, long arrivedAt) {
+    static LimitEvent event(String id, long seq, long createdAt) {
         LimitEvent e = new LimitEvent();
         e.eventId = id;
+        e.userId = "u";
         e.sequenceNumber = seq;
         e.createdAt = createdAt;
-        e.arrivedAt = arrivedAt;
         return e;
+    }
+
+    /** An event that arrived ahead of the watermark. */
+    private static HeldEvent e(String id, long seq, long createdAt, long arrivedAt) {
+        return EventOrdering.arriving(event(id, seq, createdAt), arrivedAt, Long.MIN_VALUE, 0);
     }
 
     private static List<String> ids(List<LimitEvent> events) {
         return events.stream().map(x -> x.eventId).collect(java.util.stream.Collectors.toList());
     }
 
+    private static List<String> heldIds(List<HeldEvent> events) {
+        return events.stream().map(x -> x.event().eventId).collect(java.util.stream.Collectors.toList());
+    }
+
     @Test
     void releasesEventsTheWatermarkPassedInSequenceOrder() {
-        List<LimitEvent> held = List.of(e("c", 3, 300, 0), e("a", 1, 100, 0), e("late-time", 4, 900, 0), e("b", 2, 200, 0));
+        List<HeldEvent> held = List.of(e("c", 3, 300, 0), e("a", 1, 100, 0), e("late-time", 4, 900, 0), e("b", 2, 200, 0));
         Release r = EventOrdering.release(held, 300, 0, HOLD, Long.MIN_VALUE);
         assertThat(ids(r.due())).containsExactly("a", "b", "c");
-        assertThat(ids(r.kept())).containsExactly("late-time");
+        assertThat(heldIds(r.kept())).containsExactly("late-time");
     }
 
     @Test
     void keepsEverythingBeforeTheWatermarkArrives() {
-        List<LimitEvent> held = List.of(e("a", 1, 100, 0));
+        List<HeldEvent> held = List.of(e("a", 1, 100, 0));
         Release r = EventOrdering.release(held, 99, 0, HOLD, Long.MIN_VALUE);
         assertThat(r.due()).isEmpty();
-        assertThat(ids(r.kept())).containsExactly("a");
+        assertThat(heldIds(r.kept())).containsExactly("a");
     }
 
     @Test
     void releasesOnTheProcessingTimeBoundWhenTheWatermarkStalls() {
-        List<LimitEvent> held = List.of(e("old", 1, 100, 1_000), e("new", 2, 200, 20_000));
+        List<HeldEvent> held = List.of(e("old", 1, 100, 1_000), e("new", 2, 200, 20_000));
         Release r = EventOrdering.release(held, Long.MIN_VALUE, 1_000 + HOLD, HOLD, Long.MIN_VALUE);
         assertThat(ids(r.due())).containsExactly("old");
-        assertThat(ids(r.kept())).containsExactly("new");
+        assertThat(heldIds(r.kept())).containsExactly("new");
     }
 
     @Test
     void timeBeforeThisInstanceStartedDoesNotCountAsHeld() {
-        List<LimitEvent> held = List.of(e("restored", 1, 100, 1_000));
+        List<HeldEvent> held = List.of(e("restored", 1, 100, 1_000));
         long restartedAt = 500_000;
         assertThat(EventOrdering.release(held, Long.MIN_VALUE, restartedAt + 1, HOLD, restartedAt).due()).isEmpty();
         assertThat(ids(EventOrdering.release(held, Long.MIN_VALUE, restartedAt + HOLD, HOLD, restartedAt).due()))
@@ -57,7 +66,7 @@ class EventOrderingTest {
 
     @Test
     void theBoundCountsFromTheLastMoveOfTheWatermark() {
-        List<LimitEvent> held = List.of(e("a", 1, 100, 1_000));
+        List<HeldEvent> held = List.of(e("a", 1, 100, 1_000));
         long movedAt = 20_000;
         assertThat(EventOrdering.release(held, 50, 1_000 + HOLD, HOLD, movedAt).due()).isEmpty();
         assertThat(ids(EventOrdering.release(held, 50, movedAt + HOLD, HOLD, movedAt).due())).containsExactly("a");
@@ -65,7 +74,7 @@ class EventOrderingTest {
 
     @Test
     void aSmallerSequenceIsReleasedWithALargerDueOneRatherThanMadeLate() {
-        List<LimitEvent> held = List.of(e("seq5", 5, 100, 0), e("seq4", 4, 500, 0));
+        List<HeldEvent> held = List.of(e("seq5", 5, 100, 0), e("seq4", 4, 500, 0));
         Release r = EventOrdering.release(held, 100, 0, HOLD, Long.MIN_VALUE);
         assertThat(ids(r.due())).containsExactly("seq4", "seq5");
         assertThat(r.kept()).isEmpty();
@@ -73,7 +82,7 @@ class EventOrderingTest {
 
     @Test
     void tiesOnSequenceGoBySmallerCreatedAtThenArrival() {
-        List<LimitEvent> held = List.of(e("second-arrival", 7, 100, 0), e("later-time", 7, 150, 0),
+        List<HeldEvent> held = List.of(e("second-arrival", 7, 100, 0), e("later-time", 7, 150, 0),
                 e("first-time", 7, 50, 0));
         Release r = EventOrdering.release(held, 1_000, 0, HOLD, Long.MIN_VALUE);
         assertThat(ids(r.due())).containsExactly("first-time", "second-arrival", "later-time");
@@ -81,7 +90,32 @@ class EventOrderingTest {
 
     @Test
     void equalSequenceAndTimeKeepArrivalOrder() {
-        List<LimitEvent> held = List.of(e("x", 7, 100, 0), e("y", 7, 100, 0), e("z", 7, 100, 0));
+        List<HeldEvent> held = List.of(e("x", 7, 100, 0), e("y", 7, 100, 0), e("z", 7, 100, 0));
         assertThat(ids(EventOrdering.release(held, 100, 0, HOLD, Long.MIN_VALUE).due())).containsExactly("x", "y", "z");
+    }
+
+    @Test
+    void anEventArrivingBehindTheWatermarkWaitsTheArrivalHoldAndIsAppliedInOrderWithItsNeighbours() {
+        long arrival = 10_000;
+        HeldEvent seq3 = EventOrdering.arriving(event("seq3", 3, 300), arrival, 1_000, 2_000);
+        HeldEvent seq1 = EventOrdering.arriving(event("seq1", 1, 100), arrival + 500, 1_000, 2_000);
+        assertThat(seq3.notBefore()).isEqualTo(arrival + 2_000);
+        List<HeldEvent> held = List.of(seq3, seq1);
+        assertThat(EventOrdering.release(held, 1_000, arrival + 1_999, HOLD, arrival).due()).isEmpty();
+        Release r = EventOrdering.release(held, 1_000, arrival + 2_000, HOLD, arrival);
+        assertThat(ids(r.due())).containsExactly("seq1", "seq3");
+    }
+
+    @Test
+    void anEventArrivingAheadOfTheWatermarkHasNoArrivalHold() {
+        HeldEvent h = EventOrdering.arriving(event("a", 1, 2_000), 10_000, 1_000, 2_000);
+        assertThat(h.notBefore()).isEqualTo(10_000);
+        assertThat(ids(EventOrdering.release(List.of(h), 2_000, 10_000, HOLD, 10_000).due())).containsExactly("a");
+    }
+
+    @Test
+    void theFinalWatermarkReleasesEverythingArrivalHoldOrNot() {
+        HeldEvent h = EventOrdering.arriving(event("a", 1, 100), 10_000, 1_000, 2_000);
+        assertThat(ids(EventOrdering.release(List.of(h), Long.MAX_VALUE, 10_000, HOLD, 10_000).due())).containsExactly("a");
     }
 }

@@ -98,6 +98,23 @@ public final class KinesisInOrderModel {
         return this;
     }
 
+    /**
+     * Takes records whose createdAt is too far ahead of the clock: those of the three processed types
+     * (and invalid ones) are {@code INVALID_EVENT}s, the others skipped. Returns the dead-lettered ones.
+     */
+    public List<byte[]> aheadOfClockPhase(List<byte[]> records) {
+        List<byte[]> deadLettered = new ArrayList<>();
+        for (byte[] raw : records) {
+            if (EventParser.parse(raw, null, 0).kind == ParsedRecord.Kind.SKIPPED) {
+                skipped++;
+            } else {
+                deadLetters.add(new ExpectedDeadLetter(DeadLetterReason.INVALID_EVENT, raw));
+                deadLettered.add(raw);
+            }
+        }
+        return deadLettered;
+    }
+
     /** The table: {@code userId/userLimitId} to the limit. */
     public Map<String, UserLimit> limits() {
         Map<String, UserLimit> out = new TreeMap<>();

@@ -32,7 +32,8 @@ public final class KinesisTestEvents {
     private final Random random;
     private final int users;
     private final Map<String, UserState> state = new HashMap<>();
-    private long nextTime = BASE_TIME;
+    private long nextTime;
+    private final String userPrefix;
     private int counter;
 
     private static final class UserState {
@@ -43,8 +44,25 @@ public final class KinesisTestEvents {
     }
 
     public KinesisTestEvents(long seed, int users) {
+        this(seed, users, BASE_TIME, "user-");
+    }
+
+    /** A timeline that starts at {@code baseTime} (createdAt of the first slot), users named {@code userPrefix}NNNN. */
+    public KinesisTestEvents(long seed, int users, long baseTime, String userPrefix) {
         this.random = new Random(seed);
         this.users = users;
+        this.nextTime = baseTime;
+        this.userPrefix = userPrefix;
+    }
+
+    /** createdAt of the next timeline slot. */
+    public long time() {
+        return nextTime;
+    }
+
+    /** Moves the timeline on by {@code ms}, as when the upstream services were quiet. */
+    public void skip(long ms) {
+        nextTime += ms;
     }
 
     /**
@@ -184,8 +202,8 @@ public final class KinesisTestEvents {
         return record;
     }
 
-    static String userId(int i) {
-        return String.format("user-%04d", i);
+    private String userId(int i) {
+        return String.format("%s%04d", userPrefix, i);
     }
 
     private ObjectNode envelope(String type, String user, long sequence, long createdAt, String eventId) {

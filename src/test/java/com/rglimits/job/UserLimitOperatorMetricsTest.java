@@ -25,8 +25,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** The operator metrics of {@link UserLimitProcessor}: what they report and where they are registered. */
-class UserLimitProcessorMetricsTest {
+/** The operator metrics of {@link UserLimitOperator}: what they report and where they are registered. */
+class UserLimitOperatorMetricsTest {
     private static final long MAX_HOLD = 30_000;
     private static final long RETENTION = 7L * 24 * 3600 * 1000;
     private static final long WALL_CLOCK = 100_000;
@@ -35,7 +35,7 @@ class UserLimitProcessorMetricsTest {
     private final List<String> registered = new ArrayList<>();
     private final List<Gauge<?>> exportedGauges = new ArrayList<>();
 
-    private KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> harness(UserLimitProcessor processor)
+    private KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> harness(UserLimitOperator processor)
             throws Exception {
         TestingMetricRegistry registry = TestingMetricRegistry.builder()
                 .setRegisterConsumer((metric, name, group) -> {
@@ -59,7 +59,7 @@ class UserLimitProcessorMetricsTest {
         MockEnvironment env = new MockEnvironmentBuilder().setMetricGroup(task).build();
         processor.setWallClock(() -> WALL_CLOCK);
         KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new UserLimitOperator(processor), e -> e.userId, Types.STRING, env);
+                processor, e -> e.userId, Types.STRING, env);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.getExecutionConfig().disableGenericTypes();
         return h;
@@ -72,7 +72,7 @@ class UserLimitProcessorMetricsTest {
 
     @Test
     void heldEventsAndWatermarkLagFollowTheBuffer() throws Exception {
-        UserLimitProcessor p = new UserLimitProcessor(MAX_HOLD, RETENTION);
+        UserLimitOperator p = new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000);
         try (var h = harness(p)) {
             h.open();
             assertThat(p.gauges().heldEvents()).isZero();
@@ -97,14 +97,14 @@ class UserLimitProcessorMetricsTest {
             // The processing-time bound releases too.
             send(h, event(created("d", "u4", "lim", 1, 50_000, "100")));
             assertThat(p.gauges().heldEvents()).isEqualTo(1);
-            h.setProcessingTime(MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+            h.setProcessingTime(MAX_HOLD + UserLimitOperator.WAKE_UP_RESOLUTION_MS);
             assertThat(p.gauges().heldEvents()).isZero();
         }
     }
 
     @Test
-    void afterARestoreOnlyEventsHeldSinceTheRestartAreCountedAndTheGaugeNeverGoesNegative() throws Exception {
-        UserLimitProcessor first = new UserLimitProcessor(MAX_HOLD, RETENTION);
+    void afterARestoreTheRestoredEventsAreCountedToo() throws Exception {
+        UserLimitOperator first = new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000);
         OperatorSubtaskState snapshot;
         try (var h = harness(first)) {
             h.open();
@@ -113,15 +113,15 @@ class UserLimitProcessorMetricsTest {
             snapshot = h.snapshot(1L, 1L);
         }
 
-        UserLimitProcessor restored = new UserLimitProcessor(MAX_HOLD, RETENTION);
+        UserLimitOperator restored = new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000);
         try (var h = harness(restored)) {
             h.setProcessingTime(5_000);
             h.initializeState(snapshot);
             h.open();
             send(h, event(created("c", "u3", "lim", 1, 11_000, "100")));
-            assertThat(restored.gauges().heldEvents()).as("the two restored events are not counted").isEqualTo(1);
+            assertThat(restored.gauges().heldEvents()).as("the two restored events and the new one").isEqualTo(3);
             h.processWatermark(new Watermark(10_500));
-            assertThat(restored.gauges().heldEvents()).isEqualTo(1);
+            assertThat(restored.gauges().heldEvents()).isEqualTo(2);
             h.processWatermark(new Watermark(20_000));
             assertThat(restored.gauges().heldEvents()).isZero();
             assertThat(h.extractOutputValues()).hasSize(3);
@@ -130,7 +130,7 @@ class UserLimitProcessorMetricsTest {
 
     @Test
     void operatorMetricsAreRegisteredTwiceTheSecondTimeForCloudWatch() throws Exception {
-        try (var h = harness(new UserLimitProcessor(MAX_HOLD, RETENTION))) {
+        try (var h = harness(new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000))) {
             h.open();
         }
         assertThat(registered).contains(

@@ -22,15 +22,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class UserLimitProcessorTest {
+class UserLimitOperatorTest {
     private static final long MAX_HOLD = 30_000;
     private static final long RETENTION = 7L * 24 * 3600 * 1000;
+    private static final int MAX_PARALLELISM = 128;
 
     private KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> harness;
 
+    /** No arrival hold: an event behind the watermark is applied at once, as before the arrival hold existed. */
     private static KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> newHarness() throws Exception {
+        return newHarness(0, 1_000);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> newHarness(long arrivalHold, int cachedUsers)
+            throws Exception {
+        return newHarness(arrivalHold, cachedUsers, 1, 0);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> newHarness(
+            long arrivalHold, int cachedUsers, int parallelism, int subtask) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new UserLimitOperator(new UserLimitProcessor(MAX_HOLD, RETENTION)), e -> e.userId, Types.STRING);
+                new UserLimitOperator(MAX_HOLD, arrivalHold, RETENTION, cachedUsers), e -> e.userId, Types.STRING,
+                MAX_PARALLELISM, parallelism, subtask);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.getExecutionConfig().disableGenericTypes();
         return h;
@@ -97,7 +110,7 @@ class UserLimitProcessorTest {
         send(event(created("c", "u1", "lim", 1, 5_000, "100")));
         harness.setProcessingTime(1_000 + MAX_HOLD - 1);
         assertThat(emitted()).isEmpty();
-        harness.setProcessingTime(1_000 + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+        harness.setProcessingTime(1_000 + MAX_HOLD + UserLimitOperator.WAKE_UP_RESOLUTION_MS);
         assertThat(emitted()).containsExactly("lim@1:0");
     }
 
@@ -109,7 +122,7 @@ class UserLimitProcessorTest {
         harness.processWatermark(new Watermark(40_000)); // the last periodic watermark of a stream going quiet
         harness.setProcessingTime(2_000 + MAX_HOLD - 1);
         assertThat(emitted()).isEmpty();
-        harness.setProcessingTime(2_000 + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+        harness.setProcessingTime(2_000 + MAX_HOLD + UserLimitOperator.WAKE_UP_RESOLUTION_MS);
         assertThat(emitted()).containsExactly("lim@1:0");
     }
 
@@ -267,8 +280,134 @@ class UserLimitProcessorTest {
         send(event(progress("p2", "u1", "lim", 2, 2_000, "0", "4")));
         assertThat(emitted()).as("nothing flushed by the downtime").isEmpty();
 
-        harness.setProcessingTime(restartedAt + MAX_HOLD + UserLimitProcessor.FLUSH_TIMER_RESOLUTION_MS);
+        harness.setProcessingTime(restartedAt + MAX_HOLD + UserLimitOperator.WAKE_UP_RESOLUTION_MS);
         assertThat(emitted()).as("a quiet stream still releases them, in order").containsExactly("lim@2:4", "lim@3:10");
         assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void eventsArrivingTogetherBehindTheWatermarkWaitTheArrivalHoldAndAreAppliedInSequenceOrder() throws Exception {
+        // A burst after a quiet spell, a replay, a backfill: the watermark is already past all of it.
+        harness.close();
+        harness = newHarness(2_000, 1_000);
+        harness.open();
+        harness.setProcessingTime(1_000);
+        harness.processWatermark(new Watermark(10_000));
+        send(event(progress("p3", "u1", "lim", 3, 1_300, "10", "5")));
+        harness.setProcessingTime(1_400);
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        send(event(progress("p2", "u1", "lim", 2, 1_200, "0", "10")));
+        harness.setProcessingTime(2_999);
+        assertThat(emitted()).isEmpty();
+
+        harness.setProcessingTime(3_000);
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10", "lim@3:15");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void withoutTheArrivalHoldABurstBehindTheWatermarkIsAppliedInArrivalOrder() throws Exception {
+        harness.processWatermark(new Watermark(10_000));
+        send(event(progress("p3", "u1", "lim", 3, 1_300, "10", "5")));
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        assertThat(emitted()).as("p3 has no limit to progress yet").isEmpty();
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason)
+                .containsExactly("p3:UNKNOWN_LIMIT", "c:LATE_EVENT");
+    }
+
+    @Test
+    void heldEventsAndCachedStateSurviveARescale() throws Exception {
+        List<String> users = new java.util.ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            users.add("user-" + u);
+        }
+        for (String u : users) {
+            send(event(created("c-" + u, u, "lim", 1, 1_000, "100")));
+        }
+        harness.processWatermark(new Watermark(1_000));
+        for (String u : users) {
+            send(event(progress("p-" + u, u, "lim", 2, 3_000, "0", "7")));
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        List<String> out = new java.util.ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState part = org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
+            var h = newHarness(0, 1_000, 2, subtask);
+            h.initializeState(part);
+            h.open();
+            for (String u : users) {
+                int keyGroup = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignToKeyGroup(u, MAX_PARALLELISM);
+                if (org.apache.flink.runtime.state.KeyGroupRangeAssignment
+                        .computeKeyGroupRangeForOperatorIndex(MAX_PARALLELISM, 2, subtask).contains(keyGroup)) {
+                    h.processElement(event(progress("p-" + u, u, "lim", 2, 3_000, "0", "7")), 3_000); // redelivered
+                    h.processElement(event(progress("q-" + u, u, "lim", 3, 3_500, "7", "1")), 3_500);
+                }
+            }
+            h.processWatermark(new Watermark(4_000));
+            h.extractOutputValues().forEach(l -> out.add(l.userId + ":" + l.userLimitId + "@" + l.lastSequenceNumber
+                    + ":" + l.progress.toPlainString()));
+            assertThat(h.getSideOutput(Descriptors.DEAD_LETTERS)).isNullOrEmpty();
+            h.close();
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (String u : users) {
+            expected.add(u + ":lim@2:7");
+            expected.add(u + ":lim@3:8");
+        }
+        assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void aFailureAfterACheckpointLosesNothingTheReplayBringsBack() throws Exception {
+        LimitEvent c = event(created("c", "u1", "lim", 1, 1_000, "100"));
+        LimitEvent p2 = event(progress("p2", "u1", "lim", 2, 2_000, "0", "10"));
+        LimitEvent p3 = event(progress("p3", "u1", "lim", 3, 3_000, "10", "5"));
+        send(c);
+        harness.processWatermark(new Watermark(1_000));
+        send(p2);
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
+        // After the checkpoint: p2 applied and p3 held, in memory only. Then the task fails.
+        harness.processWatermark(new Watermark(2_000));
+        send(p3);
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10");
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(checkpoint);
+        harness.open();
+        send(event(progress("p2", "u1", "lim", 2, 2_000, "0", "10"))); // the source re-reads from the checkpoint
+        send(event(progress("p3", "u1", "lim", 3, 3_000, "10", "5")));
+        harness.processWatermark(new Watermark(3_000));
+        assertThat(emitted()).as("p2 was held at the checkpoint: applied once, after the restore")
+                .containsExactly("lim@2:10", "lim@3:15");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aFullCacheWritesUsersBackAndReadsThemAgain() throws Exception {
+        harness.close();
+        harness = newHarness(0, 1);
+        harness.open();
+        for (String u : List.of("u1", "u2", "u3")) {
+            send(event(created("c-" + u, u, "lim", 1, 1_000, "100")));
+        }
+        harness.processWatermark(new Watermark(1_000));
+        for (String u : List.of("u1", "u2", "u3")) {
+            send(event(progress("p-" + u, u, "lim", 2, 1_500, "0", "10")));
+            send(event(progress("late-" + u, u, "lim", 1, 1_400, "0", "1")));
+        }
+        harness.processWatermark(new Watermark(2_000));
+        for (String u : List.of("u1", "u2", "u3")) {
+            send(event(progress("q-" + u, u, "lim", 3, 2_500, "10", "5")));
+        }
+        harness.processWatermark(new Watermark(3_000));
+        assertThat(harness.extractOutputValues()).extracting(l -> l.userId + "@" + l.lastSequenceNumber + ":" + l.progress)
+                .containsExactlyInAnyOrder("u1@1:0", "u2@1:0", "u3@1:0", "u1@2:10", "u2@2:10", "u3@2:10",
+                        "u1@3:15", "u2@3:15", "u3@3:15");
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason)
+                .containsExactlyInAnyOrder("late-u1:LATE_EVENT", "late-u2:LATE_EVENT", "late-u3:LATE_EVENT");
     }
 }

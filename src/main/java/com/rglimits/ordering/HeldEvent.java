@@ -1,0 +1,35 @@
+package com.rglimits.ordering;
+
+import com.rglimits.event.LimitEvent;
+
+/**
+ * An event in the ordering buffer, with what the buffer knows of its arrival. The event itself is
+ * never written to.
+ */
+public final class HeldEvent {
+    final LimitEvent event;
+    /** Processing time at which this task instance received it (the restart, for a restored event). */
+    final long arrivedAt;
+    /** The watermark does not release it before this processing time: see {@link EventOrdering}. */
+    final long notBefore;
+    /** Released with a due event of its user; still referenced by the release queues until they pass it. */
+    boolean released;
+
+    HeldEvent(LimitEvent event, long arrivedAt, long notBefore) {
+        this.event = event;
+        this.arrivedAt = arrivedAt;
+        this.notBefore = notBefore;
+    }
+
+    public LimitEvent event() {
+        return event;
+    }
+
+    public long arrivedAt() {
+        return arrivedAt;
+    }
+
+    public long notBefore() {
+        return notBefore;
+    }
+}
