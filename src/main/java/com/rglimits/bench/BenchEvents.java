@@ -89,7 +89,16 @@ public final class BenchEvents {
     }
 
     public static BenchEvents generate(int events, int users) {
-        return generate(events, users, users);
+        return generate(events, users, users, 1);
+    }
+
+    /**
+     * As {@link #generate(int, int)}, with {@code createdAt} advancing {@code msPerRecord} per
+     * record: a stream replayed at 1000 / msPerRecord records/s then has event time follow the
+     * wall clock, as a live stream does.
+     */
+    public static BenchEvents generate(int events, int users, double msPerRecord) {
+        return generate(events, users, users, msPerRecord);
     }
 
     /**
@@ -98,7 +107,11 @@ public final class BenchEvents {
      * With a small group a user's events come a few hundred records apart, like a betting session,
      * and a shuffle of the stream reorders them among themselves.
      */
-    public static BenchEvents generate(int events, int users, int activeUsers) {
+    public static BenchEvents inSessions(int events, int users, int activeUsers) {
+        return generate(events, users, activeUsers, 1);
+    }
+
+    private static BenchEvents generate(int events, int users, int activeUsers, double msPerRecord) {
         if (events < 1 || users < 1 || activeUsers < 1 || users % activeUsers != 0) {
             throw new IllegalArgumentException("events and users must be >= 1, users a multiple of activeUsers");
         }
@@ -112,7 +125,7 @@ public final class BenchEvents {
             int user = userOf(i, activeUsers, rounds);
             int round = (i % (activeUsers * rounds)) / activeUsers;
             b.setLength(0);
-            write(b, i, user, round, limitsPerUser, progressCents);
+            write(b, i, user, round, limitsPerUser, progressCents, (long) (i * msPerRecord));
             records[i] = b.toString().getBytes(StandardCharsets.UTF_8);
             total += records[i].length;
         }
@@ -149,12 +162,13 @@ public final class BenchEvents {
         return String.format("%024x", 0x6a0000000000L + (long) user * 8 + limit);
     }
 
-    private static void write(StringBuilder b, int i, int user, int round, int limitsPerUser, long[] progressCents) {
+    private static void write(StringBuilder b, int i, int user, int round, int limitsPerUser, long[] progressCents,
+            long offsetMs) {
         String userId = userId(user);
         int limit = round % limitsPerUser;
         int slot = user * limitsPerUser + limit;
         long seq = 1 + round * 3L + (mix(i) & 1);
-        long createdAt = BASE_TIME + i - (mix(i * 31 + 7) % 200);
+        long createdAt = BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200);
         String type;
         int step = (round - limitsPerUser) / limitsPerUser; // the how-manieth follow-up event of this limit
         if (round < limitsPerUser) {

@@ -1,6 +1,9 @@
 package com.rglimits.bench;
 
+import com.rglimits.sink.SinkCost;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,6 +19,10 @@ public final class BenchRun {
     final long[] emittedAt;
     /** Nanoseconds from emission of record i to its limit reaching the sink (-1: none). */
     final long[] latency;
+    /** Nanoseconds from emission of record i to the write of its limit being acknowledged (-1: none). */
+    final long[] ackLatency;
+    /** The cost counters of the DynamoDB sink's writers, when the scenario has one. */
+    final List<SinkCost> sinkCosts = new CopyOnWriteArrayList<>();
     final AtomicLong startNanos = new AtomicLong();
     volatile long startCpuNanos;
 
@@ -23,7 +30,9 @@ public final class BenchRun {
         this.events = events;
         this.emittedAt = new long[events.events];
         this.latency = new long[events.events];
+        this.ackLatency = new long[events.events];
         java.util.Arrays.fill(latency, -1L);
+        java.util.Arrays.fill(ackLatency, -1L);
     }
 
     static BenchRun begin(BenchEvents events) {
@@ -55,6 +64,14 @@ public final class BenchRun {
         int index = BenchEvents.indexOf(eventId);
         if (index >= 0 && index < emittedAt.length && emittedAt[index] != 0) {
             latency[index] = now - emittedAt[index];
+        }
+    }
+
+    /** Called by the DynamoDB sink when the write of a limit is acknowledged. */
+    void acknowledged(String eventId, long now) {
+        int index = BenchEvents.indexOf(eventId);
+        if (index >= 0 && index < emittedAt.length && emittedAt[index] != 0) {
+            ackLatency[index] = now - emittedAt[index];
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -54,7 +55,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * (20000: the events of the first users, in stream order, that the baseline runs), {@code
  * --warmup-events N} (a short RocksDB job run first to warm the JIT; default events/10, at most
  * 100000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
- * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda}, {@code --out FILE} (markdown; when it
+ * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also {@code latency}, only when named:
+ * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
+ * {@code --job key=value}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
  * {@code --work DIR} (target/benchmark: checkpoints).
  */
@@ -93,6 +96,11 @@ public final class Benchmark {
         public List<String> scenarios = List.of("ceiling", "rocksdb", "disorder", "heap", "dynamodb", "lambda");
         public Path out;
         public Path work = Paths.get("target", "benchmark");
+        /** The latency scenario ({@link LatencyScenario}): round trip, steady rate and events, job settings. */
+        public double rttMs = 5;
+        public double steadyRate = 500;
+        public int steadyEvents = 20_000;
+        public final Map<String, String> job = new LinkedHashMap<>();
         public String command;
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
@@ -112,6 +120,14 @@ public final class Benchmark {
                     case "--scenarios": o.scenarios = Arrays.asList(args[++i].split(",")); break;
                     case "--out": o.out = Paths.get(args[++i]); break;
                     case "--work": o.work = Paths.get(args[++i]); break;
+                    case "--rtt-ms": o.rttMs = Double.parseDouble(args[++i]); break;
+                    case "--steady-rate": o.steadyRate = Double.parseDouble(args[++i]); break;
+                    case "--steady-events": o.steadyEvents = Integer.parseInt(args[++i]); break;
+                    case "--job": {
+                        String[] kv = args[++i].split("=", 2);
+                        o.job.put(kv[0], kv[1]);
+                        break;
+                    }
                     case "--flink": {
                         String[] kv = args[++i].split("=", 2);
                         o.flink.put(kv[0], kv[1]);
@@ -125,7 +141,7 @@ public final class Benchmark {
         }
 
         boolean runs(String scenario) {
-            boolean needsDynamo = scenario.equals("dynamodb") || scenario.equals("lambda");
+            boolean needsDynamo = scenario.equals("dynamodb") || scenario.equals("lambda") || scenario.equals("latency");
             return scenarios.contains(scenario) && (dynamoDb || !needsDynamo);
         }
     }
@@ -171,6 +187,8 @@ public final class Benchmark {
         /** Items of the Lambda baseline's table that differ from the job's table (-1: not compared). */
         public long tableMismatches = -1;
         public long comparedItems;
+        /** The latency scenario's figures, when it ran. */
+        public LatencyScenario.Figures latency;
     }
 
     private Benchmark() {}
@@ -207,7 +225,7 @@ public final class Benchmark {
         }
         if (o.runs("disorder")) {
             int active = o.users % DISORDER_ACTIVE_USERS == 0 ? DISORDER_ACTIVE_USERS : o.users;
-            BenchEvents disordered = BenchEvents.generate(o.events, o.users, active)
+            BenchEvents disordered = BenchEvents.inSessions(o.events, o.users, active)
                     .disordered(DISORDER_SEED, DISORDER_BLOCK);
             Result r = runJob(JOB_DISORDER, disordered, disordered.events, true, BenchSinks::discarding,
                     jobConfig(o, null, "unused"), o, "disorder");
@@ -239,7 +257,13 @@ public final class Benchmark {
                 }
             }
         }
+        if (o.runs("latency")) {
+            report.latency = LatencyScenario.run(o, events);
+        }
         report.markdown = markdown(o, events, report, started, load, baselineHeap);
+        if (report.latency != null) {
+            report.markdown += "\n" + report.latency.markdown();
+        }
         if (o.out != null) {
             write(o.out, report.markdown);
             log("wrote " + o.out.toAbsolutePath());
@@ -289,6 +313,12 @@ public final class Benchmark {
     /** Scenarios 2 and 3: the whole job on a MiniCluster in this JVM, from the in-memory source. */
     static Result runJob(String name, BenchEvents events, int count, boolean rocksDb, BenchSinks.SinkFactory sink,
             JobConfig config, Options o, String dirName) throws Exception {
+        return runJob(name, events, count, rocksDb, sink, config, o, dirName, 0);
+    }
+
+    /** {@link #runJob} with the source emitting at most {@code recordsPerSecond} (0: as fast as it can). */
+    static Result runJob(String name, BenchEvents events, int count, boolean rocksDb, BenchSinks.SinkFactory sink,
+            JobConfig config, Options o, String dirName, double recordsPerSecond) throws Exception {
         log("scenario: " + name);
         Path checkpoints = o.work.resolve("checkpoints").resolve(dirName).toAbsolutePath();
         FileUtils.deleteDirectory(checkpoints.toFile()); // tolerates Flink still discarding old checkpoints
@@ -308,7 +338,9 @@ public final class Benchmark {
         env.getCheckpointConfig().setCheckpointStorage(checkpoints.toUri().toString());
         env.getCheckpointConfig().setExternalizedCheckpointCleanup(
                 CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
-        DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count, PARSED_RECORD_TYPE);
+        DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count,
+                recordsPerSecond > 0 ? RateLimiterStrategy.perSecond(recordsPerSecond) : RateLimiterStrategy.noOp(),
+                PARSED_RECORD_TYPE);
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config), "In-memory records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config);
@@ -570,7 +602,7 @@ public final class Benchmark {
 
     private static final long T0 = System.nanoTime();
 
-    private static void log(String message) {
+    static void log(String message) {
         System.err.printf(Locale.ROOT, "[benchmark %6.1fs] %s%n", (System.nanoTime() - T0) / 1e9, message);
     }
 }

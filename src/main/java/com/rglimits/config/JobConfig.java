@@ -35,6 +35,8 @@ public final class JobConfig implements Serializable {
     public static final String MAX_PARALLELISM = "job.max-parallelism";
     public static final String SINK_MAX_IN_FLIGHT = "sink.max-in-flight";
     public static final String SINK_MAX_BATCH = "sink.max-batch-size";
+    public static final String SINK_MERGE_WINDOW_MS = "sink.merge.window.ms";
+    public static final String SINK_MERGE_MAX_LIMITS = "sink.merge.max-limits";
 
     public static final String DEFAULT_TABLE = "user-limits";
     /**
@@ -78,6 +80,8 @@ public final class JobConfig implements Serializable {
     private final int maxParallelism;
     private final int sinkMaxInFlight;
     private final int sinkMaxBatchSize;
+    private final long sinkMergeWindowMs;
+    private final int sinkMergeMaxLimits;
     private final boolean runtimeManaged;
 
     private JobConfig(Settings s) {
@@ -120,6 +124,8 @@ public final class JobConfig implements Serializable {
         }
         sinkMaxInFlight = s.intValue(SINK_MAX_IN_FLIGHT, 8, 1);
         sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
+        sinkMergeWindowMs = s.longValue(SINK_MERGE_WINDOW_MS, 200, 0);
+        sinkMergeMaxLimits = s.intValue(SINK_MERGE_MAX_LIMITS, 20_000, 1);
         if (sourceStream == null && sourceFile == null) {
             throw new ConfigException("no input: set " + s.describe(SOURCE_STREAM) + " or " + s.describe(SOURCE_FILE));
         }
@@ -254,5 +260,15 @@ public final class JobConfig implements Serializable {
 
     public int sinkMaxBatchSize() {
         return sinkMaxBatchSize;
+    }
+
+    /** How long a limit version waits in the sink's merge stage at least. */
+    public long sinkMergeWindowMs() {
+        return sinkMergeWindowMs;
+    }
+
+    /** Most limits the sink's merge stage holds per subtask. */
+    public int sinkMergeMaxLimits() {
+        return sinkMergeMaxLimits;
     }
 }

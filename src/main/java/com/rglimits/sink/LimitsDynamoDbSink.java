@@ -21,10 +21,12 @@ import org.apache.flink.api.connector.sink2.StatefulSink;
  * newer one, with any number of requests in flight and any parallelism.
  *
  * <p>At-least-once, like every {@link AsyncSinkBase}: buffered entries are part of the checkpoint
- * ({@link LimitPutStateSerializer}). Metrics on the writer's group: {@code writesSucceeded},
- * {@code staleWritesRejected}, {@code writeRetries} (entries requeued after throttling, 5xx or
- * network errors) and {@code writesCoalesced} (older versions dropped inside one batch).
- * Non-retryable errors fail the job with a {@link LimitsDynamoDbSinkException}.
+ * ({@link LimitPutStateSerializer}), the merge stage's versions with them. Versions of one limit
+ * are merged while they wait (merge window, {@link LimitMergeWriter}) and while an older one is in
+ * flight ({@link InFlightLimits}); an older version is never sent after a newer one. What it costs
+ * (requests, items written, stale writes, retries, throttles, write capacity units) are metrics on
+ * the writer's group ({@link SinkCost}). Non-retryable errors fail the job with a
+ * {@link LimitsDynamoDbSinkException}.
  *
  * <p>The client is configured by the same {@code aws.*} properties as the official DynamoDB sink
  * ({@code aws.region}, {@code aws.endpoint}, {@code aws.credentials.provider} and its sub-keys, ...).
@@ -35,13 +37,24 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     public static final int DEFAULT_MAX_BATCH_SIZE = 25;
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 8;
     public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 1_000;
-    public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 1_000;
+    /**
+     * How long a partial batch waits in the writer's buffer: entries reach it after the merge
+     * window, so it only gathers what leaves the stage at once.
+     */
+    public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 20;
+    public static final long DEFAULT_MERGE_WINDOW_MS = 200;
+    public static final int DEFAULT_MERGE_MAX_LIMITS = 20_000;
+    /** Gauge: limits waiting in the merge stage. */
+    public static final String METRIC_MERGE_STAGED = "mergeStagedLimits";
     /** DynamoDB's item size limit. */
     public static final long MAX_RECORD_SIZE_IN_BYTES = 400L * 1024;
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 16L * 1024 * 1024;
 
     private final String tableName;
     private final Properties awsProperties;
+    private final long mergeWindowMs;
+    private final int mergeMaxLimits;
+    private final LimitWriteObserver observer;
 
     LimitsDynamoDbSink(
             String tableName,
@@ -50,7 +63,10 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
             int maxInFlightRequests,
             int maxBufferedRequests,
             long maxBatchSizeInBytes,
-            long maxTimeInBufferMS) {
+            long maxTimeInBufferMS,
+            long mergeWindowMs,
+            int mergeMaxLimits,
+            LimitWriteObserver observer) {
         super(new LimitPutConverter(), maxBatchSize, maxInFlightRequests, maxBufferedRequests,
                 maxBatchSizeInBytes, maxTimeInBufferMS, MAX_RECORD_SIZE_IN_BYTES);
         if (tableName == null || tableName.isBlank()) {
@@ -61,6 +77,9 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
                     + ") must be greater than maxBatchSize (" + maxBatchSize + ")");
         }
         this.tableName = tableName;
+        this.mergeWindowMs = mergeWindowMs;
+        this.mergeMaxLimits = mergeMaxLimits;
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.awsProperties = new Properties();
         this.awsProperties.putAll(Objects.requireNonNull(awsProperties, "awsProperties"));
         // Fail at job build time on a bad region or credentials provider setting, like the
@@ -72,8 +91,13 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         return new LimitsDynamoDbSinkBuilder();
     }
 
-    /** The sink of the job: table, {@code aws.*} settings, batch size and requests in flight from the config. */
+    /** The sink of the job: table, {@code aws.*} settings, batch size, requests in flight and merging from the config. */
     public static LimitsDynamoDbSink fromConfig(JobConfig config) {
+        return fromConfig(config, LimitWriteObserver.NONE);
+    }
+
+    /** {@link #fromConfig(JobConfig)} watched by an observer (the benchmark's). */
+    public static LimitsDynamoDbSink fromConfig(JobConfig config, LimitWriteObserver observer) {
         int batch = config.sinkMaxBatchSize();
         return builder()
                 .tableName(config.tableName())
@@ -81,6 +105,9 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
                 .maxBatchSize(batch)
                 .maxInFlightRequests(config.sinkMaxInFlight())
                 .maxBufferedRequests(Math.max(DEFAULT_MAX_BUFFERED_REQUESTS, 10 * batch))
+                .mergeWindowMs(config.sinkMergeWindowMs())
+                .mergeMaxLimits(config.sinkMergeMaxLimits())
+                .observer(observer)
                 .build();
     }
 
@@ -97,13 +124,15 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     @Override
     public StatefulSink.StatefulSinkWriter<UserLimit, BufferedRequestState<LimitPut>> restoreWriter(
             InitContext context, Collection<BufferedRequestState<LimitPut>> recoveredState) throws IOException {
-        return new LimitsDynamoDbSinkWriter(
-                getElementConverter(),
-                context,
-                writerConfiguration(),
-                tableName,
-                awsProperties,
-                recoveredState);
+        SinkCost cost = new SinkCost(context.metricGroup());
+        LimitsDynamoDbSinkWriter writer = new LimitsDynamoDbSinkWriter(
+                context, writerConfiguration(), tableName, awsProperties, recoveredState, cost, observer);
+        LimitMergeWriter merging = new LimitMergeWriter(getElementConverter(), writer,
+                context.getProcessingTimeService(), cost, mergeWindowMs, mergeMaxLimits,
+                getMaxBatchSize() * getMaxInFlightRequests());
+        context.metricGroup().gauge(METRIC_MERGE_STAGED, merging::staged);
+        observer.opened(cost);
+        return merging;
     }
 
     AsyncSinkWriterConfiguration writerConfiguration() {

