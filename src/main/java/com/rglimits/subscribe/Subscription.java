@@ -1,5 +1,6 @@
 package com.rglimits.subscribe;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -7,7 +8,9 @@ import java.util.Objects;
  * One subscription of one subscriber: a user (or {@link #ALL_USERS}) with an optional filter. A
  * Flink POJO of strings and string arrays, so it needs no Kryo in broadcast state.
  */
-public class Subscription {
+public class Subscription implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public static final String ALL_USERS = "*";
 
     public String subscriber;

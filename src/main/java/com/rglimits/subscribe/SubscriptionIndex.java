@@ -24,6 +24,10 @@ public final class SubscriptionIndex {
         }
     }
 
+    public boolean hasSubscriptionsFor(String userId) {
+        return !allUsers.isEmpty() || byUser.containsKey(userId);
+    }
+
     /**
      * What the messages of one limit version become: per message (in order), one delivery per
      * subscriber that has a matching subscription, subscribers in name order. A subscriber with

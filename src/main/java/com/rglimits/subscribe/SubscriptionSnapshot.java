@@ -1,5 +1,6 @@
 package com.rglimits.subscribe;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -8,7 +9,9 @@ import java.util.Comparator;
  * snapshots, so a subscription deleted while the job was down is gone from the first snapshot
  * after a restore; the newest snapshot ({@link #readAt}) wins.
  */
-public class SubscriptionSnapshot {
+public class SubscriptionSnapshot implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Sorted by subscriber, then user. */
     public Subscription[] subscriptions = new Subscription[0];
     /** When the table was read (epoch ms). */
