@@ -4,25 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
-import com.rglimits.limit.UserLimit;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.localstack.ElasticMq;
-import com.rglimits.subscribe.FeedMessage;
-import com.rglimits.subscribe.LimitMessages;
 import com.rglimits.subscribe.MessageKind;
 import com.rglimits.subscribe.Thresholds;
 import com.rglimits.table.LimitTable;
 import com.rglimits.table.SubscriptionItems;
 import com.rglimits.table.UndeliveredItems;
 import com.rglimits.testing.GeneratedEvents;
-import java.math.BigDecimal;
+import com.rglimits.testing.Subscribers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,10 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The whole job with subscribers (MiniCluster, parallelism 2, dynalite, ElasticMQ): a shuffled
@@ -86,14 +78,14 @@ class SubscriberPipelineTest {
         String everything = ElasticMq.createFifoQueue(sqs, "everything.fifo");
         String alerts = ElasticMq.createFifoQueue(sqs, "alerts.fifo");
         String oneUser = ElasticMq.createFifoQueue(sqs, "one-user.fifo");
-        subscriber("everything", everything);
-        subscription("everything", SubscriptionItems.ALL_USERS, null, null);
-        subscriber("alerts", alerts);
-        subscription("alerts", SubscriptionItems.ALL_USERS, null, "LIMIT_THRESHOLD_REACHED");
-        subscriber("one-user", oneUser);
-        subscription("one-user", "user-2", null, null);
+        Subscribers.subscriber(dynamo, "subscriptions", "everything", everything);
+        Subscribers.subscription(dynamo, "subscriptions", "everything", SubscriptionItems.ALL_USERS, null, null);
+        Subscribers.subscriber(dynamo, "subscriptions", "alerts", alerts);
+        Subscribers.subscription(dynamo, "subscriptions", "alerts", SubscriptionItems.ALL_USERS, null, "LIMIT_THRESHOLD_REACHED");
+        Subscribers.subscriber(dynamo, "subscriptions", "one-user", oneUser);
+        Subscribers.subscription(dynamo, "subscriptions", "one-user", "user-2", null, null);
         // A subscription of a subscriber that is gone (deleted meanwhile) selects nothing.
-        subscription("gone", SubscriptionItems.ALL_USERS, null, null);
+        Subscribers.subscription(dynamo, "subscriptions", "gone", SubscriptionItems.ALL_USERS, null, null);
 
         Map<String, String> settings = new HashMap<>();
         dynalite.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
@@ -115,66 +107,15 @@ class SubscriberPipelineTest {
         // The in-order model: per user, every applied version's messages, in order (low thresholds: the
         // generated progress stays far below the limits' values).
         Thresholds thresholds = Thresholds.parse("2,5,10");
-        Map<String, BigDecimal> progress = new HashMap<>();
-        Map<String, List<String>> all = new TreeMap<>();
-        Map<String, List<String>> thresholdOnly = new TreeMap<>();
-        int alertsExpected = 0;
-        for (UserLimit v : generated.expectedVersions) {
-            for (FeedMessage m : LimitMessages.of(v, progress.put(v.userId + "/" + v.userLimitId, v.progress), thresholds)) {
-                all.computeIfAbsent(v.userId, u -> new ArrayList<>()).add(m.body());
-                if (m.kind() == MessageKind.LIMIT_THRESHOLD_REACHED) {
-                    thresholdOnly.computeIfAbsent(v.userId, u -> new ArrayList<>()).add(m.body());
-                    alertsExpected++;
-                }
-            }
-        }
+        Map<String, List<String>> all = Subscribers.expected(generated.expectedVersions, thresholds, null);
+        Map<String, List<String>> thresholdOnly =
+                Subscribers.expected(generated.expectedVersions, thresholds, MessageKind.LIMIT_THRESHOLD_REACHED);
+        long alertsExpected = thresholdOnly.values().stream().mapToLong(List::size).sum();
         assertThat(alertsExpected).as("the stream crosses thresholds").isGreaterThan(10);
 
-        assertThat(receivedByUser(everything)).isEqualTo(all);
-        assertThat(receivedByUser(alerts)).isEqualTo(thresholdOnly);
-        assertThat(receivedByUser(oneUser)).isEqualTo(Map.of("user-2", all.get("user-2")));
+        assertThat(Subscribers.receivedByUser(sqs, everything)).isEqualTo(all);
+        assertThat(Subscribers.receivedByUser(sqs, alerts)).isEqualTo(thresholdOnly);
+        assertThat(Subscribers.receivedByUser(sqs, oneUser)).isEqualTo(Map.of("user-2", all.get("user-2")));
         assertThat(dynamo.scan(b -> b.tableName("undelivered")).items()).isEmpty();
-    }
-
-    private static void subscriber(String name, String queueUrl) {
-        dynamo.putItem(b -> b.tableName("subscriptions").item(Map.of(
-                SubscriptionItems.SUBSCRIBER, s(name),
-                SubscriptionItems.ENTRY, s(SubscriptionItems.SUBSCRIBER_ENTRY),
-                SubscriptionItems.QUEUE_URL, s(queueUrl))));
-    }
-
-    private static void subscription(String name, String userId, String limitTypes, String kinds) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(SubscriptionItems.SUBSCRIBER, s(name));
-        item.put(SubscriptionItems.ENTRY, s(SubscriptionItems.entry(userId)));
-        item.put(SubscriptionItems.USER_ID, s(userId));
-        if (limitTypes != null) {
-            item.put(SubscriptionItems.LIMIT_TYPES, s(limitTypes));
-        }
-        if (kinds != null) {
-            item.put(SubscriptionItems.KINDS, s(kinds));
-        }
-        dynamo.putItem(b -> b.tableName("subscriptions").item(item));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.builder().s(value).build();
-    }
-
-    /** Everything in the queue (until a 1-second receive is empty), bodies per message group in receive order. */
-    private static Map<String, List<String>> receivedByUser(String queueUrl) {
-        Map<String, List<String>> out = new TreeMap<>();
-        while (true) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
-            if (messages.isEmpty()) {
-                return out;
-            }
-            for (Message m : messages) {
-                out.computeIfAbsent(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID), u -> new ArrayList<>())
-                        .add(m.body());
-                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-            }
-        }
     }
 }
