@@ -7,6 +7,7 @@ import com.rglimits.localstack.ElasticMq;
 import com.rglimits.localstack.LocalAws;
 import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.UndeliveredItems;
+import com.rglimits.tools.ReplayUndelivered;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -152,6 +153,16 @@ class SqsFifoSinkTest {
                 .allMatch(r -> r.equals("DELIVERY_TIMEOUT") || r.equals("QUEUE_UNAVAILABLE"));
         assertThat(counter(result.getJobID(), SqsFifoSinkWriter.METRIC_UNDELIVERABLE)).isEqualTo(400);
         assertThat(counter(result.getJobID(), SqsFifoSinkWriter.METRIC_DELIVERED)).isEqualTo(400);
+
+        // Replayable: the queue is back, the tool sends its messages, per user in order, and removes them.
+        assertThat(ElasticMq.createFifoQueue(sqs, "deleted-" + n + ".fifo")).isEqualTo(deleted);
+        List<String> args = new ArrayList<>(List.of("--subscriber", "sub-1", "--table", undelivered,
+                "--sqs.endpoint", elasticMq.endpoint().toString()));
+        dynalite.awsProperties().forEach((k, v) -> args.addAll(List.of("--" + k, (String) v)));
+        assertThat(ReplayUndelivered.run(args.toArray(new String[0])))
+                .isEqualTo("sent 200 message(s) of subscriber sub-1 and removed them from " + undelivered);
+        assertInUserOrder(QueueConsumer.drain(sqs, deleted, 200), 20, 10);
+        assertThat(scan(undelivered)).hasSize(200).allMatch(i -> i.get(UndeliveredItems.SUBSCRIBER).s().equals("sub-3"));
     }
 
     // ---------------------------------------------------------------------------------------------
