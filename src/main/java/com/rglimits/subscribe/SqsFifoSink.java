@@ -18,12 +18,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * the user, de-duplication id = the message id, so a message sent again within SQS's 5-minute
  * de-duplication window (a retry, a replay after a restore) never reaches a consumer twice.
  *
- * <p>Order: the sends to one queue run one after another, in the order the writer took the
- * messages in, and one SendMessageBatch holds at most one message per group; a failed entry is
- * retried before any later message of its group is sent. Several requests are in flight (other
- * queues, and the batches behind them). Nothing is given back to the base writer's buffer, so its
- * retries cannot reorder anything; a request ends when each of its messages is delivered or
- * recorded as undeliverable, and checkpoints wait for the requests in flight (at-least-once).
+ * <p>Order: one user's sends to one queue run one after another, in the order the writer took the
+ * messages in (other users and other queues concurrently), and one SendMessageBatch holds at most
+ * one message per group; a failed entry is retried before any later message of its group is sent.
+ * Nothing is given back to the base writer's buffer, so its retries cannot reorder anything; a
+ * request ends when each of its messages is delivered or recorded as undeliverable, and
+ * checkpoints wait for the requests in flight (at-least-once).
  *
  * <p>Isolation: a message that cannot be delivered within {@code deliveryTimeoutMs} (throttled,
  * slow, failing queue), or that SQS refuses for good (deleted queue, access denied), is written to

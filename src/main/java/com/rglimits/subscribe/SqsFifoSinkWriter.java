@@ -8,9 +8,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,9 +48,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * See {@link SqsFifoSink}. Each request's messages are split by queue; each queue's part is chained
- * after the same queue's part of the previous request, so one queue's sends never overlap and keep
- * the writer's order, while different queues proceed concurrently.
+ * See {@link SqsFifoSink}. Each request's messages are split by queue; a queue's part starts after
+ * the earlier parts (of earlier requests) that hold messages of the same users for the same queue,
+ * so one user's sends to one queue never overlap and keep the writer's order, while other users
+ * and other queues proceed concurrently.
  */
 class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsFifoSinkWriter.class);
@@ -70,7 +73,10 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
     private final DynamoDbAsyncClient dynamo;
     private final String undeliveredTable;
     private final long deliveryTimeoutMs;
-    /** Per queue: the end of its last part; written on the task thread, removed when a part ends. */
+    /**
+     * Per queue and user (message group): the end of the last part that holds the user's messages
+     * for the queue; written on the task thread, removed when that part ends.
+     */
     private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     /** Per queue that failed: until when it is skipped (epoch ms). */
     private final Map<String, Long> unavailableUntil = new ConcurrentHashMap<>();
@@ -140,11 +146,15 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>(byQueue.size());
         byQueue.forEach((queue, deliveries) -> {
-            CompletableFuture<Void> previous = tails.getOrDefault(queue, CompletableFuture.completedFuture(null));
-            CompletableFuture<Void> part = previous.thenCompose(
+            Set<String> keys = new LinkedHashSet<>();
+            deliveries.forEach(d -> keys.add(queue + '\n' + d.groupId));
+            // After every earlier part that holds one of these users for this queue; beside the others.
+            CompletableFuture<?>[] earlier = keys.stream().map(tails::get).filter(Objects::nonNull)
+                    .toArray(CompletableFuture<?>[]::new);
+            CompletableFuture<Void> part = CompletableFuture.allOf(earlier).thenCompose(
                     ignored -> deliver(queue, new LinkedList<>(deliveries), deadline, 0));
-            tails.put(queue, part);
-            part.whenComplete((ignored, error) -> tails.remove(queue, part));
+            keys.forEach(k -> tails.put(k, part));
+            part.whenComplete((ignored, error) -> keys.forEach(k -> tails.remove(k, part)));
             parts.add(part);
         });
         CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).whenComplete((ignored, error) -> {

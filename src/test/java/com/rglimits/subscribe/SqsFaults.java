@@ -15,13 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP front for the SQS emulator that injects faults into SendMessageBatch calls: a share of
- * them fail with a 500, and every call to the queues named "throttled" gets a 503. Other calls
- * are passed on untouched.
+ * them fail with a 500; a call carrying a message of user {@link #STUBBORN_USER} fails the first
+ * {@link #STUBBORN_ATTEMPTS} times that message is sent (more than the AWS SDK's own retries, so
+ * the sink's retry path runs for certain); every call to the queues named "throttled" gets a 503.
+ * Other calls are passed on untouched.
  */
 final class SqsFaults implements AutoCloseable {
     private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade");
@@ -31,6 +36,10 @@ final class SqsFaults implements AutoCloseable {
     private final URI target;
     private final Random random = new Random(13);
     private final double failShare;
+    static final String STUBBORN_USER = "user-7";
+    static final int STUBBORN_ATTEMPTS = 6;
+    private static final Pattern STUBBORN = Pattern.compile("m-" + STUBBORN_USER + "-\\d+");
+    private final Map<String, Integer> stubbornAttempts = new ConcurrentHashMap<>();
     final AtomicInteger injected = new AtomicInteger();
     final AtomicInteger throttled = new AtomicInteger();
 
@@ -60,6 +69,10 @@ final class SqsFaults implements AutoCloseable {
             boolean fail;
             synchronized (random) {
                 fail = random.nextDouble() < failShare;
+            }
+            Matcher stubborn = STUBBORN.matcher(text);
+            if (failShare > 0 && stubborn.find() && stubbornAttempts.merge(stubborn.group(), 1, Integer::sum) <= STUBBORN_ATTEMPTS) {
+                fail = true;
             }
             if (fail) {
                 injected.incrementAndGet();
