@@ -8,6 +8,7 @@ import com.rglimits.event.RecordSource;
 import com.rglimits.job.Accounting;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
+import com.rglimits.subscribe.SubscriberBranch;
 import com.rglimits.limit.LimitRules;
 import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
@@ -55,9 +56,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * (20000: the events of the first users, in stream order, that the baseline runs), {@code
  * --warmup-events N} (a short RocksDB job run first to warm the JIT; default events/10, at most
  * 100000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
- * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also {@code latency}, only when named:
+ * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also, only when named: {@code latency},
  * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
- * {@code --job key=value}), {@code --out FILE} (markdown; when it
+ * {@code --job key=value}; {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
  * {@code --work DIR} (target/benchmark: checkpoints).
  */
@@ -238,6 +239,9 @@ public final class Benchmark {
             report.results.put(JOB_HEAP, runJob(JOB_HEAP, events, o.events, false, BenchSinks::discarding,
                     jobConfig(o, null, "unused"), o, "heap"));
         }
+        if (o.runs("subscribers")) {
+            report.results.put(SubscriberBench.NAME, SubscriberBench.run(events, o));
+        }
         if (o.runs("dynamodb") || o.runs("lambda")) {
             try (Dynalite dynamo = Dynalite.start(); DynamoDbClient client = dynamo.client()) {
                 String jobTable = "bench-job";
@@ -344,6 +348,9 @@ public final class Benchmark {
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config), "In-memory records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config);
+        if (config.subscriptionsTable() != null) {
+            SubscriberBranch.attach(outputs.limits, config, true);
+        }
         outputs.limits.map(new LatencyProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
                 .sinkTo(sink.create(config)).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Discard dead letters");

@@ -1,6 +1,7 @@
 package com.rglimits.config;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -37,6 +38,12 @@ public final class JobConfig implements Serializable {
     public static final String SINK_MAX_BATCH = "sink.max-batch-size";
     public static final String SINK_MERGE_WINDOW_MS = "sink.merge.window.ms";
     public static final String SINK_MERGE_MAX_LIMITS = "sink.merge.max-limits";
+    public static final String SUBSCRIBERS_TABLE = "subscribers.table";
+    public static final String SUBSCRIBERS_UNDELIVERED_TABLE = "subscribers.undelivered-table";
+    public static final String SUBSCRIBERS_THRESHOLDS = "subscribers.thresholds";
+    public static final String SUBSCRIBERS_POLL_MS = "subscribers.poll.ms";
+    public static final String SUBSCRIBERS_DELIVERY_TIMEOUT_MS = "subscribers.delivery-timeout.ms";
+    public static final String SUBSCRIBERS_SQS_ENDPOINT = "subscribers.sqs.endpoint";
 
     public static final String DEFAULT_TABLE = "user-limits";
     /**
@@ -83,6 +90,12 @@ public final class JobConfig implements Serializable {
     private final long sinkMergeWindowMs;
     private final int sinkMergeMaxLimits;
     private final boolean runtimeManaged;
+    private final String subscriptionsTable;
+    private final String undeliveredTable;
+    private final String thresholds;
+    private final long subscriptionsPollMs;
+    private final long deliveryTimeoutMs;
+    private final String sqsEndpoint;
 
     private JobConfig(Settings s) {
         runtimeManaged = s.runtimeManaged();
@@ -126,6 +139,13 @@ public final class JobConfig implements Serializable {
         sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
         sinkMergeWindowMs = s.longValue(SINK_MERGE_WINDOW_MS, 200, 0);
         sinkMergeMaxLimits = s.intValue(SINK_MERGE_MAX_LIMITS, 20_000, 1);
+        // Subscribers (docs/subscribers.md): on when the subscriptions table is named.
+        subscriptionsTable = s.string(SUBSCRIBERS_TABLE, null);
+        undeliveredTable = s.string(SUBSCRIBERS_UNDELIVERED_TABLE, "user-limits-undelivered");
+        thresholds = validThresholds(s, s.string(SUBSCRIBERS_THRESHOLDS, "80,100"));
+        subscriptionsPollMs = s.longValue(SUBSCRIBERS_POLL_MS, 5_000, 100);
+        deliveryTimeoutMs = s.longValue(SUBSCRIBERS_DELIVERY_TIMEOUT_MS, 30_000, 100);
+        sqsEndpoint = s.string(SUBSCRIBERS_SQS_ENDPOINT, null);
         if (sourceStream == null && sourceFile == null) {
             throw new ConfigException("no input: set " + s.describe(SOURCE_STREAM) + " or " + s.describe(SOURCE_FILE));
         }
@@ -154,6 +174,21 @@ public final class JobConfig implements Serializable {
                         + " reads the Kinesis stream " + SOURCE_STREAM + " and writes dead letters to " + DLQ_STREAM);
             }
         }
+    }
+
+    /** Percentages, as {@code com.rglimits.subscribe.Thresholds} parses them (kept free of that package). */
+    private static String validThresholds(Settings s, String value) {
+        for (String part : value.split(",", -1)) {
+            try {
+                if (new BigDecimal(part.trim()).signum() <= 0) {
+                    throw new ConfigException(s.describe(SUBSCRIBERS_THRESHOLDS) + " must be percentages above 0, got '" + part.trim() + "'");
+                }
+            } catch (NumberFormatException e) {
+                throw new ConfigException(s.describe(SUBSCRIBERS_THRESHOLDS)
+                        + " must be comma-separated decimal percentages (e.g. 80,100), got '" + value + "'");
+            }
+        }
+        return value;
     }
 
     public static JobConfig from(Settings settings) {
@@ -270,5 +305,33 @@ public final class JobConfig implements Serializable {
     /** Most limits the sink's merge stage holds per subtask. */
     public int sinkMergeMaxLimits() {
         return sinkMergeMaxLimits;
+    }
+
+    /** The subscriptions table; null: no subscriber feed. */
+    public String subscriptionsTable() {
+        return subscriptionsTable;
+    }
+
+    /** Where undeliverable subscriber messages are recorded. */
+    public String undeliveredTable() {
+        return undeliveredTable;
+    }
+
+    /** Threshold percentages, comma-separated. */
+    public String thresholds() {
+        return thresholds;
+    }
+
+    public long subscriptionsPollMs() {
+        return subscriptionsPollMs;
+    }
+
+    public long deliveryTimeoutMs() {
+        return deliveryTimeoutMs;
+    }
+
+    /** SQS's endpoint when it differs from {@code aws.endpoint}; null: the same (or the region's). */
+    public String sqsEndpoint() {
+        return sqsEndpoint;
     }
 }

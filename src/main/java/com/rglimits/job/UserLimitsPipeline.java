@@ -5,11 +5,13 @@ import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.limit.UserLimit;
+import com.rglimits.subscribe.SubscriberBranch;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.CheckpointingMode;
@@ -26,6 +28,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                         \ invalid                        \ late, unknown, exists
  *                          +-------------------------------+--> dead-letter sink
  * </pre>
+ *
+ * With {@code subscribers.table} set, the limits also feed the subscribers ({@link SubscriberBranch}).
  */
 public final class UserLimitsPipeline {
     public static final String SOURCE_UID = "source";
@@ -89,6 +93,9 @@ public final class UserLimitsPipeline {
         Outputs outputs = applyEvents(records, config);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("Write dead letters");
+        if (config.subscriptionsTable() != null) {
+            SubscriberBranch.attach(outputs.limits, config, source.getBoundedness() == Boundedness.BOUNDED);
+        }
         return outputs;
     }
 

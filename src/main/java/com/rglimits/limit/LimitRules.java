@@ -62,6 +62,7 @@ public final class LimitRules {
         l.updatedAt = e.createdAt;
         l.lastEventId = e.eventId;
         l.lastSequenceNumber = e.sequenceNumber;
+        l.lastEventType = e.type;
         return l;
     }
 
@@ -74,6 +75,7 @@ public final class LimitRules {
         l.updatedAt = e.createdAt;
         l.lastEventId = e.eventId;
         l.lastSequenceNumber = e.sequenceNumber;
+        l.lastEventType = e.type;
         return l;
     }
 }

@@ -1,5 +1,6 @@
 package com.rglimits.limit;
 
+import com.rglimits.event.EventType;
 import com.rglimits.event.LimitPeriod;
 import com.rglimits.event.LimitStatus;
 import com.rglimits.event.LimitType;
@@ -27,6 +28,12 @@ public class UserLimit {
     public long updatedAt;
     public String lastEventId;
     public long lastSequenceNumber;
+    /**
+     * The type of the last event applied: what the subscribers' feed reports as the cause. Null on
+     * limits read from the table or restored from state written before it existed. Not a table
+     * attribute, so {@link #equals} leaves it out: a limit equals the item it is stored as.
+     */
+    public EventType lastEventType;
 
     public UserLimit() {}
 
@@ -52,6 +59,7 @@ public class UserLimit {
         c.updatedAt = updatedAt;
         c.lastEventId = lastEventId;
         c.lastSequenceNumber = lastSequenceNumber;
+        c.lastEventType = lastEventType;
         return c;
     }
 

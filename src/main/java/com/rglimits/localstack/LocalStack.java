@@ -11,6 +11,8 @@ import com.rglimits.kinesis.KinesisSourceFactory;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.table.LimitTable;
+import com.rglimits.table.SubscriptionItems;
+import com.rglimits.table.UndeliveredItems;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,14 +24,16 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * The whole system on one machine, no Docker: kinesalite and dynalite behind one endpoint
- * ({@link LocalEmulators}), the input stream (several shards), the dead-letter stream and the
- * table, and the job reading the real Kinesis API in an embedded Flink, until Ctrl-C.
+ * ({@link LocalEmulators}), ElasticMQ for the subscribers' SQS queues ({@link ElasticMq}), the
+ * input stream (several shards), the dead-letter stream, the table and the subscribers' tables,
+ * and the job reading the real Kinesis API in an embedded Flink, until Ctrl-C.
  *
  * <pre>
  * mvn -q compile exec:java@local-stack [-Dexec.args="--port 4567 --shards 4 --ordering.out-of-orderness.ms 5000 ..."]
  * </pre>
  * Settings: every job setting (same keys as the job; defaults below point it at the emulators),
- * plus {@code port} (the emulators' endpoint, default 4567) and {@code shards} (input stream, default 4).
+ * plus {@code port} (the emulators' endpoint, default 4567), {@code shards} (input stream, default 4)
+ * and {@code sqs-port} (ElasticMQ, default 9324).
  */
 public final class LocalStack {
     public static final int DEFAULT_PORT = 4567;
@@ -37,6 +41,8 @@ public final class LocalStack {
     public static final String DLQ_STREAM = "user-limits-dead-letters";
     static final String PORT = "port";
     static final String SHARDS = "shards";
+    static final String SQS_PORT = "sqs-port";
+    public static final int DEFAULT_SQS_PORT = 9324;
 
     private LocalStack() {}
 
@@ -45,12 +51,14 @@ public final class LocalStack {
         Settings given;
         int port;
         int shards;
+        int sqsPort;
         JobConfig config;
         try {
             given = ConfigReaders.fromArgs(args);
             port = given.intValue(PORT, DEFAULT_PORT, 0);
             shards = given.intValue(SHARDS, 4, 1);
-            config = jobConfig(given, LocalEmulators.awsProperties(java.net.URI.create("http://127.0.0.1:" + port)));
+            sqsPort = given.intValue(SQS_PORT, DEFAULT_SQS_PORT, 0);
+            config = jobConfig(given, LocalEmulators.awsProperties(java.net.URI.create("http://127.0.0.1:" + port)), sqsPort);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -58,8 +66,10 @@ public final class LocalStack {
         }
 
         LocalEmulators emulators = LocalEmulators.start(port);
+        ElasticMq sqs = ElasticMq.start(sqsPort);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                sqs.close();
                 emulators.close();
             } catch (Exception ignored) {
                 // stopping anyway
@@ -69,6 +79,8 @@ public final class LocalStack {
             StreamAdmin.createStream(kinesis, config.sourceStream(), shards, Duration.ofSeconds(30));
             StreamAdmin.createStream(kinesis, config.dlqStream(), 1, Duration.ofSeconds(30));
             LimitTable.create(dynamoDb, config.tableName());
+            SubscriptionItems.create(dynamoDb, config.subscriptionsTable());
+            UndeliveredItems.create(dynamoDb, config.undeliveredTable());
         }
         System.out.println(banner(emulators, config, shards));
 
@@ -96,15 +108,18 @@ public final class LocalStack {
     }
 
     /** The job's settings: the local stack's defaults, overridden by whatever was given. */
-    static JobConfig jobConfig(Settings given, java.util.Properties aws) {
+    static JobConfig jobConfig(Settings given, java.util.Properties aws, int sqsPort) {
         Map<String, String> values = new HashMap<>();
         aws.stringPropertyNames().forEach(k -> values.put(k, aws.getProperty(k)));
         values.put(JobConfig.SOURCE_STREAM, INPUT_STREAM);
         values.put(JobConfig.DLQ_STREAM, DLQ_STREAM);
         values.put(JobConfig.PARALLELISM, "2");
+        values.put(JobConfig.SUBSCRIBERS_TABLE, SubscriptionItems.DEFAULT_TABLE);
+        values.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, "http://127.0.0.1:" + sqsPort);
         values.putAll(given.asMap());
         values.remove(PORT);
         values.remove(SHARDS);
+        values.remove(SQS_PORT);
         return JobConfig.from(new Settings(values, given::describe));
     }
 
@@ -120,6 +135,15 @@ public final class LocalStack {
                 "  input stream:       " + config.sourceStream() + " (" + shards + " shards)",
                 "  dead-letter stream: " + config.dlqStream(),
                 "  table:              " + config.tableName(),
+                "  SQS (ElasticMQ):    " + config.sqsEndpoint() + ", subscriptions in " + config.subscriptionsTable()
+                        + ", undeliverable messages in " + config.undeliveredTable(),
+                "",
+                "Subscribers (README, \"Subscribers\"): the query API with its subscription endpoints, then a consumer:",
+                "  mvn -q compile exec:java@query-api -Dexec.args=\"--aws.endpoint " + endpoint + " --sqs.endpoint "
+                        + config.sqsEndpoint() + "\"",
+                "  curl -X PUT localhost:8080/subscribers/payments",
+                "  curl -X PUT localhost:8080/subscribers/payments/subscriptions/all-users",
+                "  mvn -q compile exec:java@subscriber -Dexec.args=\"--subscriber payments\"",
                 "",
                 "Publish events (another terminal):",
                 "  mvn -q compile exec:java@producer -Dexec.args=\"--file data/sample-events.json --rate 50\"",

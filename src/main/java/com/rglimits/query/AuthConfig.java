@@ -200,7 +200,7 @@ public final class AuthConfig {
         return readScope;
     }
 
-    /** Reserved for the subscription endpoints; no endpoint takes it yet. */
+    /** The scope the subscription endpoints take (register, subscribe, read, delete). */
     public String adminScope() {
         return adminScope;
     }

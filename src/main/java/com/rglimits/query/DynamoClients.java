@@ -11,8 +11,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
-/** The DynamoDB client of the query service, built from its settings. */
+/** The DynamoDB (and SQS) clients of the query service, built from its settings. */
 final class DynamoClients {
     private DynamoClients() {}
 
@@ -43,6 +45,23 @@ final class DynamoClients {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey()))
                 : DefaultCredentialsProvider.create());
         return b;
+    }
+
+    /** The SQS client of the subscription endpoints: the same region, credentials and timeouts. */
+    static SqsClient sqs(QueryConfig c) {
+        SqsClientBuilder b = SqsClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(c.attemptTimeout())
+                        .socketTimeout(c.attemptTimeout()))
+                .overrideConfiguration(o -> o.apiCallTimeout(c.callTimeout()).apiCallAttemptTimeout(c.attemptTimeout()));
+        b.region(c.region() != null ? Region.of(c.region()) : defaultRegion());
+        if (c.sqsEndpoint() != null) {
+            b.endpointOverride(c.sqsEndpoint());
+        }
+        b.credentialsProvider(c.credentialsProvider() == QueryConfig.CredentialsProvider.BASIC
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey()))
+                : DefaultCredentialsProvider.create());
+        return b.build();
     }
 
     /** The SDK's default region chain, with a one-line error instead of the chain's long report. */

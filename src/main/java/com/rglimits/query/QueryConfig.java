@@ -3,6 +3,7 @@ package com.rglimits.query;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
+import com.rglimits.table.SubscriptionItems;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -27,6 +28,8 @@ public final class QueryConfig {
     public static final String AWS_CREDENTIALS_PROVIDER = "aws.credentials.provider";
     public static final String AWS_ACCESS_KEY = "aws.credentials.provider.basic.accesskeyid";
     public static final String AWS_SECRET_KEY = "aws.credentials.provider.basic.secretkey";
+    public static final String SUBSCRIPTIONS_TABLE = "subscriptions.table";
+    public static final String SQS_ENDPOINT = "sqs.endpoint";
 
     /** AUTO: the SDK's default chain (environment, profile, container or instance role). */
     public enum CredentialsProvider { AUTO, BASIC }
@@ -45,6 +48,8 @@ public final class QueryConfig {
     private final String accessKey;
     private final String secretKey;
     private final AuthConfig auth;
+    private final String subscriptionsTable;
+    private final URI sqsEndpoint;
 
     private QueryConfig(Settings s, String defaultHost, AuthConfig.Mode defaultAuth) {
         host = s.string(HOST, defaultHost);
@@ -63,7 +68,7 @@ public final class QueryConfig {
         maxConnections = s.intValue(MAX_CONNECTIONS, 64, 1);
         region = s.string(AWS_REGION, null);
         String e = s.string(AWS_ENDPOINT, null);
-        endpoint = e == null ? null : endpoint(s, e);
+        endpoint = e == null ? null : endpoint(s, AWS_ENDPOINT, e);
         credentialsProvider = s.enumValue(AWS_CREDENTIALS_PROVIDER, CredentialsProvider.class, CredentialsProvider.AUTO);
         if (credentialsProvider == CredentialsProvider.BASIC) {
             accessKey = s.required(AWS_ACCESS_KEY);
@@ -73,6 +78,9 @@ public final class QueryConfig {
             secretKey = null;
         }
         auth = AuthConfig.read(s, defaultAuth);
+        subscriptionsTable = s.string(SUBSCRIPTIONS_TABLE, SubscriptionItems.DEFAULT_TABLE);
+        String q = s.string(SQS_ENDPOINT, null);
+        sqsEndpoint = q == null ? endpoint : endpoint(s, SQS_ENDPOINT, q);
     }
 
     /** Reads the settings as the service jar does: {@link AuthConfig#MODE} must be given. */
@@ -111,16 +119,16 @@ public final class QueryConfig {
         }
     }
 
-    private static URI endpoint(Settings s, String value) {
+    private static URI endpoint(Settings s, String key, String value) {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null || uri.getHost() == null
                     || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                throw new ConfigException(s.describe(AWS_ENDPOINT) + " must be an http(s) URL, got '" + value + "'");
+                throw new ConfigException(s.describe(key) + " must be an http(s) URL, got '" + value + "'");
             }
             return uri;
         } catch (java.net.URISyntaxException ex) {
-            throw new ConfigException(s.describe(AWS_ENDPOINT) + " is not a URL: '" + value + "'");
+            throw new ConfigException(s.describe(key) + " is not a URL: '" + value + "'");
         }
     }
 
@@ -183,5 +191,15 @@ public final class QueryConfig {
 
     public AuthConfig auth() {
         return auth;
+    }
+
+    /** The subscriptions table the subscription endpoints manage (and the job reads). */
+    public String subscriptionsTable() {
+        return subscriptionsTable;
+    }
+
+    /** SQS's endpoint: {@link #SQS_ENDPOINT}, else {@link #AWS_ENDPOINT}; null: the region's. */
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
     }
 }

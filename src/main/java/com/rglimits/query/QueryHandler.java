@@ -46,12 +46,14 @@ final class QueryHandler implements HttpHandler {
     private final ObjectMapper mapper = new ObjectMapper();
     private final LimitReader reader;
     private final ReadAccess access;
+    private final SubscriptionHandler subscriptions;
     private final byte[] openApi;
     private final byte[] health;
 
-    QueryHandler(LimitReader reader, ReadAccess access) {
+    QueryHandler(LimitReader reader, ReadAccess access, SubscriptionHandler subscriptions) {
         this.reader = reader;
         this.access = access;
+        this.subscriptions = subscriptions;
         this.openApi = resource("openapi.json");
         this.health = bytes(mapper.createObjectNode().put("status", "UP"));
     }
@@ -109,6 +111,10 @@ final class QueryHandler implements HttpHandler {
             String userLimitId = id("userLimitId", parts[4]);
             access.check(exchange, userId);
             getLimit(exchange, userId, userLimitId);
+        } else if (parts.length >= 3 && parts[1].equals("subscribers")) {
+            access.checkAdmin(exchange);
+            requireNoParameters(exchange, Set.of());
+            subscriptions.route(exchange, parts);
         } else {
             throw ApiException.notFound("no such endpoint; see /openapi.json");
         }

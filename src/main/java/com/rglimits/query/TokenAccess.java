@@ -44,6 +44,7 @@ final class TokenAccess implements ReadAccess {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String userClaim;
     private final String readScope;
+    private final String adminScope;
 
     TokenAccess(AuthConfig config) {
         // From a URL: cached (5 min), refreshed ahead of expiry, and refetched when a token names
@@ -64,6 +65,7 @@ final class TokenAccess implements ReadAccess {
         processor.setJWTClaimsSetVerifier(claims);
         userClaim = config.userClaim();
         readScope = config.readScope();
+        adminScope = config.adminScope();
     }
 
     @Override
@@ -75,6 +77,17 @@ final class TokenAccess implements ReadAccess {
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge("insufficient_scope",
                 "the token may read only its own user's limits", readScope));
         throw new ApiException(403, "forbidden", "the token may not read the limits of user " + userId);
+    }
+
+    @Override
+    public void checkAdmin(HttpServerExchange exchange) {
+        JWTClaimsSet claims = verify(bearerToken(exchange), exchange);
+        if (scopes(claims).contains(adminScope)) {
+            return;
+        }
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge("insufficient_scope",
+                "managing subscriptions needs the admin scope", adminScope));
+        throw new ApiException(403, "forbidden", "the token may not manage subscriptions");
     }
 
     private static String bearerToken(HttpServerExchange exchange) {

@@ -23,6 +23,27 @@ class JobConfigTest {
     }
 
     @Test
+    void subscribersAreOffUntilTheirTableIsNamedAndTheirSettingsAreChecked() {
+        JobConfig off = JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in"}));
+        assertThat(off.subscriptionsTable()).isNull();
+        assertThat(off.thresholds()).isEqualTo("80,100");
+        assertThat(off.undeliveredTable()).isEqualTo("user-limits-undelivered");
+        assertThat(off.subscriptionsPollMs()).isEqualTo(5_000);
+        assertThat(off.deliveryTimeoutMs()).isEqualTo(30_000);
+        JobConfig on = JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in",
+            "--subscribers.table", "subs", "--subscribers.thresholds", "50,90.5", "--subscribers.sqs.endpoint", "http://127.0.0.1:9324"}));
+        assertThat(on.subscriptionsTable()).isEqualTo("subs");
+        assertThat(on.thresholds()).isEqualTo("50,90.5");
+        assertThat(on.sqsEndpoint()).isEqualTo("http://127.0.0.1:9324");
+        assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in",
+            "--subscribers.thresholds", "80,x"})))
+                .hasMessage("option --subscribers.thresholds must be comma-separated decimal percentages (e.g. 80,100), got '80,x'");
+        assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in",
+            "--subscribers.thresholds", "0"})))
+                .hasMessage("option --subscribers.thresholds must be percentages above 0, got '0'");
+    }
+
+    @Test
     void maxParallelismIsBoundedAndAtLeastTheParallelism() {
         assertThat(JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--job.max-parallelism", "4096"}))
                 .maxParallelism()).isEqualTo(4096);

@@ -56,7 +56,7 @@ class ApplicationJarIT {
 
     /** The job: what the application jar holds of this project, and all that its classes refer to. */
     static final Set<String> JOB_PACKAGES = Set.of(
-            "config", "deadletter", "event", "job", "kinesis", "limit", "metrics", "ordering", "sink", "table");
+            "config", "deadletter", "event", "job", "kinesis", "limit", "metrics", "ordering", "sink", "subscribe", "table");
     /** The query service and the model it reads. */
     static final Set<String> QUERY_PACKAGES = Set.of("query", "config", "deadletter", "event", "limit", "table");
     private static final Pattern PROJECT_REFERENCE = Pattern.compile("com/rglimits/([a-z]+)/");
@@ -120,6 +120,8 @@ class ApplicationJarIT {
                 "com/fasterxml/jackson/databind/ObjectMapper.class",
                 "com/fasterxml/jackson/core/JsonFactory.class",
                 "com/rglimits/sink/LimitsDynamoDbSink.class",
+                "software/amazon/awssdk/services/sqs/SqsAsyncClient.class",
+                "com/rglimits/subscribe/SqsFifoSink.class",
                 "com/rglimits/job/UserLimitsPipeline.class",
                 "com/rglimits/config/RuntimeSettings.class");
     }

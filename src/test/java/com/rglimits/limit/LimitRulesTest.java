@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rglimits.deadletter.DeadLetterReason;
+import com.rglimits.event.EventType;
 import com.rglimits.event.LimitPeriod;
 import com.rglimits.event.LimitStatus;
 import com.rglimits.event.LimitType;
@@ -40,6 +41,7 @@ class LimitRulesTest {
         assertThat(l.createdAt).isEqualTo(1_000);
         assertThat(l.updatedAt).isEqualTo(1_000);
         assertThat(l.lastEventId).isEqualTo("c1");
+        assertThat(l.lastEventType).isEqualTo(EventType.USER_LIMIT_CREATED);
         assertThat(l.lastSequenceNumber).isEqualTo(2);
     }
 
@@ -61,6 +63,7 @@ class LimitRulesTest {
         assertThat(l.updatedAt).isEqualTo(9_000);
         assertThat(l.createdAt).isEqualTo(1_000);
         assertThat(l.lastEventId).isEqualTo("p1");
+        assertThat(l.lastEventType).isEqualTo(EventType.USER_LIMIT_PROGRESS_CHANGED);
         assertThat(l.lastSequenceNumber).isEqualTo(5);
         assertThat(l.nextResetTime).as("kept when the payload has none").isEqualTo(before.nextResetTime);
         assertThat(r.progressMismatch()).isFalse();
@@ -110,6 +113,7 @@ class LimitRulesTest {
         assertThat(after.remaining().toPlainString()).isEqualTo("500");
         assertThat(after.nextResetTime).isEqualTo(86_401_000 + 86_400_000L);
         assertThat(after.lastEventId).isEqualTo("r1");
+        assertThat(after.lastEventType).isEqualTo(EventType.USER_LIMIT_RESET);
         assertThat(after.lastSequenceNumber).isEqualTo(6);
         assertThat(after.updatedAt).isEqualTo(86_401_000);
     }

@@ -90,7 +90,10 @@ class DockerComposeTest {
         String create = String.join(" ", strings(service("create-resources").get("command")));
         assertThat(create).contains("--stream-name " + config.sourceStream() + " --shard-count 4")
                 .contains("--stream-name " + config.dlqStream())
-                .contains("--table-name " + config.tableName());
+                .contains("--table-name " + config.tableName())
+                .contains("--table-name " + config.subscriptionsTable() + " ")
+                .contains("--table-name " + config.undeliveredTable() + " ");
+        assertThat(String.valueOf(((Map<?, ?>) service("localstack").get("environment")).get("SERVICES"))).contains("sqs");
         assertThat(config.awsProperties().getProperty("aws.endpoint")).isEqualTo("http://localstack:4566");
         assertThat(create).contains("http://localstack:4566");
         assertThat(strings(service("localstack").get("ports"))).contains("4566:4566");

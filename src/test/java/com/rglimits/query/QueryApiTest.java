@@ -133,7 +133,9 @@ class QueryApiTest {
         List<String> paths = new ArrayList<>();
         doc.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder(
-                "/users/{userId}/limits", "/users/{userId}/limits/{userLimitId}", "/health", "/openapi.json");
+                "/users/{userId}/limits", "/users/{userId}/limits/{userLimitId}", "/health", "/openapi.json",
+                "/subscribers/{name}", "/subscribers/{name}/subscriptions/all-users",
+                "/subscribers/{name}/subscriptions/users/{userId}");
         assertThat(doc.at("/components/schemas/Limit/properties/percentageUsed/description").asText())
                 .contains("HALF_UP").contains("Absent when value is 0");
     }

@@ -9,6 +9,7 @@ import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.subscribe.SubscriberBranch;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import java.io.IOException;
@@ -121,6 +122,9 @@ final class StateTestJob {
                 .setParallelism(1);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(afterSource.apply(records), config);
         outputs.limits.sinkTo(LimitsDynamoDbSink.fromConfig(config)).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Write limits");
+        if (config.subscriptionsTable() != null) {
+            SubscriberBranch.attach(outputs.limits, config, true);
+        }
         outputs.deadLetters.map(DeadLetterJson::toJson, Types.STRING).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID + "-json")
                 .process(new ExactlyOnceLog(deadLetterDir(run)), Types.STRING)
                 .uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Write dead letters")

@@ -32,6 +32,8 @@ public final class GeneratedEvents {
     public final Map<String, DeadLetterReason> expectedDeadLetters = new HashMap<>();
     /** The eventIds the in-order model applies: each must change its limit exactly once. */
     public final Set<String> expectedAppliedEventIds = new java.util.HashSet<>();
+    /** Every limit version the in-order model applies, per user in sequence order. */
+    public final List<UserLimit> expectedVersions = new ArrayList<>();
     public long expectedApplied;
     public long redeliveries;
     public long skipped;
@@ -126,6 +128,7 @@ public final class GeneratedEvents {
             RuleResult r = LimitRules.apply(limits.get(e.userLimitId), e);
             if (r.isApplied()) {
                 limits.put(e.userLimitId, r.limit());
+                expectedVersions.add(r.limit());
                 expectedApplied++;
                 expectedAppliedEventIds.add(e.eventId);
             } else {

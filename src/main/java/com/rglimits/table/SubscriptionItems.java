@@ -1,0 +1,42 @@
+package com.rglimits.table;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The subscriptions table, written by the query service's subscription API and read by the job:
+ * key {@code subscriber} (the subscriber's name) + {@code entry}. Per subscriber one
+ * {@value #SUBSCRIBER_ENTRY} item (its queue) and one item per subscription:
+ * {@code user#<userId>} or {@value #ALL_USERS_ENTRY}, with its optional filter as
+ * comma-separated names (absent: everything).
+ */
+public final class SubscriptionItems {
+    public static final String DEFAULT_TABLE = "user-limits-subscriptions";
+
+    public static final String SUBSCRIBER = "subscriber";
+    public static final String ENTRY = "entry";
+    /** On the subscriber item. */
+    public static final String QUEUE_URL = "queueUrl";
+    /** On the subscriber item: whether the service created the queue. */
+    public static final String QUEUE_CREATED = "queueCreated";
+    public static final String CREATED_AT = "createdAt";
+    /** On a subscription item: the user id, or {@value #ALL_USERS}. */
+    public static final String USER_ID = "userId";
+    public static final String LIMIT_TYPES = "limitTypes";
+    public static final String KINDS = "kinds";
+
+    public static final String SUBSCRIBER_ENTRY = "#subscriber";
+    public static final String ALL_USERS_ENTRY = "all-users";
+    public static final String USER_ENTRY_PREFIX = "user#";
+    public static final String ALL_USERS = "*";
+
+    private SubscriptionItems() {}
+
+    /** The entry (sort key) of a subscription to a user, or to all users ({@value #ALL_USERS}). */
+    public static String entry(String userId) {
+        return userId.equals(ALL_USERS) ? ALL_USERS_ENTRY : USER_ENTRY_PREFIX + userId;
+    }
+
+    public static void create(DynamoDbClient client, String tableName) {
+        UndeliveredItems.createKeyed(client, tableName, SUBSCRIBER, ENTRY);
+    }
+}
