@@ -29,6 +29,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -61,6 +62,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     private final long maxHoldMs;
     private final long arrivalHoldMs;
+    /** How long after the input resumed every arriving event gets the arrival hold: the source's idleness. */
+    private final long resumingMs;
     private final long dedupRetentionMs;
     private final int cachedUsers;
 
@@ -83,17 +86,21 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     /** Processing time since which the watermark has not moved, or since this task instance started if later. */
     private transient long watermarkStillSince;
     private transient long wakeUpAt;
+    /** Processing time at which the input last resumed: see {@link EventOrdering#arrivalHoldApplies}. */
+    private transient long resumedAt;
+    private transient boolean inputIdle;
 
-    public UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long dedupRetentionMs, int cachedUsers) {
+    public UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long resumingMs, long dedupRetentionMs, int cachedUsers) {
         this.maxHoldMs = maxHoldMs;
         this.arrivalHoldMs = arrivalHoldMs;
+        this.resumingMs = resumingMs;
         this.dedupRetentionMs = dedupRetentionMs;
         this.cachedUsers = cachedUsers;
     }
 
     public static UserLimitOperator from(JobConfig config) {
-        return new UserLimitOperator(
-                config.maxHoldMs(), config.arrivalHoldMs(), config.dedupRetentionMs(), config.cachedUsers());
+        return new UserLimitOperator(config.maxHoldMs(), config.arrivalHoldMs(), config.idlenessMs(),
+                config.dedupRetentionMs(), config.cachedUsers());
     }
 
     /** For tests: the clock the watermark lag is measured against. */
@@ -142,11 +149,22 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         watermark = Long.MIN_VALUE;
         watermarkStillSince = now;
         wakeUpAt = Long.MAX_VALUE;
+        // With one upstream subtask nothing can run ahead of another.
+        resumedAt = upstreamSubtasks() > 1 ? now : Long.MIN_VALUE / 2;
+        inputIdle = false;
         if (restored) {
             restoreHeldEvents(now);
         }
         scheduleWakeUp(now);
         gauges.update();
+    }
+
+    private int upstreamSubtasks() {
+        int channels = 0;
+        for (var gate : getContainingTask().getEnvironment().getAllInputGates()) {
+            channels += gate.getNumberOfInputChannels();
+        }
+        return channels;
     }
 
     private void restoreHeldEvents(long now) throws Exception {
@@ -189,7 +207,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             return;
         }
         seenEventIds.put(event.eventId, event.sequenceNumber);
-        if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs), watermark)) {
+        boolean resuming = now < resumedAt + resumingMs;
+        if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
             release(event.userId, now);
         } else {
@@ -207,8 +226,18 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             gauges.watermark(watermark);
         }
         releaseDue(now);
+        scheduleWakeUp(now);
         gauges.update();
         super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isActive() && inputIdle) {
+            resumedAt = now();
+        }
+        inputIdle = status.isIdle();
+        super.processWatermarkStatus(status);
     }
 
     private void wakeUp(long time) throws Exception {

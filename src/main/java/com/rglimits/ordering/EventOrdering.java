@@ -16,8 +16,8 @@ import java.util.List;
  * then could overtake an earlier event of the same user that is still on its way. A watermark that
  * stands still belongs to a quiet stream, whose held events must not be stranded.
  *
- * <p>The arrival hold: an event that arrives behind the watermark is not released before
- * {@code arrivalHoldMs} after its arrival. After a quiet spell, or in a replay or backfill, the
+ * <p>The arrival hold: an event that arrives behind the watermark, or while the input is resuming
+ * ({@link #arrivalHoldApplies}), is not released before {@code arrivalHoldMs} after its arrival. After a quiet spell, or in a replay or backfill, the
  * first shard read carries the watermark past everything the other shards still hold; their
  * records then all arrive behind it, a user's events out of order among themselves. Held for the
  * arrival hold, a user's events that arrive together are applied in sequence order instead of in
@@ -33,9 +33,24 @@ public final class EventOrdering {
 
     private EventOrdering() {}
 
-    /** The held form of an event arriving now, with the watermark as it is now. */
-    public static HeldEvent arriving(LimitEvent e, long now, long watermark, long arrivalHoldMs) {
-        return new HeldEvent(e, now, e.createdAt <= watermark ? now + arrivalHoldMs : now);
+    /**
+     * The held form of an event arriving now, with the watermark as it is now.
+     *
+     * @param resuming whether the input has just resumed (see {@link #arrivalHoldApplies})
+     */
+    public static HeldEvent arriving(LimitEvent e, long now, long watermark, long arrivalHoldMs, boolean resuming) {
+        return new HeldEvent(e, now, arrivalHoldApplies(e, watermark, resuming) ? now + arrivalHoldMs : now);
+    }
+
+    /**
+     * Whether an arriving event gets the arrival hold: when it arrives behind the watermark, and
+     * while the input is resuming — after the whole input was idle, or at the start of a task that
+     * reads several upstream subtasks. Then an upstream subtask that was idle comes back behind the
+     * others, and Flink leaves it out of the watermark until it catches up: the others carry the
+     * watermark past its records, including those that arrived ahead of it a moment earlier.
+     */
+    static boolean arrivalHoldApplies(LimitEvent e, long watermark, boolean resuming) {
+        return resuming || e.createdAt <= watermark;
     }
 
     /** The held form of an event restored from a checkpoint, at the restart: its arrival is unknown. */

@@ -1,7 +1,6 @@
 package com.rglimits.ordering;
 
 import com.rglimits.event.LimitEvent;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,8 +14,8 @@ import java.util.Set;
 /**
  * The ordering buffer of one task: every held event, per user, in memory. It finds the users that
  * have a due event without visiting the others: events that arrived ahead of the watermark wait in
- * a queue by createdAt, events that arrived behind it in a queue by the end of their arrival hold
- * (arrival order). Which of a user's events are released is {@link EventOrdering}'s decision.
+ * a queue by createdAt, events whose arrival hold is not over yet (see {@link EventOrdering}) in a
+ * queue by its end. Which of a user's events are released is {@link EventOrdering}'s decision.
  *
  * <p>It remembers which users' held events changed, so that only those are written to keyed state
  * when a checkpoint is taken.
@@ -26,8 +25,8 @@ public final class HoldingArea {
     private final Map<String, List<HeldEvent>> byUser = new HashMap<>();
     private final PriorityQueue<HeldEvent> aheadOfWatermark =
             new PriorityQueue<>(Comparator.comparingLong(h -> h.event.createdAt));
-    /** notBefore grows with arrival, so arrival order is notBefore order. */
-    private final ArrayDeque<HeldEvent> inArrivalHold = new ArrayDeque<>();
+    private final PriorityQueue<HeldEvent> inArrivalHold =
+            new PriorityQueue<>(Comparator.comparingLong(h -> h.notBefore));
     private final Set<String> changed = new HashSet<>();
     private long size;
 
@@ -75,8 +74,13 @@ public final class HoldingArea {
         }
         while (!aheadOfWatermark.isEmpty() && aheadOfWatermark.peek().event.createdAt <= watermark) {
             HeldEvent h = aheadOfWatermark.poll();
-            if (!h.released) {
+            if (h.released) {
+                continue;
+            }
+            if (now >= h.notBefore) {
                 due.add(h.event.userId);
+            } else {
+                inArrivalHold.add(h);
             }
         }
         while (!inArrivalHold.isEmpty() && inArrivalHold.peek().notBefore <= now) {

@@ -31,7 +31,7 @@ class DeploymentFilesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The property groups the job reads on the managed service. */
-    private static final Set<String> GROUPS = Set.of("source", "aws", "table", "dlq", "ordering", "dedup", "sink");
+    private static final Set<String> GROUPS = Set.of("source", "aws", "table", "dlq", "ordering", "dedup", "sink", "subscribers");
 
     private static JsonNode application() throws IOException {
         return JSON.readTree(APPLICATION.toFile());
@@ -69,7 +69,8 @@ class DeploymentFilesTest {
             }
         }
         expected.remove(JobConfig.SOURCE_INITPOS_TIMESTAMP); // only with AT_TIMESTAMP
-        expected.removeAll(List.of(JobConfig.SOURCE_FILE, JobConfig.DLQ_FILE)); // local runs only
+        // Local runs only.
+        expected.removeAll(List.of(JobConfig.SOURCE_FILE, JobConfig.DLQ_FILE, JobConfig.SUBSCRIBERS_SQS_ENDPOINT));
         assertThat(given).as("every setting the job reads on the service, with its production value")
                 .containsAll(expected);
     }
@@ -115,7 +116,11 @@ class DeploymentFilesTest {
         }
         allowed.put("kinesis:PutRecord", Set.of(dlqArn));
         allowed.put("kinesis:PutRecords", Set.of(dlqArn));
-        allowed.put("dynamodb:PutItem", Set.of("arn:aws:dynamodb:" + region + ":" + account + ":table/" + config.tableName()));
+        String tables = "arn:aws:dynamodb:" + region + ":" + account + ":table/";
+        allowed.put("dynamodb:PutItem", Set.of(tables + config.tableName(), tables + config.undeliveredTable()));
+        allowed.put("dynamodb:Scan", Set.of(tables + config.subscriptionsTable()));
+        // Queues the subscription API creates are named user-limits-NAME.fifo (docs/subscribers.md).
+        allowed.put("sqs:SendMessage", Set.of("arn:aws:sqs:" + region + ":" + account + ":user-limits-*.fifo"));
         allowed.put("logs:PutLogEvents", Set.of(logStream));
         allowed.put("logs:DescribeLogStreams", Set.of(logGroup + ":log-stream:*"));
         allowed.put("logs:DescribeLogGroups", Set.of("arn:aws:logs:" + region + ":" + account + ":log-group:*"));

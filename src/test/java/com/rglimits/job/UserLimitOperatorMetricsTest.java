@@ -72,7 +72,7 @@ class UserLimitOperatorMetricsTest {
 
     @Test
     void heldEventsAndWatermarkLagFollowTheBuffer() throws Exception {
-        UserLimitOperator p = new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000);
+        UserLimitOperator p = new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 1_000);
         try (var h = harness(p)) {
             h.open();
             assertThat(p.gauges().heldEvents()).isZero();
@@ -104,7 +104,7 @@ class UserLimitOperatorMetricsTest {
 
     @Test
     void afterARestoreTheRestoredEventsAreCountedToo() throws Exception {
-        UserLimitOperator first = new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000);
+        UserLimitOperator first = new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 1_000);
         OperatorSubtaskState snapshot;
         try (var h = harness(first)) {
             h.open();
@@ -113,7 +113,7 @@ class UserLimitOperatorMetricsTest {
             snapshot = h.snapshot(1L, 1L);
         }
 
-        UserLimitOperator restored = new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000);
+        UserLimitOperator restored = new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 1_000);
         try (var h = harness(restored)) {
             h.setProcessingTime(5_000);
             h.initializeState(snapshot);
@@ -130,7 +130,7 @@ class UserLimitOperatorMetricsTest {
 
     @Test
     void operatorMetricsAreRegisteredTwiceTheSecondTimeForCloudWatch() throws Exception {
-        try (var h = harness(new UserLimitOperator(MAX_HOLD, 0, RETENTION, 1_000))) {
+        try (var h = harness(new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 1_000))) {
             h.open();
         }
         assertThat(registered).contains(

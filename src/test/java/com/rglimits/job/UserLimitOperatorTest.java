@@ -42,7 +42,7 @@ class UserLimitOperatorTest {
     static KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> newHarness(
             long arrivalHold, int cachedUsers, int parallelism, int subtask) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new UserLimitOperator(MAX_HOLD, arrivalHold, RETENTION, cachedUsers), e -> e.userId, Types.STRING,
+                new UserLimitOperator(MAX_HOLD, arrivalHold, 10_000, RETENTION, cachedUsers), e -> e.userId, Types.STRING,
                 MAX_PARALLELISM, parallelism, subtask);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         h.getExecutionConfig().disableGenericTypes();
@@ -409,5 +409,39 @@ class UserLimitOperatorTest {
                         "u1@3:15", "u2@3:15", "u3@3:15");
         assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason)
                 .containsExactlyInAnyOrder("late-u1:LATE_EVENT", "late-u2:LATE_EVENT", "late-u3:LATE_EVENT");
+    }
+
+    @Test
+    void afterTheInputWasIdleEventsAheadOfTheWatermarkAlsoWaitTheArrivalHold() throws Exception {
+        harness.close();
+        harness = newHarness(2_000, 1_000);
+        harness.open();
+        harness.setProcessingTime(1_000);
+        harness.processWatermark(new Watermark(1_000));
+        harness.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+        harness.setProcessingTime(30_000);
+        harness.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.ACTIVE);
+        send(event(created("c", "u1", "lim", 1, 2_000, "100")));
+        send(event(progress("p3", "u1", "lim", 3, 2_300, "10", "5")));
+        // Another upstream subtask carries the watermark past both before this one delivers p2.
+        harness.processWatermark(new Watermark(5_000));
+        assertThat(emitted()).as("inside their arrival hold").isEmpty();
+        harness.setProcessingTime(30_500);
+        send(event(progress("p2", "u1", "lim", 2, 2_200, "0", "10")));
+
+        harness.setProcessingTime(32_000);
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10", "lim@3:15");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void withoutIdlenessEventsAheadOfTheWatermarkGoAsSoonAsItPassesThem() throws Exception {
+        harness.close();
+        harness = newHarness(2_000, 1_000);
+        harness.open();
+        harness.setProcessingTime(1_000);
+        send(event(created("c", "u1", "lim", 1, 2_000, "100")));
+        harness.processWatermark(new Watermark(2_000));
+        assertThat(emitted()).containsExactly("lim@1:0");
     }
 }

@@ -20,7 +20,7 @@ class EventOrderingTest {
 
     /** An event that arrived ahead of the watermark. */
     private static HeldEvent e(String id, long seq, long createdAt, long arrivedAt) {
-        return EventOrdering.arriving(event(id, seq, createdAt), arrivedAt, Long.MIN_VALUE, 0);
+        return EventOrdering.arriving(event(id, seq, createdAt), arrivedAt, Long.MIN_VALUE, 0, false);
     }
 
     private static List<String> ids(List<LimitEvent> events) {
@@ -97,8 +97,8 @@ class EventOrderingTest {
     @Test
     void anEventArrivingBehindTheWatermarkWaitsTheArrivalHoldAndIsAppliedInOrderWithItsNeighbours() {
         long arrival = 10_000;
-        HeldEvent seq3 = EventOrdering.arriving(event("seq3", 3, 300), arrival, 1_000, 2_000);
-        HeldEvent seq1 = EventOrdering.arriving(event("seq1", 1, 100), arrival + 500, 1_000, 2_000);
+        HeldEvent seq3 = EventOrdering.arriving(event("seq3", 3, 300), arrival, 1_000, 2_000, false);
+        HeldEvent seq1 = EventOrdering.arriving(event("seq1", 1, 100), arrival + 500, 1_000, 2_000, false);
         assertThat(seq3.notBefore()).isEqualTo(arrival + 2_000);
         List<HeldEvent> held = List.of(seq3, seq1);
         assertThat(EventOrdering.release(held, 1_000, arrival + 1_999, HOLD, arrival).due()).isEmpty();
@@ -108,14 +108,14 @@ class EventOrderingTest {
 
     @Test
     void anEventArrivingAheadOfTheWatermarkHasNoArrivalHold() {
-        HeldEvent h = EventOrdering.arriving(event("a", 1, 2_000), 10_000, 1_000, 2_000);
+        HeldEvent h = EventOrdering.arriving(event("a", 1, 2_000), 10_000, 1_000, 2_000, false);
         assertThat(h.notBefore()).isEqualTo(10_000);
         assertThat(ids(EventOrdering.release(List.of(h), 2_000, 10_000, HOLD, 10_000).due())).containsExactly("a");
     }
 
     @Test
     void theFinalWatermarkReleasesEverythingArrivalHoldOrNot() {
-        HeldEvent h = EventOrdering.arriving(event("a", 1, 100), 10_000, 1_000, 2_000);
+        HeldEvent h = EventOrdering.arriving(event("a", 1, 100), 10_000, 1_000, 2_000, false);
         assertThat(ids(EventOrdering.release(List.of(h), Long.MAX_VALUE, 10_000, HOLD, 10_000).due())).containsExactly("a");
     }
 }

@@ -20,7 +20,7 @@ class HoldingAreaTest {
     }
 
     private boolean hold(LimitEvent e, long now, long watermark) {
-        return area.hold(EventOrdering.arriving(e, now, watermark, ARRIVAL_HOLD), watermark);
+        return area.hold(EventOrdering.arriving(e, now, watermark, ARRIVAL_HOLD, false), watermark);
     }
 
     private static List<String> ids(List<LimitEvent> events) {
@@ -66,7 +66,7 @@ class HoldingAreaTest {
 
     @Test
     void withoutArrivalHoldAnEventBehindTheWatermarkIsDueAtOnce() {
-        assertThat(area.hold(EventOrdering.arriving(event("u1", "a", 1, 100), 0, 1_000, 0), 1_000)).isTrue();
+        assertThat(area.hold(EventOrdering.arriving(event("u1", "a", 1, 100), 0, 1_000, 0, false), 1_000)).isTrue();
         assertThat(ids(area.release("u1", 1_000, 0, 0))).containsExactly("a");
     }
 
@@ -106,5 +106,18 @@ class HoldingAreaTest {
         area.restore(event("u1", "a", 1, 100), 50_000);
         assertThat(area.dueUsers(99, 50_000 + HOLD - 1, 50_000)).isEmpty();
         assertThat(area.dueUsers(100, 50_000, 50_000)).containsExactly("u1");
+    }
+
+    @Test
+    void whileResumingAnEventAheadOfTheWatermarkStillWaitsItsArrivalHoldWhenAnotherInputCarriesTheWatermarkPast() {
+        // An upstream subtask that was idle comes back behind the others: its seq 29 arrives ahead of the
+        // watermark, the others carry the watermark past it, its seq 26 arrives a moment later.
+        assertThat(area.hold(EventOrdering.arriving(event("u1", "seq29", 29, 57_920), 1_000, 47_899, ARRIVAL_HOLD, true),
+                47_899)).isFalse();
+        assertThat(area.dueUsers(58_999, 1_100, 1_100)).as("passed by the watermark, but in its arrival hold").isEmpty();
+        assertThat(area.nextWakeUp(1_100, 1_100)).isEqualTo(1_000 + ARRIVAL_HOLD);
+        area.hold(EventOrdering.arriving(event("u1", "seq26", 26, 57_440), 1_300, 58_999, ARRIVAL_HOLD, true), 58_999);
+        assertThat(area.dueUsers(58_999, 1_000 + ARRIVAL_HOLD, 1_100)).containsExactly("u1");
+        assertThat(ids(area.release("u1", 58_999, 1_000 + ARRIVAL_HOLD, 1_100))).containsExactly("seq26", "seq29");
     }
 }

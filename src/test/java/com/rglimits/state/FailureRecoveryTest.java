@@ -67,7 +67,9 @@ class FailureRecoveryTest {
         }
         StateTestJob job = new StateTestJob(events, dir.resolve("out"), dynamoDb, table);
         assertThat(job.records).isGreaterThan(20L * perUser);
-        job.recordsPerSecond = 10_000;
+        // Slow enough that each attempt still has its failure point ahead of it once a checkpoint completed
+        // (the sink drains its requests in flight at every checkpoint, which takes a few hundred ms).
+        job.recordsPerSecond = 4_000;
         Random random = new Random(3);
         long[] failAt = new long[3];
         for (int i = 0; i < failAt.length; i++) {
