@@ -149,22 +149,13 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         watermark = Long.MIN_VALUE;
         watermarkStillSince = now;
         wakeUpAt = Long.MAX_VALUE;
-        // With one upstream subtask nothing can run ahead of another.
-        resumedAt = upstreamSubtasks() > 1 ? now : Long.MIN_VALUE / 2;
+        resumedAt = Long.MIN_VALUE / 2;
         inputIdle = false;
         if (restored) {
             restoreHeldEvents(now);
         }
         scheduleWakeUp(now);
         gauges.update();
-    }
-
-    private int upstreamSubtasks() {
-        int channels = 0;
-        for (var gate : getContainingTask().getEnvironment().getAllInputGates()) {
-            channels += gate.getNumberOfInputChannels();
-        }
-        return channels;
     }
 
     private void restoreHeldEvents(long now) throws Exception {
@@ -207,7 +198,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             return;
         }
         seenEventIds.put(event.eventId, event.sequenceNumber);
-        boolean resuming = now < resumedAt + resumingMs;
+        // Records of a burst can arrive before the input is marked active again: those resume it too.
+        boolean resuming = inputIdle || now < resumedAt + resumingMs;
         if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
             release(event.userId, now);

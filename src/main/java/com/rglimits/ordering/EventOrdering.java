@@ -44,10 +44,10 @@ public final class EventOrdering {
 
     /**
      * Whether an arriving event gets the arrival hold: when it arrives behind the watermark, and
-     * while the input is resuming — after the whole input was idle, or at the start of a task that
-     * reads several upstream subtasks. Then an upstream subtask that was idle comes back behind the
-     * others, and Flink leaves it out of the watermark until it catches up: the others carry the
-     * watermark past its records, including those that arrived ahead of it a moment earlier.
+     * while the input is resuming after it was idle as a whole (a quiet stream). Then the upstream
+     * subtasks come back one after the other, and Flink leaves one that comes back behind the
+     * watermark out of it until it catches up: the others can carry the watermark past its records,
+     * including those that arrived ahead of the watermark a moment earlier.
      */
     static boolean arrivalHoldApplies(LimitEvent e, long watermark, boolean resuming) {
         return resuming || e.createdAt <= watermark;

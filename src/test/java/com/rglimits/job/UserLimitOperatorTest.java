@@ -420,8 +420,9 @@ class UserLimitOperatorTest {
         harness.processWatermark(new Watermark(1_000));
         harness.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
         harness.setProcessingTime(30_000);
-        harness.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.ACTIVE);
+        // The first records of the burst come before the input is marked active again.
         send(event(created("c", "u1", "lim", 1, 2_000, "100")));
+        harness.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.ACTIVE);
         send(event(progress("p3", "u1", "lim", 3, 2_300, "10", "5")));
         // Another upstream subtask carries the watermark past both before this one delivers p2.
         harness.processWatermark(new Watermark(5_000));
