@@ -137,6 +137,17 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
         return p;
     }
 
+    /**
+     * Delivers every buffered message before a checkpoint, not only those in flight, so the sink's
+     * state is empty: after a rescale Flink hands a writer's state to any subtask, and buffered
+     * messages restored there could be overtaken by the user's newer messages, which now flow
+     * through the subtask that owns the user.
+     */
+    @Override
+    public void flush(boolean flush) throws InterruptedException {
+        super.flush(true);
+    }
+
     @Override
     protected void submitRequestEntries(List<Delivery> requestEntries, Consumer<List<Delivery>> requestToRetry) {
         long deadline = System.currentTimeMillis() + deliveryTimeoutMs;
