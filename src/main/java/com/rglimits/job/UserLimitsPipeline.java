@@ -64,8 +64,8 @@ public final class UserLimitsPipeline {
 
     /**
      * RocksDB with incremental checkpoints for the keyed state; timers on the heap (still part of
-     * every checkpoint): the job registers two per held event, and keeping them in RocksDB cost
-     * about a third of the keyed operator's time (docs/benchmark.md).
+     * every checkpoint). The keyed operator registers none of its own any more; the releases before
+     * 2026-12 registered two per held event on the heap, and their savepoints restore those there.
      */
     public static EmbeddedRocksDBStateBackend stateBackend() {
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true);
