@@ -78,10 +78,6 @@ final class UserStateCache {
         return entries.size() >= maxUsers;
     }
 
-    int size() {
-        return entries.size();
-    }
-
     /** Writes every change back to keyed state and empties the cache; {@code setKey} switches the current key. */
     void writeBack(Consumer<String> setKey) throws Exception {
         for (Map.Entry<String, Entry> user : entries.entrySet()) {

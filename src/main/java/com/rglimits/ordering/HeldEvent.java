@@ -25,10 +25,6 @@ public final class HeldEvent {
         return event;
     }
 
-    public long arrivedAt() {
-        return arrivedAt;
-    }
-
     public long notBefore() {
         return notBefore;
     }
