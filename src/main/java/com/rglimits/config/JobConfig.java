@@ -122,7 +122,7 @@ public final class JobConfig implements Serializable {
         maxAheadMs = s.longValue(MAX_AHEAD_MS, DEFAULT_MAX_AHEAD_MS, 0);
         // By default an event behind the watermark waits as long as the bound makes every other one wait.
         arrivalHoldMs = s.longValue(ARRIVAL_HOLD_MS, outOfOrdernessMs, 0);
-        cachedUsers = s.intValue(CACHED_USERS, 100_000, 1);
+        cachedUsers = s.intValue(CACHED_USERS, 200_000, 1);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
         checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);

@@ -176,7 +176,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     public void processElement(StreamRecord<LimitEvent> record) throws Exception {
         LimitEvent event = record.getValue();
         if (users.full()) {
-            writeBack();
+            writeBackHeld();
+            users.writeBackAndEvict(this::setCurrentKey);
             setCurrentKey(event.userId);
         }
         UserStateCache.Entry user = users.of(event.userId);
@@ -276,7 +277,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             last = event.sequenceNumber;
             RuleResult result = LimitRules.apply(users.limit(user, event.userLimitId), event);
             if (result.isApplied()) {
-                users.put(user, result.limit());
+                users.put(userId, user, result.limit());
                 applied.inc();
                 if (result.progressMismatch()) {
                     progressMismatches.inc();
@@ -286,7 +287,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
                 deadLetter(event, result.rejection(), result.error(), now);
             }
         }
-        user.lastSequence(last);
+        users.lastSequence(userId, user, last);
     }
 
     @Override
@@ -295,9 +296,13 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         writeBack();
     }
 
-    /** Writes the cached users and the changed held events to keyed state. */
+    /** Writes the cached users' changes and the changed held events to keyed state. */
     private void writeBack() throws Exception {
         users.writeBack(this::setCurrentKey);
+        writeBackHeld();
+    }
+
+    private void writeBackHeld() throws Exception {
         for (String userId : holding.takeChanged()) {
             List<LimitEvent> held = holding.heldOf(userId);
             if (!held.isEmpty()) {

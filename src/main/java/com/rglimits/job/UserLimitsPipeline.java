@@ -51,6 +51,9 @@ public final class UserLimitsPipeline {
      */
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
         env.getConfig().disableGenericTypes();
+        // No operator changes a record it received or emitted (the rules copy a limit to change it):
+        // copying every record between chained operators would buy nothing.
+        env.getConfig().enableObjectReuse();
         env.setMaxParallelism(config.maxParallelism());
         if (config.runtimeManaged()) {
             return;

@@ -1,8 +1,12 @@
 package com.rglimits.job;
 
 import com.rglimits.limit.UserLimit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -10,38 +14,37 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
- * The limits and sequence cursor of the users touched since the last checkpoint, in memory, written
- * back to keyed state when a checkpoint is taken (or when more than {@code maxUsers} are cached).
- * A user's state is read from the backend once per checkpoint interval and written once, however
- * many of its events arrive in between; a failure loses nothing the checkpoint does not also forget,
- * because the job restarts from that checkpoint and re-reads what came after it.
+ * The limits and sequence cursor of recently active users, in memory: read from keyed state on a
+ * user's first event since the task started (or since the user was evicted), changes written back
+ * when a checkpoint is taken. Written back, an entry stays as a read cache: this operator is the
+ * only writer of its keys, so a clean entry equals the state until the task ends, and an active
+ * user costs no state read at all. A failure loses nothing the checkpoint does not also forget,
+ * because the job restarts from that checkpoint, in a new task with an empty cache.
  *
- * <p>Every method that reads state must be called with the user as the operator's current key.
+ * <p>At most {@code maxUsers} entries: when full, the changes are written back and the least
+ * recently used quarter is evicted. Every method that reads state must be called with the user as
+ * the operator's current key.
  */
 final class UserStateCache {
     /** One user's cached state. */
     static final class Entry {
         private Long lastSequence;
         private boolean sequenceChanged;
+        private boolean dirty;
         private final Map<String, UserLimit> limits = new HashMap<>(4);
         private final Set<String> changedLimits = new HashSet<>(4);
 
         Long lastSequence() {
             return lastSequence;
         }
-
-        void lastSequence(long sequence) {
-            if (lastSequence == null || lastSequence != sequence) {
-                lastSequence = sequence;
-                sequenceChanged = true;
-            }
-        }
     }
 
     private final MapState<String, UserLimit> limits;
     private final ValueState<Long> lastSequence;
     private final int maxUsers;
-    private final Map<String, Entry> entries = new HashMap<>();
+    /** In access order: the eldest is the least recently used. */
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private final List<String> dirtyUsers = new ArrayList<>();
 
     UserStateCache(MapState<String, UserLimit> limits, ValueState<Long> lastSequence, int maxUsers) {
         this.limits = limits;
@@ -49,7 +52,7 @@ final class UserStateCache {
         this.maxUsers = maxUsers;
     }
 
-    /** The user's entry, read from the backend on first use since the last write-back. */
+    /** The user's entry, read from the backend on first use. */
     Entry of(String userId) throws Exception {
         Entry e = entries.get(userId);
         if (e == null) {
@@ -69,30 +72,57 @@ final class UserStateCache {
         return l;
     }
 
-    void put(Entry e, UserLimit limit) {
+    void put(String userId, Entry e, UserLimit limit) {
         e.limits.put(limit.userLimitId, limit);
         e.changedLimits.add(limit.userLimitId);
+        markDirty(userId, e);
+    }
+
+    void lastSequence(String userId, Entry e, long sequence) {
+        if (e.lastSequence == null || e.lastSequence != sequence) {
+            e.lastSequence = sequence;
+            e.sequenceChanged = true;
+            markDirty(userId, e);
+        }
+    }
+
+    private void markDirty(String userId, Entry e) {
+        if (!e.dirty) {
+            e.dirty = true;
+            dirtyUsers.add(userId);
+        }
     }
 
     boolean full() {
         return entries.size() >= maxUsers;
     }
 
-    /** Writes every change back to keyed state and empties the cache; {@code setKey} switches the current key. */
+    /** Writes every change back to keyed state; {@code setKey} switches the current key. */
     void writeBack(Consumer<String> setKey) throws Exception {
-        for (Map.Entry<String, Entry> user : entries.entrySet()) {
-            Entry e = user.getValue();
-            if (!e.sequenceChanged && e.changedLimits.isEmpty()) {
-                continue;
-            }
-            setKey.accept(user.getKey());
+        for (String userId : dirtyUsers) {
+            Entry e = entries.get(userId);
+            setKey.accept(userId);
             if (e.sequenceChanged) {
                 lastSequence.update(e.lastSequence);
+                e.sequenceChanged = false;
             }
             for (String id : e.changedLimits) {
                 limits.put(id, e.limits.get(id));
             }
+            e.changedLimits.clear();
+            e.dirty = false;
         }
-        entries.clear();
+        dirtyUsers.clear();
+    }
+
+    /** Writes the changes back and evicts the least recently used quarter of the entries. */
+    void writeBackAndEvict(Consumer<String> setKey) throws Exception {
+        writeBack(setKey);
+        int evict = Math.max(1, entries.size() / 4);
+        Iterator<Entry> eldest = entries.values().iterator();
+        for (int i = 0; i < evict && eldest.hasNext(); i++) {
+            eldest.next();
+            eldest.remove();
+        }
     }
 }

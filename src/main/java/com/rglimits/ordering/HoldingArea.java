@@ -2,13 +2,11 @@ package com.rglimits.ordering;
 
 import com.rglimits.event.LimitEvent;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -23,10 +21,10 @@ import java.util.Set;
 public final class HoldingArea {
     private final long maxHoldMs;
     private final Map<String, List<HeldEvent>> byUser = new HashMap<>();
-    private final PriorityQueue<HeldEvent> aheadOfWatermark =
-            new PriorityQueue<>(Comparator.comparingLong(h -> h.event.createdAt));
-    private final PriorityQueue<HeldEvent> inArrivalHold =
-            new PriorityQueue<>(Comparator.comparingLong(h -> h.notBefore));
+    /** By createdAt. */
+    private final LongKeyHeap<HeldEvent> aheadOfWatermark = new LongKeyHeap<>();
+    /** By notBefore. */
+    private final LongKeyHeap<HeldEvent> inArrivalHold = new LongKeyHeap<>();
     private final Set<String> changed = new HashSet<>();
     private long size;
 
@@ -42,11 +40,11 @@ public final class HoldingArea {
     public boolean hold(HeldEvent h, long watermark) {
         add(h);
         if (h.event.createdAt > watermark) {
-            aheadOfWatermark.add(h);
+            aheadOfWatermark.add(h.event.createdAt, h);
             return false;
         }
         if (h.notBefore > h.arrivedAt) {
-            inArrivalHold.add(h);
+            inArrivalHold.add(h.notBefore, h);
             return false;
         }
         return true;
@@ -56,7 +54,7 @@ public final class HoldingArea {
     public void restore(LimitEvent e, long restartedAt) {
         HeldEvent h = EventOrdering.restored(e, restartedAt);
         add(h);
-        aheadOfWatermark.add(h);
+        aheadOfWatermark.add(h.event.createdAt, h);
     }
 
     private void add(HeldEvent h) {
@@ -72,7 +70,7 @@ public final class HoldingArea {
             due.addAll(byUser.keySet());
             return due;
         }
-        while (!aheadOfWatermark.isEmpty() && aheadOfWatermark.peek().event.createdAt <= watermark) {
+        while (!aheadOfWatermark.isEmpty() && aheadOfWatermark.peekKey() <= watermark) {
             HeldEvent h = aheadOfWatermark.poll();
             if (h.released) {
                 continue;
@@ -80,10 +78,10 @@ public final class HoldingArea {
             if (now >= h.notBefore) {
                 due.add(h.event.userId);
             } else {
-                inArrivalHold.add(h);
+                inArrivalHold.add(h.notBefore, h);
             }
         }
-        while (!inArrivalHold.isEmpty() && inArrivalHold.peek().notBefore <= now) {
+        while (!inArrivalHold.isEmpty() && inArrivalHold.peekKey() <= now) {
             HeldEvent h = inArrivalHold.poll();
             if (!h.released) {
                 due.add(h.event.userId);
@@ -138,7 +136,7 @@ public final class HoldingArea {
         while (!inArrivalHold.isEmpty() && inArrivalHold.peek().released) {
             inArrivalHold.poll();
         }
-        long next = inArrivalHold.isEmpty() ? Long.MAX_VALUE : inArrivalHold.peek().notBefore;
+        long next = inArrivalHold.isEmpty() ? Long.MAX_VALUE : inArrivalHold.peekKey();
         if (!byUser.isEmpty()) {
             next = Math.min(next, Math.max(now, stillSince + maxHoldMs));
         }
