@@ -13,7 +13,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -66,12 +69,24 @@ public final class UserLimitsPipeline {
     }
 
     /**
-     * RocksDB with incremental checkpoints for the keyed state; timers on the heap (still part of
-     * every checkpoint). The keyed operator registers none of its own any more; the releases before
-     * 2026-12 registered two per held event on the heap, and their savepoints restore those there.
+     * RocksDB's memtable size, instead of its 64 MiB: a checkpoint flushes the memtable in its
+     * synchronous part, while the keyed operator waits, and the de-duplication set fills a large one
+     * between checkpoints. Smaller memtables are flushed in the background during the interval.
+     * Chosen from the benchmark (docs/benchmark.md, "RocksDB memtables").
+     */
+    static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("8mb");
+
+    /**
+     * RocksDB with incremental checkpoints for the keyed state and {@link #WRITE_BUFFER_SIZE}
+     * memtables; timers on the heap (still part of every checkpoint). The keyed operator registers
+     * none of its own any more; the releases before 2026-12 registered two per held event on the
+     * heap, and their savepoints restore those there.
      */
     public static EmbeddedRocksDBStateBackend stateBackend() {
-        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(true);
+        Configuration rocksDb = new Configuration();
+        rocksDb.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
+        EmbeddedRocksDBStateBackend backend =
+                new EmbeddedRocksDBStateBackend(true).configure(rocksDb, UserLimitsPipeline.class.getClassLoader());
         backend.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         return backend;
     }

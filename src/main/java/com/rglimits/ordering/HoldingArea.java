@@ -147,8 +147,10 @@ public final class HoldingArea {
     public boolean isHeld(String userId, String eventId) {
         List<HeldEvent> held = byUser.get(userId);
         if (held != null) {
+            // A String keeps its hash: comparing it first spares most of the character comparisons.
+            int hash = eventId.hashCode();
             for (HeldEvent h : held) {
-                if (h.event.eventId.equals(eventId)) {
+                if (h.event.eventId.hashCode() == hash && h.event.eventId.equals(eventId)) {
                     return true;
                 }
             }
