@@ -387,6 +387,27 @@ class UserLimitOperatorTest {
     }
 
     @Test
+    void aUserChangedAgainAfterACheckpointIsWrittenAtTheNextOne() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(1_000));
+        harness.snapshot(1L, 1L);
+        // The user stays cached after the first write-back: its next change must reach the next checkpoint.
+        send(event(progress("p", "u1", "lim", 2, 2_000, "0", "10")));
+        harness.processWatermark(new Watermark(2_000));
+        OperatorSubtaskState second = harness.snapshot(2L, 2L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(second);
+        harness.open();
+        send(event(progress("late", "u1", "lim", 2, 2_500, "0", "1")));
+        send(event(progress("q", "u1", "lim", 3, 3_000, "10", "5")));
+        harness.processWatermark(new Watermark(3_000));
+        assertThat(emitted()).containsExactly("lim@3:15");
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason).containsExactly("late:LATE_EVENT");
+    }
+
+    @Test
     void aFullCacheWritesUsersBackAndReadsThemAgain() throws Exception {
         harness.close();
         harness = newHarness(0, 1);
