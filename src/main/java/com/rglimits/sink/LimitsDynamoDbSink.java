@@ -43,6 +43,15 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
      */
     public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 20;
     public static final long DEFAULT_MERGE_WINDOW_MS = 200;
+    public static final long DEFAULT_MERGE_MAX_WINDOW_MS = 60_000;
+    /**
+     * How much later than the ordering hold a live record may reach the sink, measured from its
+     * cause's createdAt: the producer, the stream and the watermark interval (the same second the
+     * latency goal allows, docs/benchmark.md).
+     */
+    public static final long LIVE_DELIVERY_MS = 1_000;
+    /** The live lag with the job's default out-of-orderness bound (5 s). */
+    public static final long DEFAULT_MERGE_LIVE_LAG_MS = 5_000 + LIVE_DELIVERY_MS;
     public static final int DEFAULT_MERGE_MAX_LIMITS = 20_000;
     /** Gauge: limits waiting in the merge stage. */
     public static final String METRIC_MERGE_STAGED = "mergeStagedLimits";
@@ -53,6 +62,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     private final String tableName;
     private final Properties awsProperties;
     private final long mergeWindowMs;
+    private final long mergeMaxWindowMs;
+    private final long mergeLiveLagMs;
     private final int mergeMaxLimits;
     private final LimitWriteObserver observer;
 
@@ -65,6 +76,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
             long maxBatchSizeInBytes,
             long maxTimeInBufferMS,
             long mergeWindowMs,
+            long mergeMaxWindowMs,
+            long mergeLiveLagMs,
             int mergeMaxLimits,
             LimitWriteObserver observer) {
         super(new LimitPutConverter(), maxBatchSize, maxInFlightRequests, maxBufferedRequests,
@@ -78,6 +91,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         }
         this.tableName = tableName;
         this.mergeWindowMs = mergeWindowMs;
+        this.mergeMaxWindowMs = mergeMaxWindowMs;
+        this.mergeLiveLagMs = mergeLiveLagMs;
         this.mergeMaxLimits = mergeMaxLimits;
         this.observer = Objects.requireNonNull(observer, "observer");
         this.awsProperties = new Properties();
@@ -106,6 +121,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
                 .maxInFlightRequests(config.sinkMaxInFlight())
                 .maxBufferedRequests(Math.max(DEFAULT_MAX_BUFFERED_REQUESTS, 10 * batch))
                 .mergeWindowMs(config.sinkMergeWindowMs())
+                .mergeMaxWindowMs(config.sinkMergeMaxWindowMs())
+                .mergeLiveLagMs(config.outOfOrdernessMs() + LIVE_DELIVERY_MS)
                 .mergeMaxLimits(config.sinkMergeMaxLimits())
                 .observer(observer)
                 .build();
@@ -128,7 +145,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         LimitsDynamoDbSinkWriter writer = new LimitsDynamoDbSinkWriter(
                 context, writerConfiguration(), tableName, awsProperties, recoveredState, cost, observer);
         LimitMergeWriter merging = new LimitMergeWriter(getElementConverter(), writer,
-                context.getProcessingTimeService(), cost, mergeWindowMs, mergeMaxLimits,
+                context.getProcessingTimeService(), cost,
+                new MergeWindow(mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs), mergeMaxLimits,
                 getMaxBatchSize() * getMaxInFlightRequests());
         context.metricGroup().gauge(METRIC_MERGE_STAGED, merging::staged);
         observer.opened(cost);

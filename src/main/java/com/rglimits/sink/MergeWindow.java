@@ -1,0 +1,48 @@
+package com.rglimits.sink;
+
+/**
+ * How long a limit version waits in the sink's merge stage, following how far behind the job is.
+ * The lag is read from the records: a version carries its cause's createdAt ({@code updatedAt}),
+ * and the sink compares the newest such event time it has seen with the wall clock when a record
+ * arrives. While the job is live that lag is the ordering hold (the out-of-orderness bound) plus
+ * delivery: up to {@code liveLagMs}, the window is {@code windowMs}. Beyond it (a backlog, a replay
+ * after a restore, a catch-up) the window grows by as much as the job is behind beyond live, at
+ * most {@code maxWindowMs}: a version's write is then at most twice as late as it already is, and
+ * only the newest of the versions that reach the sink meanwhile is written. Between records the
+ * window stays as the last record left it, so an idle input does not look like a lag.
+ * Not thread-safe: the writer uses it from the task thread only.
+ */
+final class MergeWindow {
+    private final long windowMs;
+    private final long maxWindowMs;
+    private final long liveLagMs;
+    private long newestEventTime = Long.MIN_VALUE;
+    private long currentMs;
+
+    /**
+     * @param windowMs the window while live
+     * @param maxWindowMs the longest window while behind; at most {@code windowMs}: the window stays
+     *     {@code windowMs}
+     * @param liveLagMs how far event time may trail the wall clock at the sink with the job live
+     */
+    MergeWindow(long windowMs, long maxWindowMs, long liveLagMs) {
+        this.windowMs = windowMs;
+        this.maxWindowMs = Math.max(windowMs, maxWindowMs);
+        this.liveLagMs = liveLagMs;
+        this.currentMs = windowMs;
+    }
+
+    /** A version caused by an event at {@code eventTime} reached the sink at {@code now}. */
+    void observe(long eventTime, long now) {
+        newestEventTime = Math.max(newestEventTime, eventTime);
+        // The newest event time, not this record's: an event that arrived late within the
+        // out-of-orderness bound does not make the job look behind.
+        long behindLive = now - newestEventTime - liveLagMs;
+        currentMs = Math.min(maxWindowMs, Math.max(windowMs, behindLive));
+    }
+
+    /** The window now, in milliseconds. */
+    long currentMs() {
+        return currentMs;
+    }
+}
