@@ -320,7 +320,10 @@ public final class Benchmark {
         return runJob(name, events, count, rocksDb, sink, config, o, dirName, 0);
     }
 
-    /** {@link #runJob} with the source emitting at most {@code recordsPerSecond} (0: as fast as it can). */
+    /**
+     * {@link #runJob} with the source emitting at most {@code recordsPerSecond} (0: as fast as it
+     * can). A rate-limited run is live: its event times follow the wall clock (see {@link BenchRun#live}).
+     */
     static Result runJob(String name, BenchEvents events, int count, boolean rocksDb, BenchSinks.SinkFactory sink,
             JobConfig config, Options o, String dirName, double recordsPerSecond) throws Exception {
         log("scenario: " + name);
@@ -328,6 +331,7 @@ public final class Benchmark {
         FileUtils.deleteDirectory(checkpoints.toFile()); // tolerates Flink still discarding old checkpoints
         Files.createDirectories(checkpoints);
         BenchRun run = BenchRun.begin(events);
+        run.live = recordsPerSecond > 0;
 
         Configuration flink = new Configuration();
         // A bounded run would otherwise wait up to one checkpoint interval after the last record

@@ -116,6 +116,7 @@ final class LatencyScenario {
             f.sinkSettings.put(JobConfig.SINK_MAX_BATCH, Integer.toString(backlogConfig.sinkMaxBatchSize()));
             f.sinkSettings.put(JobConfig.SINK_MAX_IN_FLIGHT, Integer.toString(backlogConfig.sinkMaxInFlight()));
             f.sinkSettings.put(JobConfig.SINK_MERGE_WINDOW_MS, Long.toString(backlogConfig.sinkMergeWindowMs()));
+            f.sinkSettings.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, Long.toString(backlogConfig.sinkMergeMaxWindowMs()));
             f.sinkSettings.put(JobConfig.SINK_MERGE_MAX_LIMITS, Integer.toString(backlogConfig.sinkMergeMaxLimits()));
             f.backlog = job("Job via " + rtt + ", backlog replay (started behind)", events, events.events, backlogConfig,
                     o, "latency-backlog", 0);
