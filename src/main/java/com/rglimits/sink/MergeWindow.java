@@ -6,13 +6,17 @@ package com.rglimits.sink;
  * and the sink compares the newest such event time it has seen with the wall clock when a record
  * arrives. While the job is live that lag is the ordering hold (the out-of-orderness bound) plus
  * delivery: up to {@code liveLagMs}, the window is {@code windowMs}. Beyond it (a backlog, a replay
- * after a restore, a catch-up) the window grows by as much as the job is behind beyond live, at
- * most {@code maxWindowMs}: a version's write is then at most twice as late as it already is, and
- * only the newest of the versions that reach the sink meanwhile is written. Between records the
- * window stays as the last record left it, so an idle input does not look like a lag.
+ * after a restore, a catch-up) the window is a tenth of how far the job is behind beyond live, at
+ * most {@code maxWindowMs}: merging delays a write by at most 10 % more than the job's lag already
+ * does, and only the newest of the versions that reach the sink meanwhile is written. A hiccup of
+ * a few seconds (a GC pause, a checkpoint) leaves the window short. Between records the window
+ * stays as the last record left it, so an idle input does not look like a lag.
  * Not thread-safe: the writer uses it from the task thread only.
  */
 final class MergeWindow {
+    /** The share of the lag beyond live that a version may wait in addition. */
+    static final long LAG_DIVISOR = 10;
+
     private final long windowMs;
     private final long maxWindowMs;
     private final long liveLagMs;
@@ -38,7 +42,7 @@ final class MergeWindow {
         // The newest event time, not this record's: an event that arrived late within the
         // out-of-orderness bound does not make the job look behind.
         long behindLive = now - newestEventTime - liveLagMs;
-        currentMs = Math.min(maxWindowMs, Math.max(windowMs, behindLive));
+        currentMs = Math.min(maxWindowMs, Math.max(windowMs, behindLive / LAG_DIVISOR));
     }
 
     /** The window now, in milliseconds. */

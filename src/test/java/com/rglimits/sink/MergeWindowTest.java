@@ -25,17 +25,33 @@ class MergeWindowTest {
     }
 
     @Test
-    void behindLiveTheWindowGrowsByTheLagBeyondLiveUpToTheMaximum() {
+    void behindLiveTheWindowIsATenthOfTheLagBeyondLiveUpToTheMaximum() {
         MergeWindow w = new MergeWindow(WINDOW, MAX_WINDOW, LIVE_LAG);
 
-        w.observe(NOW - LIVE_LAG - 2_500, NOW);
+        w.observe(NOW - LIVE_LAG - 25_000, NOW);
         assertThat(w.currentMs()).isEqualTo(2_500);
-        w.observe(NOW - LIVE_LAG - 59_999, NOW);
+        w.observe(NOW - LIVE_LAG - 590_000, NOW);
         assertThat(w.currentMs()).as("the newest event time counts, not this record's").isEqualTo(2_500);
+        // 20 s later event time has advanced by 1 s only.
+        w.observe(NOW - LIVE_LAG - 24_000, NOW + 20_000);
+        assertThat(w.currentMs()).as("falling further behind").isEqualTo(4_400);
+
+        MergeWindow tenMinutes = new MergeWindow(WINDOW, MAX_WINDOW, LIVE_LAG);
+        tenMinutes.observe(NOW - LIVE_LAG - 600_000, NOW);
+        assertThat(tenMinutes.currentMs()).isEqualTo(MAX_WINDOW);
+        tenMinutes.observe(NOW - LIVE_LAG - 500_000, NOW);
+        assertThat(tenMinutes.currentMs()).isEqualTo(50_000);
 
         MergeWindow replay = new MergeWindow(WINDOW, MAX_WINDOW, LIVE_LAG);
         replay.observe(NOW - 86_400_000L, NOW);
         assertThat(replay.currentMs()).as("a day behind").isEqualTo(MAX_WINDOW);
+    }
+
+    @Test
+    void aHiccupOfAFewSecondsKeepsTheShortWindow() {
+        MergeWindow w = new MergeWindow(WINDOW, MAX_WINDOW, LIVE_LAG);
+        w.observe(NOW - LIVE_LAG - 2_000, NOW);
+        assertThat(w.currentMs()).isEqualTo(WINDOW);
     }
 
     @Test
@@ -45,7 +61,7 @@ class MergeWindowTest {
         assertThat(w.currentMs()).isEqualTo(MAX_WINDOW);
 
         // The backlog drains: event time gains on the wall clock.
-        w.observe(NOW + 10_000 - LIVE_LAG - 20_000, NOW + 10_000);
+        w.observe(NOW + 10_000 - LIVE_LAG - 200_000, NOW + 10_000);
         assertThat(w.currentMs()).isEqualTo(20_000);
         w.observe(NOW + 20_000 - 5_500, NOW + 20_000);
         assertThat(w.currentMs()).isEqualTo(WINDOW);
