@@ -55,6 +55,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     public static final int DEFAULT_MERGE_MAX_LIMITS = 20_000;
     /** Gauge: limits waiting in the merge stage. */
     public static final String METRIC_MERGE_STAGED = "mergeStagedLimits";
+    /** Gauge: the merge window now, in ms (longer while the job is behind). */
+    public static final String METRIC_MERGE_WINDOW = "mergeWindowMs";
     /** DynamoDB's item size limit. */
     public static final long MAX_RECORD_SIZE_IN_BYTES = 400L * 1024;
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 16L * 1024 * 1024;
@@ -144,11 +146,12 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         SinkCost cost = new SinkCost(context.metricGroup());
         LimitsDynamoDbSinkWriter writer = new LimitsDynamoDbSinkWriter(
                 context, writerConfiguration(), tableName, awsProperties, recoveredState, cost, observer);
+        MergeWindow window = new MergeWindow(mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs);
         LimitMergeWriter merging = new LimitMergeWriter(getElementConverter(), writer,
-                context.getProcessingTimeService(), cost,
-                new MergeWindow(mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs), mergeMaxLimits,
+                context.getProcessingTimeService(), cost, window, mergeMaxLimits,
                 getMaxBatchSize() * getMaxInFlightRequests());
         context.metricGroup().gauge(METRIC_MERGE_STAGED, merging::staged);
+        context.metricGroup().gauge(METRIC_MERGE_WINDOW, window::currentMs);
         observer.opened(cost);
         return merging;
     }

@@ -11,7 +11,7 @@ package com.rglimits.sink;
  * does, and only the newest of the versions that reach the sink meanwhile is written. A hiccup of
  * a few seconds (a GC pause, a checkpoint) leaves the window short. Between records the window
  * stays as the last record left it, so an idle input does not look like a lag.
- * Not thread-safe: the writer uses it from the task thread only.
+ * Updated from the task thread only.
  */
 final class MergeWindow {
     /** The share of the lag beyond live that a version may wait in addition. */
@@ -21,7 +21,8 @@ final class MergeWindow {
     private final long maxWindowMs;
     private final long liveLagMs;
     private long newestEventTime = Long.MIN_VALUE;
-    private long currentMs;
+    /** Volatile: also read by the metrics reporter's thread. */
+    private volatile long currentMs;
 
     /**
      * @param windowMs the window while live
