@@ -24,6 +24,12 @@ public final class BenchRun {
     /** The cost counters of the DynamoDB sink's writers, when the scenario has one. */
     final List<SinkCost> sinkCosts = new CopyOnWriteArrayList<>();
     final AtomicLong startNanos = new AtomicLong();
+    /**
+     * A live run: the source emits at the stream's own pace, and event times are moved so that the
+     * first record's createdAt is the wall clock at its emission ({@link #eventTimeShift}).
+     */
+    volatile boolean live;
+    private final AtomicLong eventTimeShift = new AtomicLong(Long.MIN_VALUE);
     volatile long startCpuNanos;
 
     BenchRun(BenchEvents events) {
@@ -57,6 +63,16 @@ public final class BenchRun {
         if (emittedAt[index] == 0) {
             emittedAt[index] = now;
         }
+    }
+
+    /**
+     * What to add to the generated event times of a live run: fixed at the first call, so that
+     * event time follows the wall clock from the first emission on (records are generated before
+     * the job starts, which takes a few seconds).
+     */
+    long eventTimeShift(long nowMs) {
+        eventTimeShift.compareAndSet(Long.MIN_VALUE, nowMs - BenchEvents.BASE_TIME);
+        return eventTimeShift.get();
     }
 
     /** Called at the sink for each limit, by the eventId that last changed it. */

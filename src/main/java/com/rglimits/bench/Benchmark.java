@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * 100000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
  * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also, only when named: {@code latency},
  * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
- * {@code --job key=value}; {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
+ * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: job settings compared side by side);
+ * {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
  * {@code --work DIR} (target/benchmark: checkpoints).
  */
@@ -102,6 +104,8 @@ public final class Benchmark {
         public double steadyRate = 500;
         public int steadyEvents = 20_000;
         public final Map<String, String> job = new LinkedHashMap<>();
+        /** Sets of job settings the latency scenario compares ({@code --variant k=v,k=v}, repeatable). */
+        public final List<Map<String, String>> variants = new ArrayList<>();
         public String command;
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
@@ -127,6 +131,15 @@ public final class Benchmark {
                     case "--job": {
                         String[] kv = args[++i].split("=", 2);
                         o.job.put(kv[0], kv[1]);
+                        break;
+                    }
+                    case "--variant": {
+                        Map<String, String> variant = new LinkedHashMap<>();
+                        for (String setting : args[++i].split(",")) {
+                            String[] kv = setting.split("=", 2);
+                            variant.put(kv[0], kv[1]);
+                        }
+                        o.variants.add(variant);
                         break;
                     }
                     case "--flink": {
@@ -216,7 +229,7 @@ public final class Benchmark {
             report.results.put(CEILING, ceiling(events));
         }
         int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(100_000, o.events / 10);
-        if (warmup > 0 && (o.runs("rocksdb") || o.runs("heap") || o.runs("dynamodb"))) {
+        if (warmup > 0 && (o.runs("rocksdb") || o.runs("heap") || o.runs("dynamodb") || o.runs("latency"))) {
             log("warm-up job: " + warmup + " events");
             runJob("warm-up", events, warmup, true, BenchSinks::discarding, jobConfig(o, null, "warmup"), o, "warmup");
         }
@@ -320,7 +333,10 @@ public final class Benchmark {
         return runJob(name, events, count, rocksDb, sink, config, o, dirName, 0);
     }
 
-    /** {@link #runJob} with the source emitting at most {@code recordsPerSecond} (0: as fast as it can). */
+    /**
+     * {@link #runJob} with the source emitting at most {@code recordsPerSecond} (0: as fast as it
+     * can). A rate-limited run is live: its event times follow the wall clock (see {@link BenchRun#live}).
+     */
     static Result runJob(String name, BenchEvents events, int count, boolean rocksDb, BenchSinks.SinkFactory sink,
             JobConfig config, Options o, String dirName, double recordsPerSecond) throws Exception {
         log("scenario: " + name);
@@ -328,6 +344,7 @@ public final class Benchmark {
         FileUtils.deleteDirectory(checkpoints.toFile()); // tolerates Flink still discarding old checkpoints
         Files.createDirectories(checkpoints);
         BenchRun run = BenchRun.begin(events);
+        run.live = recordsPerSecond > 0;
 
         Configuration flink = new Configuration();
         // A bounded run would otherwise wait up to one checkpoint interval after the last record

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * each direction, in order: a network between the client and the emulator with the given round-trip
  * time and no bandwidth limit. Stands in for {@code tc netem}, which these machines' kernels lack.
  * One thread per connection and direction reads, another writes when a chunk is due, so a slow
- * reader never delays another connection.
+ * reader never delays another connection. A connection's sockets are closed once both directions
+ * have ended: a run opens tens of thousands of connections, and their file descriptors must not
+ * add up to the process limit (the accept thread would die, and with it every request after).
  */
 final class DelayingForwarder implements AutoCloseable {
     private final ServerSocket server;
@@ -40,24 +43,47 @@ final class DelayingForwarder implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            try {
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 target.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(target);
-                pipe(client, target);
-                pipe(target, client);
-            } catch (IOException closed) {
-                return;
+                AtomicInteger open = new AtomicInteger(2);
+                Runnable ended = () -> {
+                    if (open.decrementAndGet() == 0) {
+                        close(client);
+                        close(target);
+                    }
+                };
+                pipe(client, target, ended);
+                pipe(target, client, ended);
+            } catch (IOException unreachable) {
+                // The emulator refused: this client's request fails, the next may succeed.
+                close(client);
             }
+        }
+    }
+
+    private void close(Socket socket) {
+        sockets.remove(socket);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
     private static final byte[] END = new byte[0];
 
-    private void pipe(Socket from, Socket to) {
+    /** Copies {@code from} to {@code to}, each chunk delayed; runs {@code ended} when this direction is done. */
+    private void pipe(Socket from, Socket to, Runnable ended) {
         BlockingQueue<Object[]> due = new LinkedBlockingQueue<>();
         daemon(() -> {
             byte[] buffer = new byte[16 * 1024];
@@ -91,6 +117,8 @@ final class DelayingForwarder implements AutoCloseable {
                 }
             } catch (IOException | InterruptedException closed) {
                 // the connection ended
+            } finally {
+                ended.run();
             }
         }, "delay-write").start();
     }
@@ -105,7 +133,7 @@ final class DelayingForwarder implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         synchronized (sockets) {
-            for (Socket s : sockets) {
+            for (Socket s : new ArrayList<>(sockets)) {
                 s.close();
             }
         }

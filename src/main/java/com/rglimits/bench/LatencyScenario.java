@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * of real DynamoDB sees it. Three rows: the job started behind a backlog (the whole stream at
  * once), the job at a steady input below capacity ({@code --steady-rate} records/s, event time
  * following the wall clock), and the baseline (a GetItem and a PutItem per event, one at a time).
+ * With {@code --variant k=v,k=v} (repeatable) the job's two rows run once per set of settings, side
+ * by side against the same baseline; the first variant's are what the goals are read from.
  * Cost is counted by the sink ({@link SinkCost}: every HTTP attempt, WCU per started KB); latency is
  * from the source emitting an event to the write of its limit being acknowledged, over the
  * versions written (a merged version is acknowledged with the newer one that replaced it).
@@ -39,6 +41,8 @@ final class LatencyScenario {
         long retries;
         double ackP50Ms = Double.NaN;
         double ackP99Ms = Double.NaN;
+        /** From emission to the limit reaching the sink: what the job before the sink takes. */
+        double sinkP99Ms = Double.NaN;
 
         Row(String name, Benchmark.Result result) {
             this.name = name;
@@ -54,46 +58,67 @@ final class LatencyScenario {
         }
     }
 
-    /** Everything the scenario measured. */
-    static final class Figures {
-        final List<Row> rows = new ArrayList<>();
+    /** The job's two rows under one set of job settings. */
+    static final class Variant {
+        /** The settings given for this variant ({@code --variant}), empty for the defaults. */
+        final Map<String, String> given;
+        /** The sink settings in effect. */
         final Map<String, String> sinkSettings = new LinkedHashMap<>();
-        double rttMs;
-        long outOfOrdernessMs;
         Row backlog;
         Row steady;
+
+        Variant(Map<String, String> given) {
+            this.given = given;
+        }
+
+        String label() {
+            return given.isEmpty() ? "defaults" : given.toString();
+        }
+    }
+
+    /** Everything the scenario measured. */
+    static final class Figures {
+        final List<Variant> variants = new ArrayList<>();
+        double rttMs;
+        long outOfOrdernessMs;
         Row baseline;
 
         String markdown() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "Latency scenario: dynalite behind a %.1f ms round trip (DelayingForwarder); "
-                    + "sink settings %s.%n%n", rttMs, sinkSettings));
-            b.append("| scenario | events | events/s | requests per applied event | WCU per applied event "
-                    + "| items written | merged | stale | throttled | retries | p50 ms to ack | p99 ms to ack |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (Row r : rows) {
-                b.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.3f | %.3f | %d | %d | %d | %d | %d | %s | %s |%n",
-                        r.name, r.result.events, r.result.eventsPerSecond(), r.requestsPerApplied(), r.wcuPerApplied(),
-                        r.written, r.coalesced, r.stale, r.throttled, r.retries, ms(r.ackP50Ms), ms(r.ackP99Ms)));
+            b.append(String.format(Locale.ROOT, "Latency scenario: dynalite behind a %.1f ms round trip (DelayingForwarder). "
+                    + "Sink settings in effect:%n%n", rttMs));
+            for (Variant v : variants) {
+                b.append("- ").append(v.label()).append(": ").append(v.sinkSettings).append('\n');
             }
-            b.append("\nGoals (issue 12):\n\n");
-            if (backlog != null && baseline != null) {
-                double x = backlog.result.eventsPerSecond() / baseline.result.eventsPerSecond();
-                b.append(goal("job >= 20x the baseline's events/s at the same round trip", x >= 20,
+            b.append("\n| settings | scenario | events | events/s | requests per applied event | WCU per applied event "
+                    + "| items written | merged | stale | throttled | retries | p99 ms to sink | p50 ms to ack | p99 ms to ack |\n");
+            b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Variant v : variants) {
+                row(b, v.label(), v.backlog);
+                row(b, v.label(), v.steady);
+            }
+            row(b, "-", baseline);
+            for (Variant v : variants) {
+                b.append("\nGoals (issue 12), ").append(v.label()).append(":\n\n");
+                double x = v.backlog.result.eventsPerSecond() / baseline.result.eventsPerSecond();
+                b.append(goal("job >= 20x the baseline's events/s at the same round trip (backlog)", x >= 20,
                         String.format(Locale.ROOT, "%.1fx", x)));
-            }
-            if (backlog != null) {
-                b.append(goal("backlog replay <= 0.3 write requests per applied event", backlog.requestsPerApplied() <= 0.3,
-                        String.format(Locale.ROOT, "%.3f", backlog.requestsPerApplied())));
-            }
-            if (steady != null) {
-                b.append(goal("steady state <= 1.0 write requests per applied event", steady.requestsPerApplied() <= 1.0,
-                        String.format(Locale.ROOT, "%.3f", steady.requestsPerApplied())));
+                b.append(goal("backlog replay <= 0.3 write requests per applied event", v.backlog.requestsPerApplied() <= 0.3,
+                        String.format(Locale.ROOT, "%.3f", v.backlog.requestsPerApplied())));
+                b.append(goal("steady state <= 1.0 write requests per applied event", v.steady.requestsPerApplied() <= 1.0,
+                        String.format(Locale.ROOT, "%.3f", v.steady.requestsPerApplied())));
                 b.append(goal("steady state p99 arrival to acknowledged write <= out-of-orderness + 1 s ("
-                                + (outOfOrdernessMs + 1000) + " ms)", steady.ackP99Ms <= outOfOrdernessMs + 1000,
-                        String.format(Locale.ROOT, "%.0f ms", steady.ackP99Ms)));
+                                + (outOfOrdernessMs + 1000) + " ms)", v.steady.ackP99Ms <= outOfOrdernessMs + 1000,
+                        String.format(Locale.ROOT, "%.0f ms", v.steady.ackP99Ms)));
             }
             return b.toString();
+        }
+
+        private static void row(StringBuilder b, String settings, Row r) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.3f | %.3f | %d | %d | %d | %d | %d | %s | %s | %s |%n",
+                    settings, r.name, r.result.events, r.result.eventsPerSecond(), r.requestsPerApplied(), r.wcuPerApplied(),
+                    r.written, r.coalesced, r.stale, r.throttled, r.retries, ms(r.sinkP99Ms), ms(r.ackP50Ms),
+                    ms(r.ackP99Ms)));
         }
     }
 
@@ -102,30 +127,36 @@ final class LatencyScenario {
     static Figures run(Benchmark.Options o, BenchEvents events) throws Exception {
         Figures f = new Figures();
         f.rttMs = o.rttMs;
+        List<Map<String, String>> variants = o.variants.isEmpty() ? List.of(Map.of()) : o.variants;
         try (Dynalite dynamo = Dynalite.start();
                 DelayingForwarder network = new DelayingForwarder(dynamo.port(), o.rttMs);
                 DynamoDbClient direct = dynamo.client();
                 DynamoDbClient delayed = LocalAws.pointedAt(DynamoDbClient.builder(), endpoint(network)).build()) {
-            for (String table : new String[] {"latency-backlog", "latency-steady", "latency-lambda"}) {
-                LimitTable.create(direct, table);
-            }
             String rtt = String.format(Locale.ROOT, "%s ms RTT", ms(o.rttMs));
-
-            JobConfig backlogConfig = jobConfig(o, network, "latency-backlog");
-            f.outOfOrdernessMs = backlogConfig.outOfOrdernessMs();
-            f.sinkSettings.put(JobConfig.SINK_MAX_BATCH, Integer.toString(backlogConfig.sinkMaxBatchSize()));
-            f.sinkSettings.put(JobConfig.SINK_MAX_IN_FLIGHT, Integer.toString(backlogConfig.sinkMaxInFlight()));
-            f.sinkSettings.put(JobConfig.SINK_MERGE_WINDOW_MS, Long.toString(backlogConfig.sinkMergeWindowMs()));
-            f.sinkSettings.put(JobConfig.SINK_MERGE_MAX_LIMITS, Integer.toString(backlogConfig.sinkMergeMaxLimits()));
-            f.backlog = job("Job via " + rtt + ", backlog replay (started behind)", events, events.events, backlogConfig,
-                    o, "latency-backlog", 0);
-            f.rows.add(f.backlog);
-
+            // One live stream for every variant, so that their steady rows compare.
             BenchEvents live = BenchEvents.generate(o.steadyEvents, Math.min(o.users, o.steadyEvents), 1000.0 / o.steadyRate);
-            f.steady = job(String.format(Locale.ROOT, "Job via %s, steady %,.0f events/s", rtt, o.steadyRate), live,
-                    live.events, jobConfig(o, network, "latency-steady"), o, "latency-steady", o.steadyRate);
-            f.rows.add(f.steady);
+            for (int n = 0; n < variants.size(); n++) {
+                Variant v = new Variant(variants.get(n));
+                String backlogTable = "latency-backlog-" + n;
+                String steadyTable = "latency-steady-" + n;
+                LimitTable.create(direct, backlogTable);
+                LimitTable.create(direct, steadyTable);
 
+                JobConfig backlogConfig = jobConfig(o, v.given, network, backlogTable);
+                f.outOfOrdernessMs = backlogConfig.outOfOrdernessMs();
+                v.sinkSettings.put(JobConfig.SINK_MAX_BATCH, Integer.toString(backlogConfig.sinkMaxBatchSize()));
+                v.sinkSettings.put(JobConfig.SINK_MAX_IN_FLIGHT, Integer.toString(backlogConfig.sinkMaxInFlight()));
+                v.sinkSettings.put(JobConfig.SINK_MERGE_WINDOW_MS, Long.toString(backlogConfig.sinkMergeWindowMs()));
+                v.sinkSettings.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, Long.toString(backlogConfig.sinkMergeMaxWindowMs()));
+                v.sinkSettings.put(JobConfig.SINK_MERGE_MAX_LIMITS, Integer.toString(backlogConfig.sinkMergeMaxLimits()));
+                v.backlog = job("Job via " + rtt + ", backlog replay (started behind)", events, events.events, backlogConfig,
+                        o, backlogTable, 0);
+                v.steady = job(String.format(Locale.ROOT, "Job via %s, steady %,.0f events/s", rtt, o.steadyRate), live,
+                        live.events, jobConfig(o, v.given, network, steadyTable), o, steadyTable, o.steadyRate);
+                f.variants.add(v);
+            }
+
+            LimitTable.create(direct, "latency-lambda");
             int count = Benchmark.lambdaCount(events, o.lambdaEvents);
             Benchmark.Result lambda = Benchmark.lambda(events, count, delayed, "latency-lambda");
             Row baseline = new Row("Lambda-style baseline via " + rtt + " (get, apply, put)", lambda);
@@ -136,7 +167,6 @@ final class LatencyScenario {
             baseline.ackP50Ms = lambda.p50Ms;
             baseline.ackP99Ms = lambda.p99Ms;
             f.baseline = baseline;
-            f.rows.add(baseline);
         }
         return f;
     }
@@ -160,12 +190,15 @@ final class LatencyScenario {
         Benchmark.latencies(ack, run.ackLatency);
         row.ackP50Ms = ack.p50Ms;
         row.ackP99Ms = ack.p99Ms;
-        Benchmark.log(String.format(Locale.ROOT, "  %d requests (%.3f per applied event), %d WCU, %d merged, ack p50 %.0f ms p99 %.0f ms",
-                row.requests, row.requestsPerApplied(), row.writeCapacityUnits, row.coalesced, row.ackP50Ms, row.ackP99Ms));
+        row.sinkP99Ms = result.p99Ms;
+        Benchmark.log(String.format(Locale.ROOT, "  %d requests (%.3f per applied event), %d WCU, %d merged, "
+                        + "to sink p99 %.0f ms, ack p50 %.0f ms p99 %.0f ms", row.requests, row.requestsPerApplied(),
+                row.writeCapacityUnits, row.coalesced, row.sinkP99Ms, row.ackP50Ms, row.ackP99Ms));
         return row;
     }
 
-    private static JobConfig jobConfig(Benchmark.Options o, DelayingForwarder network, String table) {
+    private static JobConfig jobConfig(Benchmark.Options o, Map<String, String> variant, DelayingForwarder network,
+            String table) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(JobConfig.SOURCE_FILE, "in-memory");
         s.put(JobConfig.TABLE_NAME, table);
@@ -173,6 +206,7 @@ final class LatencyScenario {
         s.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
         LocalAws.awsProperties(endpoint(network)).forEach((k, v) -> s.put((String) k, (String) v));
         s.putAll(o.job);
+        s.putAll(variant);
         return JobConfig.from(new Settings(s, k -> k));
     }
 

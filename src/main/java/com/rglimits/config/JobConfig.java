@@ -38,6 +38,7 @@ public final class JobConfig implements Serializable {
     public static final String SINK_MAX_BATCH = "sink.max-batch-size";
     public static final String SINK_MERGE_WINDOW_MS = "sink.merge.window.ms";
     public static final String SINK_MERGE_MAX_LIMITS = "sink.merge.max-limits";
+    public static final String SINK_MERGE_MAX_WINDOW_MS = "sink.merge.max-window.ms";
     public static final String SUBSCRIBERS_TABLE = "subscribers.table";
     public static final String SUBSCRIBERS_UNDELIVERED_TABLE = "subscribers.undelivered-table";
     public static final String SUBSCRIBERS_THRESHOLDS = "subscribers.thresholds";
@@ -89,6 +90,7 @@ public final class JobConfig implements Serializable {
     private final int sinkMaxBatchSize;
     private final long sinkMergeWindowMs;
     private final int sinkMergeMaxLimits;
+    private final long sinkMergeMaxWindowMs;
     private final boolean runtimeManaged;
     private final String subscriptionsTable;
     private final String undeliveredTable;
@@ -139,6 +141,7 @@ public final class JobConfig implements Serializable {
         sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
         sinkMergeWindowMs = s.longValue(SINK_MERGE_WINDOW_MS, 200, 0);
         sinkMergeMaxLimits = s.intValue(SINK_MERGE_MAX_LIMITS, 20_000, 1);
+        sinkMergeMaxWindowMs = s.longValue(SINK_MERGE_MAX_WINDOW_MS, 60_000, 0);
         // Subscribers (docs/subscribers.md): on when the subscriptions table is named.
         subscriptionsTable = s.string(SUBSCRIBERS_TABLE, null);
         undeliveredTable = s.string(SUBSCRIBERS_UNDELIVERED_TABLE, "user-limits-undelivered");
@@ -300,6 +303,11 @@ public final class JobConfig implements Serializable {
     /** How long a limit version waits in the sink's merge stage at least. */
     public long sinkMergeWindowMs() {
         return sinkMergeWindowMs;
+    }
+
+    /** How long a limit version waits in the sink's merge stage at most while the job is behind. */
+    public long sinkMergeMaxWindowMs() {
+        return sinkMergeMaxWindowMs;
     }
 
     /** Most limits the sink's merge stage holds per subtask. */

@@ -14,7 +14,8 @@ import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
  * The writer of {@link LimitsDynamoDbSink}: a merge stage in front of the {@link
  * LimitsDynamoDbSinkWriter} (Flink's {@code AsyncSinkWriter}, which batches, keeps requests in
  * flight, retries and checkpoints its buffer). A limit version waits in the stage at least the
- * merge window, replaced in place by any newer version of its limit, and leaves it oldest first
+ * merge window ({@link MergeWindow}: short while the job is live, longer while it is behind),
+ * replaced in place by any newer version of its limit, and leaves it oldest first
  * while the writer has fewer entries than fill its requests in flight: entries in the writer's
  * buffer can no longer merge, so while DynamoDB is the bottleneck (a backlog, a replay) versions
  * merge here instead of queueing there. Bounds: at most {@code maxLimits} limits staged (beyond,
@@ -22,7 +23,9 @@ import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
  * longer than the window plus one timer tick.
  *
  * <p>At a checkpoint the staged versions are stored with the writer's buffer (the same state); a
- * restored writer sends them first. At end of input the stage is emptied into the writer.
+ * restored writer sends them first. A checkpoint does not empty the stage: the barrier waits for
+ * the requests in flight only, however long the window. At end of input the stage is emptied into
+ * the writer.
  */
 final class LimitMergeWriter implements StatefulSink.StatefulSinkWriter<UserLimit, BufferedRequestState<LimitPut>> {
     /** How soon to look again when due entries wait for room in the writer. */
@@ -33,26 +36,28 @@ final class LimitMergeWriter implements StatefulSink.StatefulSinkWriter<UserLimi
     private final ProcessingTimeService time;
     private final LimitPutCoalescer stage = new LimitPutCoalescer();
     private final SinkCost cost;
-    private final long windowMs;
+    private final MergeWindow window;
     private final int maxLimits;
     /** Entries that fill the requests in flight: batch size times requests in flight. */
     private final int pipeline;
     private boolean timerSet;
 
     LimitMergeWriter(ElementConverter<UserLimit, LimitPut> converter, LimitsDynamoDbSinkWriter writer,
-            ProcessingTimeService time, SinkCost cost, long windowMs, int maxLimits, int pipeline) {
+            ProcessingTimeService time, SinkCost cost, MergeWindow window, int maxLimits, int pipeline) {
         this.converter = converter;
         this.writer = writer;
         this.time = time;
         this.cost = cost;
-        this.windowMs = windowMs;
+        this.window = window;
         this.maxLimits = maxLimits;
         this.pipeline = pipeline;
     }
 
     @Override
     public void write(UserLimit limit, Context context) throws IOException, InterruptedException {
-        if (!stage.offer(converter.apply(limit, context), time.getCurrentProcessingTime())) {
+        long now = time.getCurrentProcessingTime();
+        window.observe(limit.updatedAt, now);
+        if (!stage.offer(converter.apply(limit, context), now)) {
             cost.writesCoalesced.inc();
         }
         release();
@@ -63,6 +68,7 @@ final class LimitMergeWriter implements StatefulSink.StatefulSinkWriter<UserLimi
             writer.write(stage.pollOldest(), null);
         }
         long now = time.getCurrentProcessingTime();
+        long windowMs = window.currentMs();
         while (!stage.isEmpty() && stage.oldestArrival() + windowMs <= now && writer.outstanding() < pipeline) {
             writer.write(stage.pollOldest(), null);
         }

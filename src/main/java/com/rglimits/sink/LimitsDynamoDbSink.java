@@ -43,9 +43,20 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
      */
     public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 20;
     public static final long DEFAULT_MERGE_WINDOW_MS = 200;
+    public static final long DEFAULT_MERGE_MAX_WINDOW_MS = 60_000;
+    /**
+     * How much later than the ordering hold a live record may reach the sink, measured from its
+     * cause's createdAt: the producer, the stream and the watermark interval (the same second the
+     * latency goal allows, docs/benchmark.md).
+     */
+    public static final long LIVE_DELIVERY_MS = 1_000;
+    /** The live lag with the job's default out-of-orderness bound (5 s). */
+    public static final long DEFAULT_MERGE_LIVE_LAG_MS = 5_000 + LIVE_DELIVERY_MS;
     public static final int DEFAULT_MERGE_MAX_LIMITS = 20_000;
     /** Gauge: limits waiting in the merge stage. */
     public static final String METRIC_MERGE_STAGED = "mergeStagedLimits";
+    /** Gauge: the merge window now, in ms (longer while the job is behind). */
+    public static final String METRIC_MERGE_WINDOW = "mergeWindowMs";
     /** DynamoDB's item size limit. */
     public static final long MAX_RECORD_SIZE_IN_BYTES = 400L * 1024;
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 16L * 1024 * 1024;
@@ -53,6 +64,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     private final String tableName;
     private final Properties awsProperties;
     private final long mergeWindowMs;
+    private final long mergeMaxWindowMs;
+    private final long mergeLiveLagMs;
     private final int mergeMaxLimits;
     private final LimitWriteObserver observer;
 
@@ -65,6 +78,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
             long maxBatchSizeInBytes,
             long maxTimeInBufferMS,
             long mergeWindowMs,
+            long mergeMaxWindowMs,
+            long mergeLiveLagMs,
             int mergeMaxLimits,
             LimitWriteObserver observer) {
         super(new LimitPutConverter(), maxBatchSize, maxInFlightRequests, maxBufferedRequests,
@@ -78,6 +93,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         }
         this.tableName = tableName;
         this.mergeWindowMs = mergeWindowMs;
+        this.mergeMaxWindowMs = mergeMaxWindowMs;
+        this.mergeLiveLagMs = mergeLiveLagMs;
         this.mergeMaxLimits = mergeMaxLimits;
         this.observer = Objects.requireNonNull(observer, "observer");
         this.awsProperties = new Properties();
@@ -106,6 +123,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
                 .maxInFlightRequests(config.sinkMaxInFlight())
                 .maxBufferedRequests(Math.max(DEFAULT_MAX_BUFFERED_REQUESTS, 10 * batch))
                 .mergeWindowMs(config.sinkMergeWindowMs())
+                .mergeMaxWindowMs(config.sinkMergeMaxWindowMs())
+                .mergeLiveLagMs(config.outOfOrdernessMs() + LIVE_DELIVERY_MS)
                 .mergeMaxLimits(config.sinkMergeMaxLimits())
                 .observer(observer)
                 .build();
@@ -127,10 +146,12 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         SinkCost cost = new SinkCost(context.metricGroup());
         LimitsDynamoDbSinkWriter writer = new LimitsDynamoDbSinkWriter(
                 context, writerConfiguration(), tableName, awsProperties, recoveredState, cost, observer);
+        MergeWindow window = new MergeWindow(mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs);
         LimitMergeWriter merging = new LimitMergeWriter(getElementConverter(), writer,
-                context.getProcessingTimeService(), cost, mergeWindowMs, mergeMaxLimits,
+                context.getProcessingTimeService(), cost, window, mergeMaxLimits,
                 getMaxBatchSize() * getMaxInFlightRequests());
         context.metricGroup().gauge(METRIC_MERGE_STAGED, merging::staged);
+        context.metricGroup().gauge(METRIC_MERGE_WINDOW, window::currentMs);
         observer.opened(cost);
         return merging;
     }

@@ -12,6 +12,8 @@ public final class LimitsDynamoDbSinkBuilder {
     private long maxBatchSizeInBytes = LimitsDynamoDbSink.DEFAULT_MAX_BATCH_SIZE_IN_BYTES;
     private long maxTimeInBufferMS = LimitsDynamoDbSink.DEFAULT_MAX_TIME_IN_BUFFER_MS;
     private long mergeWindowMs = LimitsDynamoDbSink.DEFAULT_MERGE_WINDOW_MS;
+    private long mergeMaxWindowMs = LimitsDynamoDbSink.DEFAULT_MERGE_MAX_WINDOW_MS;
+    private long mergeLiveLagMs = LimitsDynamoDbSink.DEFAULT_MERGE_LIVE_LAG_MS;
     private int mergeMaxLimits = LimitsDynamoDbSink.DEFAULT_MERGE_MAX_LIMITS;
     private LimitWriteObserver observer = LimitWriteObserver.NONE;
 
@@ -64,14 +66,40 @@ public final class LimitsDynamoDbSinkBuilder {
     }
 
     /**
-     * How long a limit version waits in the merge stage at least, for newer versions of its limit
-     * to replace it (0: only while the requests in flight are full). Default 200 ms.
+     * How long a limit version waits in the merge stage at least while the job is live, for newer
+     * versions of its limit to replace it (0: only while the requests in flight are full). Default
+     * 200 ms.
      */
     public LimitsDynamoDbSinkBuilder mergeWindowMs(long mergeWindowMs) {
         if (mergeWindowMs < 0) {
             throw new IllegalArgumentException("mergeWindowMs must be >= 0, got " + mergeWindowMs);
         }
         this.mergeWindowMs = mergeWindowMs;
+        return this;
+    }
+
+    /**
+     * The longest a limit version waits in the merge stage while the job is behind ({@link
+     * MergeWindow}); at most {@link #mergeWindowMs}: the window does not follow the lag. Default 60 s.
+     */
+    public LimitsDynamoDbSinkBuilder mergeMaxWindowMs(long mergeMaxWindowMs) {
+        if (mergeMaxWindowMs < 0) {
+            throw new IllegalArgumentException("mergeMaxWindowMs must be >= 0, got " + mergeMaxWindowMs);
+        }
+        this.mergeMaxWindowMs = mergeMaxWindowMs;
+        return this;
+    }
+
+    /**
+     * How far a limit version's event time ({@code updatedAt}, its cause's createdAt) may trail the
+     * wall clock at the sink while the job is live: the out-of-orderness bound plus delivery.
+     * Beyond, the merge window grows. Default 6 s (the default bound of 5 s plus 1 s).
+     */
+    public LimitsDynamoDbSinkBuilder mergeLiveLagMs(long mergeLiveLagMs) {
+        if (mergeLiveLagMs < 0) {
+            throw new IllegalArgumentException("mergeLiveLagMs must be >= 0, got " + mergeLiveLagMs);
+        }
+        this.mergeLiveLagMs = mergeLiveLagMs;
         return this;
     }
 
@@ -89,7 +117,7 @@ public final class LimitsDynamoDbSinkBuilder {
 
     public LimitsDynamoDbSink build() {
         return new LimitsDynamoDbSink(tableName, awsProperties, maxBatchSize, maxInFlightRequests,
-                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS, mergeWindowMs, mergeMaxLimits, observer);
+                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS, mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs, mergeMaxLimits, observer);
     }
 
     private static int positive(String name, int value) {

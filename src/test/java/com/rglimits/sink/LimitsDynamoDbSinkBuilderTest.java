@@ -43,6 +43,8 @@ class LimitsDynamoDbSinkBuilderTest {
                 "sink.max-in-flight", "3",
                 "sink.merge.window.ms", "750",
                 "sink.merge.max-limits", "123",
+                "sink.merge.max-window.ms", "9000",
+                "ordering.out-of-orderness.ms", "2000",
                 "aws.region", "eu-west-1",
                 "aws.endpoint", "http://localhost:1"), key -> key));
 
@@ -55,7 +57,10 @@ class LimitsDynamoDbSinkBuilderTest {
         assertThat(c.getMaxBufferedRequests()).isGreaterThan(200);
         assertThat(config.sinkMergeWindowMs()).isEqualTo(750);
         assertThat(config.sinkMergeMaxLimits()).isEqualTo(123);
-        assertThat(sink).extracting("mergeWindowMs", "mergeMaxLimits").containsExactly(750L, 123);
+        assertThat(config.sinkMergeMaxWindowMs()).isEqualTo(9000);
+        // Live: the ordering hold plus a second of delivery.
+        assertThat(sink).extracting("mergeWindowMs", "mergeMaxWindowMs", "mergeLiveLagMs", "mergeMaxLimits")
+                .containsExactly(750L, 9000L, 3000L, 123);
         // The sink travels to the task managers with the job graph.
         assertThat(InstantiationUtil.clone(sink).tableName()).isEqualTo("limits-prod");
     }

@@ -114,6 +114,28 @@ class LimitsDynamoDbSinkFaultTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aJobFarBehindTheWallClockMergesEveryVersionOfALimitWithoutAWindow() throws Exception {
+        String table = newTable();
+        // The versions' event times are years behind the wall clock: a replay.
+        List<UserLimit> input = inOrderVersions(5, 2, 10);
+        try (FaultInjectingDynamo front = new FaultInjectingDynamo(dynamo.port(), n -> null)) {
+            Costs costs = new Costs();
+            // No window while live; behind, versions wait up to the maximum, longer than any run.
+            LimitsDynamoDbSink sink = sink(table, front, costs).mergeWindowMs(0)
+                    .mergeMaxWindowMs(TimeUnit.MINUTES.toMillis(10)).build();
+
+            submit(input, sink, "far behind").getJobExecutionResult().get(2, TimeUnit.MINUTES);
+
+            assertThat(LimitTable.scanAll(client, table)).containsExactlyInAnyOrderElementsOf(newestItems(input));
+            assertThat(front.putItems()).as("one PutItem per limit").isEqualTo(10);
+            awaitCount(costs, SinkCost::requests, 10);
+            assertThat(costs.sum(SinkCost::writesCoalesced)).isEqualTo(90);
+            assertThat(costs.acknowledged()).containsExactlyInAnyOrderElementsOf(newestItems(input));
+        }
+    }
+
+    @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void throttlingAndServerErrorsAreRetriedNothingIsLostAndTheTableNeverMovesBackwards() throws Exception {
         String table = newTable();
@@ -131,9 +153,10 @@ class LimitsDynamoDbSinkFaultTest {
         try (FaultInjectingDynamo front = new FaultInjectingDynamo(dynamo.port(), plan);
                 Poller poller = new Poller(table)) {
             Costs costs = new Costs();
-            // No merge window and few entries in flight: versions reach DynamoDB while older ones
-            // of the same limit are in flight or being retried.
-            LimitsDynamoDbSink sink = sink(table, front, costs).mergeWindowMs(0).maxBatchSize(2)
+            // No merge window (also not for the test versions' event times, years behind the wall
+            // clock) and few entries in flight: versions reach DynamoDB while older ones of the
+            // same limit are in flight or being retried.
+            LimitsDynamoDbSink sink = sink(table, front, costs).mergeWindowMs(0).mergeMaxWindowMs(0).maxBatchSize(2)
                     .maxInFlightRequests(4).maxBufferedRequests(10).build();
 
             submit(input, sink, "throttled").getJobExecutionResult().get(3, TimeUnit.MINUTES);
