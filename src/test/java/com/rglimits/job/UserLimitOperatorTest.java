@@ -60,6 +60,14 @@ class UserLimitOperatorTest {
         harness.close();
     }
 
+    /** A new task (default settings) from the snapshot, as after a failure or a restore. */
+    private void restartFrom(OperatorSubtaskState snapshot) throws Exception {
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
     private void send(LimitEvent e) throws Exception {
         harness.processElement(e, e.createdAt);
     }
@@ -248,12 +256,7 @@ class UserLimitOperatorTest {
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
         harness.processWatermark(new Watermark(1_000));
         send(event(progress("p", "u1", "lim", 2, 3_000, "0", "10")));
-        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFrom(harness.snapshot(1L, 1L));
         send(event(progress("p", "u1", "lim", 2, 3_000, "0", "10")));
         harness.processWatermark(new Watermark(3_000));
 
@@ -373,11 +376,7 @@ class UserLimitOperatorTest {
         harness.processWatermark(new Watermark(2_000));
         send(p3);
         assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10");
-        harness.close();
-
-        harness = newHarness();
-        harness.initializeState(checkpoint);
-        harness.open();
+        restartFrom(checkpoint);
         send(event(progress("p2", "u1", "lim", 2, 2_000, "0", "10"))); // the source re-reads from the checkpoint
         send(event(progress("p3", "u1", "lim", 3, 3_000, "10", "5")));
         harness.processWatermark(new Watermark(3_000));
@@ -394,12 +393,7 @@ class UserLimitOperatorTest {
         // The user stays cached after the first write-back: its next change must reach the next checkpoint.
         send(event(progress("p", "u1", "lim", 2, 2_000, "0", "10")));
         harness.processWatermark(new Watermark(2_000));
-        OperatorSubtaskState second = harness.snapshot(2L, 2L);
-        harness.close();
-
-        harness = newHarness();
-        harness.initializeState(second);
-        harness.open();
+        restartFrom(harness.snapshot(2L, 2L));
         send(event(progress("late", "u1", "lim", 2, 2_500, "0", "1")));
         send(event(progress("q", "u1", "lim", 3, 3_000, "10", "5")));
         harness.processWatermark(new Watermark(3_000));
