@@ -71,8 +71,9 @@ public final class UserLimitsPipeline {
     /**
      * RocksDB's memtable size, instead of its 64 MiB: a checkpoint flushes the memtable in its
      * synchronous part, while the keyed operator waits, and the de-duplication set fills a large one
-     * between checkpoints. Smaller memtables are flushed in the background during the interval.
-     * Chosen from the benchmark (docs/benchmark.md, "RocksDB memtables").
+     * between checkpoints; smaller ones are flushed in the background during the interval. In a
+     * profile of the benchmark the operator's time in that flush fell to a fifth (docs/benchmark.md,
+     * the keyed core).
      */
     static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("8mb");
 
