@@ -128,30 +128,27 @@ public final class Benchmark {
                     case "--rtt-ms": o.rttMs = Double.parseDouble(args[++i]); break;
                     case "--steady-rate": o.steadyRate = Double.parseDouble(args[++i]); break;
                     case "--steady-events": o.steadyEvents = Integer.parseInt(args[++i]); break;
-                    case "--job": {
-                        String[] kv = args[++i].split("=", 2);
-                        o.job.put(kv[0], kv[1]);
-                        break;
-                    }
+                    case "--job": putSetting(o.job, args[++i]); break;
                     case "--variant": {
                         Map<String, String> variant = new LinkedHashMap<>();
                         for (String setting : args[++i].split(",")) {
-                            String[] kv = setting.split("=", 2);
-                            variant.put(kv[0], kv[1]);
+                            putSetting(variant, setting);
                         }
                         o.variants.add(variant);
                         break;
                     }
-                    case "--flink": {
-                        String[] kv = args[++i].split("=", 2);
-                        o.flink.put(kv[0], kv[1]);
-                        break;
-                    }
+                    case "--flink": putSetting(o.flink, args[++i]); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
             o.command = "mvn -q compile exec:exec@benchmark -Dbench.args=\"" + String.join(" ", args) + "\"";
             return o;
+        }
+
+        /** {@code key=value} into the settings. */
+        private static void putSetting(Map<String, String> settings, String keyValue) {
+            String[] kv = keyValue.split("=", 2);
+            settings.put(kv[0], kv[1]);
         }
 
         boolean runs(String scenario) {
