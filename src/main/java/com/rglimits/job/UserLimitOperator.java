@@ -176,8 +176,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     public void processElement(StreamRecord<LimitEvent> record) throws Exception {
         LimitEvent event = record.getValue();
         if (users.full()) {
-            writeBackHeld();
-            users.writeBackAndEvict(this::setCurrentKey);
+            writeBack();
+            users.evictLeastRecentlyUsed();
             setCurrentKey(event.userId);
         }
         UserStateCache.Entry user = users.of(event.userId);
@@ -299,10 +299,6 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     /** Writes the cached users' changes and the changed held events to keyed state. */
     private void writeBack() throws Exception {
         users.writeBack(this::setCurrentKey);
-        writeBackHeld();
-    }
-
-    private void writeBackHeld() throws Exception {
         for (String userId : holding.takeChanged()) {
             List<LimitEvent> held = holding.heldOf(userId);
             if (!held.isEmpty()) {

@@ -21,8 +21,8 @@ import org.apache.flink.api.common.state.ValueState;
  * user costs no state read at all. A failure loses nothing the checkpoint does not also forget,
  * because the job restarts from that checkpoint, in a new task with an empty cache.
  *
- * <p>At most {@code maxUsers} entries: when full, the changes are written back and the least
- * recently used quarter is evicted. Every method that reads state must be called with the user as
+ * <p>At most {@code maxUsers} entries: when full, the operator writes the changes back and the
+ * least recently used quarter is evicted. Every method that reads state must be called with the user as
  * the operator's current key.
  */
 final class UserStateCache {
@@ -115,9 +115,11 @@ final class UserStateCache {
         dirtyUsers.clear();
     }
 
-    /** Writes the changes back and evicts the least recently used quarter of the entries. */
-    void writeBackAndEvict(Consumer<String> setKey) throws Exception {
-        writeBack(setKey);
+    /** Evicts the least recently used quarter of the entries; only after {@link #writeBack}, which leaves none changed. */
+    void evictLeastRecentlyUsed() {
+        if (!dirtyUsers.isEmpty()) {
+            throw new IllegalStateException("changes not written back: evicting would lose them");
+        }
         int evict = Math.max(1, entries.size() / 4);
         Iterator<Entry> eldest = entries.values().iterator();
         for (int i = 0; i < evict && eldest.hasNext(); i++) {
