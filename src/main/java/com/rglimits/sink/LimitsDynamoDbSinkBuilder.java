@@ -71,10 +71,7 @@ public final class LimitsDynamoDbSinkBuilder {
      * 200 ms.
      */
     public LimitsDynamoDbSinkBuilder mergeWindowMs(long mergeWindowMs) {
-        if (mergeWindowMs < 0) {
-            throw new IllegalArgumentException("mergeWindowMs must be >= 0, got " + mergeWindowMs);
-        }
-        this.mergeWindowMs = mergeWindowMs;
+        this.mergeWindowMs = nonNegative("mergeWindowMs", mergeWindowMs);
         return this;
     }
 
@@ -83,10 +80,7 @@ public final class LimitsDynamoDbSinkBuilder {
      * MergeWindow}); at most {@link #mergeWindowMs}: the window does not follow the lag. Default 60 s.
      */
     public LimitsDynamoDbSinkBuilder mergeMaxWindowMs(long mergeMaxWindowMs) {
-        if (mergeMaxWindowMs < 0) {
-            throw new IllegalArgumentException("mergeMaxWindowMs must be >= 0, got " + mergeMaxWindowMs);
-        }
-        this.mergeMaxWindowMs = mergeMaxWindowMs;
+        this.mergeMaxWindowMs = nonNegative("mergeMaxWindowMs", mergeMaxWindowMs);
         return this;
     }
 
@@ -96,10 +90,7 @@ public final class LimitsDynamoDbSinkBuilder {
      * Beyond, the merge window grows. Default 6 s (the default bound of 5 s plus 1 s).
      */
     public LimitsDynamoDbSinkBuilder mergeLiveLagMs(long mergeLiveLagMs) {
-        if (mergeLiveLagMs < 0) {
-            throw new IllegalArgumentException("mergeLiveLagMs must be >= 0, got " + mergeLiveLagMs);
-        }
-        this.mergeLiveLagMs = mergeLiveLagMs;
+        this.mergeLiveLagMs = nonNegative("mergeLiveLagMs", mergeLiveLagMs);
         return this;
     }
 
@@ -117,7 +108,8 @@ public final class LimitsDynamoDbSinkBuilder {
 
     public LimitsDynamoDbSink build() {
         return new LimitsDynamoDbSink(tableName, awsProperties, maxBatchSize, maxInFlightRequests,
-                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS, mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs, mergeMaxLimits, observer);
+                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS, mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs,
+                mergeMaxLimits, observer);
     }
 
     private static int positive(String name, int value) {
@@ -130,6 +122,13 @@ public final class LimitsDynamoDbSinkBuilder {
     private static long positive(String name, long value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static long nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
         }
         return value;
     }
