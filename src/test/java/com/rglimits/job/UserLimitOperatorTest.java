@@ -60,6 +60,13 @@ class UserLimitOperatorTest {
         harness.close();
     }
 
+    /** A new, empty task with these settings instead of the default one. */
+    private void reopenWith(long arrivalHold, int cachedUsers) throws Exception {
+        harness.close();
+        harness = newHarness(arrivalHold, cachedUsers);
+        harness.open();
+    }
+
     /** A new task (default settings) from the snapshot, as after a failure or a restore. */
     private void restartFrom(OperatorSubtaskState snapshot) throws Exception {
         harness.close();
@@ -291,9 +298,7 @@ class UserLimitOperatorTest {
     @Test
     void eventsArrivingTogetherBehindTheWatermarkWaitTheArrivalHoldAndAreAppliedInSequenceOrder() throws Exception {
         // A burst after a quiet spell, a replay, a backfill: the watermark is already past all of it.
-        harness.close();
-        harness = newHarness(2_000, 1_000);
-        harness.open();
+        reopenWith(2_000, 1_000);
         harness.setProcessingTime(1_000);
         harness.processWatermark(new Watermark(10_000));
         send(event(progress("p3", "u1", "lim", 3, 1_300, "10", "5")));
@@ -403,9 +408,7 @@ class UserLimitOperatorTest {
 
     @Test
     void aFullCacheWritesUsersBackAndReadsThemAgain() throws Exception {
-        harness.close();
-        harness = newHarness(0, 1);
-        harness.open();
+        reopenWith(0, 1);
         for (String u : List.of("u1", "u2", "u3")) {
             send(event(created("c-" + u, u, "lim", 1, 1_000, "100")));
         }
@@ -428,9 +431,7 @@ class UserLimitOperatorTest {
 
     @Test
     void afterTheInputWasIdleEventsAheadOfTheWatermarkAlsoWaitTheArrivalHold() throws Exception {
-        harness.close();
-        harness = newHarness(2_000, 1_000);
-        harness.open();
+        reopenWith(2_000, 1_000);
         harness.setProcessingTime(1_000);
         harness.processWatermark(new Watermark(1_000));
         harness.processWatermarkStatus(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
@@ -452,9 +453,7 @@ class UserLimitOperatorTest {
 
     @Test
     void withoutIdlenessEventsAheadOfTheWatermarkGoAsSoonAsItPassesThem() throws Exception {
-        harness.close();
-        harness = newHarness(2_000, 1_000);
-        harness.open();
+        reopenWith(2_000, 1_000);
         harness.setProcessingTime(1_000);
         send(event(created("c", "u1", "lim", 1, 2_000, "100")));
         harness.processWatermark(new Watermark(2_000));
