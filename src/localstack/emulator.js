@@ -19,3 +19,14 @@ server.on('error', (err) => {
 process.stdin.on('end', () => process.exit(0))
 process.stdin.on('error', () => process.exit(0))
 process.stdin.resume()
+// dynalite throws from a request's 'error' handler when a client resets the connection in the middle
+// of a request (a job failing or cancelled while a write is on the wire), which would end the whole
+// emulator. The request is lost either way, as it would be against the real service; the emulator stays.
+process.on('uncaughtException', (err) => {
+  if (err && err.code === 'ECONNRESET') {
+    console.error('a client dropped a request: ' + err.message)
+    return
+  }
+  console.error(err && err.stack ? err.stack : String(err))
+  process.exit(1)
+})
