@@ -35,14 +35,33 @@ public final class Descriptors {
 
     private Descriptors() {}
 
-    /** Per user: eventIds seen within the dedup retention, to their sequenceNumber; entries expire. */
-    public static MapStateDescriptor<String, Long> seenEventIds(Duration retention) {
+    /**
+     * Per user: the {@link com.rglimits.ordering.EventIdHash} of every eventId seen within the dedup
+     * retention; appended (a RocksDB merge, no read) when a checkpoint is taken, read only for an
+     * event at or behind its user's sequence cursor. Each hash expires on its own.
+     */
+    public static ListStateDescriptor<Long> seenEventHashes(Duration retention) {
+        ListStateDescriptor<Long> d = new ListStateDescriptor<>("seen-event-hashes", Types.LONG);
+        d.enableTimeToLive(dedupTtl(retention));
+        return d;
+    }
+
+    /**
+     * Per user: eventIds seen within the dedup retention, to their sequenceNumber: the dedup set of the
+     * releases up to 2026-11-30. Read, never written: its entries expire within the retention after
+     * an upgrade, while the job remembers new ids in {@link #seenEventHashes}.
+     */
+    public static MapStateDescriptor<String, Long> legacySeenEventIds(Duration retention) {
         MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(retention)
+        d.enableTimeToLive(dedupTtl(retention));
+        return d;
+    }
+
+    private static StateTtlConfig dedupTtl(Duration retention) {
+        return StateTtlConfig.newBuilder(retention)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .cleanupInRocksdbCompactFilter(1000)
-                .build());
-        return d;
+                .build();
     }
 }

@@ -7,6 +7,7 @@ import com.rglimits.event.LimitEvent;
 import com.rglimits.limit.LimitRules;
 import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
+import com.rglimits.ordering.EventIdHash;
 import com.rglimits.ordering.EventOrdering;
 import com.rglimits.ordering.HoldingArea;
 import java.time.Duration;
@@ -42,8 +43,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * checkpoint is taken, so a restore or a rescale finds them there, and the held events are read
  * back into memory when the task starts. No timer is registered per event: the watermark's own
  * arrival releases what it passes, and one processing-time wake-up serves the arrival hold and the
- * processing-time bound. Per event, the de-duplication set is written; it is read only for an event at
- * or behind its user's sequence cursor (a redelivery or a late event).
+ * processing-time bound. The de-duplication set (hashes of eventIds) is appended to once per user and
+ * checkpoint; it is read only for an event at or behind its user's sequence cursor (a redelivery or a
+ * late event).
  *
  * <p>Metrics: the {@link Accounting} counters and the {@link OrderingGauges}.
  */
@@ -67,7 +69,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private final long dedupRetentionMs;
     private final int cachedUsers;
 
-    private transient MapState<String, Long> seenEventIds;
+    /** The dedup set of a release up to 2026-11-30 restored here, while it has entries; null otherwise. */
+    private transient MapState<String, Long> legacySeenEventIds;
     private transient ListState<LimitEvent> heldEvents;
     private transient UserStateCache users;
     private transient HoldingArea holding;
@@ -116,10 +119,18 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         KeyedStateStore state = context.getKeyedStateStore();
-        seenEventIds = state.getMapState(Descriptors.seenEventIds(Duration.ofMillis(dedupRetentionMs)));
+        Duration retention = Duration.ofMillis(dedupRetentionMs);
         heldEvents = state.getListState(Descriptors.HELD_EVENTS);
-        users = new UserStateCache(state.getMapState(Descriptors.LIMITS), state.getState(Descriptors.LAST_SEQUENCE), cachedUsers);
+        users = new UserStateCache(state.getMapState(Descriptors.LIMITS), state.getState(Descriptors.LAST_SEQUENCE),
+                state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers);
         restored = context.isRestored();
+        if (restored) {
+            MapState<String, Long> legacy = state.getMapState(Descriptors.legacySeenEventIds(retention));
+            try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(
+                    Descriptors.legacySeenEventIds(retention).getName(), VoidNamespace.INSTANCE)) {
+                legacySeenEventIds = keys.findAny().isPresent() ? legacy : null;
+            }
+        }
     }
 
     @Override
@@ -186,11 +197,13 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         // Every event seen before is held now or was taken in order (the cursor passed it), so only an
         // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
         if (last != null && event.sequenceNumber <= last) {
-            if (seenEventIds.contains(event.eventId)) {
+            long hash = EventIdHash.of(event.eventId);
+            if (users.seenBefore(user, hash)
+                    || (legacySeenEventIds != null && legacySeenEventIds.contains(event.eventId))) {
                 duplicates.inc();
                 return;
             }
-            seenEventIds.put(event.eventId, event.sequenceNumber);
+            users.seen(event.userId, user, hash);
             deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
             return;
         }
@@ -198,7 +211,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             duplicates.inc();
             return;
         }
-        seenEventIds.put(event.eventId, event.sequenceNumber);
+        users.seen(event.userId, user, EventIdHash.of(event.eventId));
         // Records of a burst can arrive before the input is marked active again: those resume it too.
         boolean resuming = inputIdle || now < resumedAt + resumingMs;
         if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {

@@ -2,6 +2,7 @@ package com.rglimits.job;
 
 import com.rglimits.limit.UserLimit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,22 +11,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
  * The limits and sequence cursor of recently active users, in memory: read from keyed state on a
  * user's first event since the task started (or since the user was evicted), changes written back
- * when a checkpoint is taken. Written back, an entry stays as a read cache: this operator is the
+ * when a checkpoint is taken. The hashes of the eventIds seen since the last write-back are kept
+ * here too and appended to the user's dedup set at the write-back: one state write per user and
+ * checkpoint instead of one per event. Written back, an entry stays as a read cache: this operator is the
  * only writer of its keys, so a clean entry equals the state until the task ends, and an active
  * user costs no state read at all. A failure loses nothing the checkpoint does not also forget,
  * because the job restarts from that checkpoint, in a new task with an empty cache.
  *
- * <p>At most {@code maxUsers} entries: when full, the operator writes the changes back and the
- * least recently used quarter is evicted. Every method that reads state must be called with the user as
+ * <p>At most {@code maxUsers} entries and {@link #MAX_PENDING_SEEN} hashes not written yet (should
+ * checkpoints be far apart or off): when full, the operator writes the changes back and the least
+ * recently used quarter is evicted. Every method that reads state must be called with the user as
  * the operator's current key.
  */
 final class UserStateCache {
+    /** About 8 MiB of eventId hashes between two write-backs. */
+    static final int MAX_PENDING_SEEN = 1 << 20;
+
     /** One user's cached state. */
     static final class Entry {
         private Long lastSequence;
@@ -33,22 +41,31 @@ final class UserStateCache {
         private boolean dirty;
         private final Map<String, UserLimit> limits = new HashMap<>(4);
         private final Set<String> changedLimits = new HashSet<>(4);
+        /** Hashes of eventIds seen since the last write-back, in arrival order. */
+        private long[] seen = NONE_SEEN;
+        private int seenCount;
 
         Long lastSequence() {
             return lastSequence;
         }
     }
 
+    private static final long[] NONE_SEEN = new long[0];
+
     private final MapState<String, UserLimit> limits;
     private final ValueState<Long> lastSequence;
+    private final ListState<Long> seenHashes;
     private final int maxUsers;
     /** In access order: the eldest is the least recently used. */
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private final List<String> dirtyUsers = new ArrayList<>();
+    private int pendingSeen;
 
-    UserStateCache(MapState<String, UserLimit> limits, ValueState<Long> lastSequence, int maxUsers) {
+    UserStateCache(MapState<String, UserLimit> limits, ValueState<Long> lastSequence, ListState<Long> seenHashes,
+            int maxUsers) {
         this.limits = limits;
         this.lastSequence = lastSequence;
+        this.seenHashes = seenHashes;
         this.maxUsers = maxUsers;
     }
 
@@ -86,6 +103,31 @@ final class UserStateCache {
         }
     }
 
+    /** Remembers an eventId hash of the user: in memory until the next write-back. */
+    void seen(String userId, Entry e, long hash) {
+        if (e.seenCount == e.seen.length) {
+            e.seen = Arrays.copyOf(e.seen, Math.max(4, e.seenCount * 2));
+        }
+        e.seen[e.seenCount++] = hash;
+        pendingSeen++;
+        markDirty(userId, e);
+    }
+
+    /** Whether the user's dedup set (in memory or in state, within the retention) has the hash. */
+    boolean seenBefore(Entry e, long hash) throws Exception {
+        for (int i = 0; i < e.seenCount; i++) {
+            if (e.seen[i] == hash) {
+                return true;
+            }
+        }
+        for (Long h : seenHashes.get()) {
+            if (h == hash) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void markDirty(String userId, Entry e) {
         if (!e.dirty) {
             e.dirty = true;
@@ -94,7 +136,7 @@ final class UserStateCache {
     }
 
     boolean full() {
-        return entries.size() >= maxUsers;
+        return entries.size() >= maxUsers || pendingSeen >= MAX_PENDING_SEEN;
     }
 
     /** Writes every change back to keyed state; {@code setKey} switches the current key. */
@@ -110,9 +152,19 @@ final class UserStateCache {
                 limits.put(id, e.limits.get(id));
             }
             e.changedLimits.clear();
+            if (e.seenCount > 0) {
+                List<Long> hashes = new ArrayList<>(e.seenCount);
+                for (int i = 0; i < e.seenCount; i++) {
+                    hashes.add(e.seen[i]);
+                }
+                seenHashes.addAll(hashes);
+                e.seen = NONE_SEEN;
+                e.seenCount = 0;
+            }
             e.dirty = false;
         }
         dirtyUsers.clear();
+        pendingSeen = 0;
     }
 
     /** Evicts the least recently used quarter of the entries; only after {@link #writeBack}, which leaves none changed. */

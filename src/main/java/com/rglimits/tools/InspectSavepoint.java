@@ -126,7 +126,8 @@ public final class InspectSavepoint {
         private static final long serialVersionUID = 1L;
         private final long dedupRetentionMs;
         private transient MapState<String, UserLimit> limits;
-        private transient MapState<String, Long> seenEventIds;
+        private transient ListState<Long> seenEventHashes;
+        private transient MapState<String, Long> legacySeenEventIds;
         private transient ValueState<Long> lastSequence;
         private transient ListState<LimitEvent> heldEvents;
         private transient ObjectMapper mapper;
@@ -138,7 +139,9 @@ public final class InspectSavepoint {
         @Override
         public void open(Configuration parameters) {
             limits = getRuntimeContext().getMapState(Descriptors.LIMITS);
-            seenEventIds = getRuntimeContext().getMapState(Descriptors.seenEventIds(Duration.ofMillis(dedupRetentionMs)));
+            Duration retention = Duration.ofMillis(dedupRetentionMs);
+            seenEventHashes = getRuntimeContext().getListState(Descriptors.seenEventHashes(retention));
+            legacySeenEventIds = getRuntimeContext().getMapState(Descriptors.legacySeenEventIds(retention));
             lastSequence = getRuntimeContext().getState(Descriptors.LAST_SEQUENCE);
             heldEvents = getRuntimeContext().getListState(Descriptors.HELD_EVENTS);
             mapper = new ObjectMapper();
@@ -151,8 +154,15 @@ public final class InspectSavepoint {
                 out.collect(LIMIT_LINE + LimitExport.toJson(e.getValue()));
                 limitCount++;
             }
+            // Both layouts: a savepoint of a release up to 2026-11-30, or of one that restored it within the retention.
             long seen = 0;
-            for (String ignored : seenEventIds.keys()) {
+            Iterable<Long> hashes = seenEventHashes.get();
+            if (hashes != null) {
+                for (Long ignored : hashes) {
+                    seen++;
+                }
+            }
+            for (String ignored : legacySeenEventIds.keys()) {
                 seen++;
             }
             long held = 0;

@@ -246,6 +246,8 @@ class UserLimitOperatorTest {
         harness.setStateTtlProcessingTime(0);
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
         harness.processWatermark(new Watermark(1_000));
+        // Seen ids are written to the dedup set when a checkpoint is taken: the retention counts from there.
+        harness.snapshot(1L, 1L);
 
         harness.setStateTtlProcessingTime(RETENTION - 1);
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
@@ -427,6 +429,37 @@ class UserLimitOperatorTest {
                         "u1@3:15", "u2@3:15", "u3@3:15");
         assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason)
                 .containsExactlyInAnyOrder("late-u1:LATE_EVENT", "late-u2:LATE_EVENT", "late-u3:LATE_EVENT");
+    }
+
+    @Test
+    void seenEventsAreStillDuplicatesAfterARestore() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(1_000));
+        send(event(progress("late", "u1", "lim", 1, 1_100, "0", "1")));
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason).containsExactly("late:LATE_EVENT");
+
+        // Both were seen in memory only; the checkpoint writes them to the dedup set.
+        restartFrom(harness.snapshot(1L, 1L));
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        send(event(progress("late", "u1", "lim", 1, 1_100, "0", "1")));
+        harness.processWatermark(new Watermark(2_000));
+
+        assertThat(emitted()).isEmpty();
+        assertThat(deadLetters()).as("redeliveries of an applied and of a late event are duplicates").isEmpty();
+    }
+
+    @Test
+    void aUserEvictedFromAFullCacheStillKnowsTheEventsItSaw() throws Exception {
+        reopenWith(0, 1);
+        send(event(created("c1", "u1", "lim", 1, 1_000, "100")));
+        send(event(created("c2", "u2", "lim", 1, 1_000, "100")));
+        harness.processWatermark(new Watermark(1_000));
+        // u1 was written back and evicted when u2 came; its redelivery is found in the dedup set.
+        send(event(created("c1", "u1", "lim", 1, 1_000, "100")));
+
+        assertThat(harness.extractOutputValues()).extracting(l -> l.userId + "@" + l.lastSequenceNumber)
+                .containsExactlyInAnyOrder("u1@1", "u2@1");
+        assertThat(deadLetters()).isEmpty();
     }
 
     @Test
