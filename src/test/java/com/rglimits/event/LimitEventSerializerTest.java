@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.Settings;
 import com.rglimits.job.Descriptors;
+import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.testing.Events;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -18,14 +21,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.testutils.DeeplyEqualsChecker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -235,6 +243,24 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
         assertThat(info.getTypeClass()).isEqualTo(LimitEvent.class);
         assertThat(info).isEqualTo(new LimitEventTypeInfo()).hasSameHashCodeAs(new LimitEventTypeInfo())
                 .isNotEqualTo(Descriptors.LIMIT_EVENT_TYPE);
+    }
+
+    @Test
+    void theKeyedOperatorReceivesEventsThroughThisSerializer() {
+        JobConfig config = JobConfig.from(new Settings(Map.of("source.file", "events.json", "table.name", "limits"),
+                key -> key));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        UserLimitsPipeline.configure(env, config);
+        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(
+                env.fromSequence(0, 0).map(i -> new ParsedRecord(), TypeInformation.of(ParsedRecord.class)), config);
+        outputs.limits.addSink(new DiscardingSink<>());
+        outputs.deadLetters.addSink(new DiscardingSink<>());
+
+        StreamNode keyed = env.getStreamGraph().getStreamNodes().stream()
+                .filter(n -> UserLimitsPipeline.PROCESSOR_UID.equals(n.getTransformationUID()))
+                .findFirst().orElseThrow();
+
+        assertThat(keyed.getTypeSerializersIn()).containsExactly(SERIALIZER);
     }
 
     @Test
