@@ -121,7 +121,7 @@ public final class UserLimitsPipeline {
     /** The processing between source and sinks: route, key by user, order, de-duplicate, apply. */
     public static Outputs applyEvents(DataStream<ParsedRecord> records, JobConfig config) {
         SingleOutputStreamOperator<LimitEvent> events = records
-                .process(new RecordRouter(), Descriptors.LIMIT_EVENT_TYPE)
+                .process(new RecordRouter(), Descriptors.LIMIT_EVENT_WIRE_TYPE)
                 .uid(ROUTER_UID)
                 .name("Count and route records");
         SingleOutputStreamOperator<UserLimit> limits = events
