@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -313,14 +314,16 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private void writeBack() throws Exception {
         users.writeBack(this::setCurrentKey);
         for (String userId : holding.takeChanged()) {
-            List<LimitEvent> held = holding.heldOf(userId);
-            if (!held.isEmpty()) {
-                setCurrentKey(userId);
-                heldEvents.update(held);
-                heldInState.add(userId);
-            } else if (heldInState.remove(userId)) {
+            setCurrentKey(userId);
+            heldEvents.update(holding.heldOf(userId));
+            heldInState.add(userId);
+        }
+        for (Iterator<String> inState = heldInState.iterator(); inState.hasNext(); ) {
+            String userId = inState.next();
+            if (!holding.holds(userId)) {
                 setCurrentKey(userId);
                 heldEvents.clear();
+                inState.remove();
             }
         }
     }

@@ -3,11 +3,8 @@ package com.rglimits.ordering;
 import com.rglimits.event.LimitEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The ordering buffer of one task: every held event, per user, in memory. It finds the users that
@@ -16,17 +13,27 @@ import java.util.Set;
  * queue by its end. Which of a user's events are released is {@link EventOrdering}'s decision.
  *
  * <p>It remembers which users' held events changed, so that only those are written to keyed state
- * when a checkpoint is taken.
+ * when a checkpoint is taken. It does not remember users whose held events were all released: the
+ * operator knows which users have held events in keyed state, and asks {@link #holds} of those.
  */
 public final class HoldingArea {
     private final long maxHoldMs;
-    private final Map<String, List<HeldEvent>> byUser = new HashMap<>();
+    private final Map<String, UserHeld> byUser = new HashMap<>();
     /** By createdAt. */
     private final LongKeyHeap<HeldEvent> aheadOfWatermark = new LongKeyHeap<>();
     /** By notBefore. */
     private final LongKeyHeap<HeldEvent> inArrivalHold = new LongKeyHeap<>();
-    private final Set<String> changed = new HashSet<>();
     private long size;
+
+    /** One user's held events, in arrival order, and whether they changed since the last {@link #takeChanged}. */
+    private static final class UserHeld {
+        List<HeldEvent> events = new ArrayList<>(2);
+        boolean changed = true;
+        /** The last {@link #dueUsers} call that named this user: each is named once per call. */
+        long namedIn;
+    }
+
+    private long dueCalls;
 
     public HoldingArea(long maxHoldMs) {
         this.maxHoldMs = maxHoldMs;
@@ -58,14 +65,16 @@ public final class HoldingArea {
     }
 
     private void add(HeldEvent h) {
-        byUser.computeIfAbsent(h.event.userId, u -> new ArrayList<>(2)).add(h);
-        changed.add(h.event.userId);
+        UserHeld user = byUser.computeIfAbsent(h.event.userId, u -> new UserHeld());
+        user.events.add(h);
+        user.changed = true;
         size++;
     }
 
     /** The users with at least one due event, each once, in the order found. */
-    public Set<String> dueUsers(long watermark, long now, long stillSince) {
-        Set<String> due = new LinkedHashSet<>();
+    public List<String> dueUsers(long watermark, long now, long stillSince) {
+        List<String> due = new ArrayList<>();
+        long call = ++dueCalls;
         if (watermark == Long.MAX_VALUE) {
             due.addAll(byUser.keySet());
             return due;
@@ -76,7 +85,7 @@ public final class HoldingArea {
                 continue;
             }
             if (now >= h.notBefore) {
-                due.add(h.event.userId);
+                name(h.event.userId, call, due);
             } else {
                 inArrivalHold.add(h.notBefore, h);
             }
@@ -84,15 +93,15 @@ public final class HoldingArea {
         while (!inArrivalHold.isEmpty() && inArrivalHold.peekKey() <= now) {
             HeldEvent h = inArrivalHold.poll();
             if (!h.released) {
-                due.add(h.event.userId);
+                name(h.event.userId, call, due);
             }
         }
         if (now >= stillSince + maxHoldMs) {
             // The watermark has stood still for the bound: a quiet stream. Few events are held then.
-            for (Map.Entry<String, List<HeldEvent>> user : byUser.entrySet()) {
-                for (HeldEvent h : user.getValue()) {
+            for (Map.Entry<String, UserHeld> user : byUser.entrySet()) {
+                for (HeldEvent h : user.getValue().events) {
                     if (now >= EventOrdering.holdDeadline(h, maxHoldMs, stillSince)) {
-                        due.add(user.getKey());
+                        name(user.getKey(), call, due);
                         break;
                     }
                 }
@@ -101,11 +110,31 @@ public final class HoldingArea {
         return due;
     }
 
+    private void name(String userId, long call, List<String> due) {
+        UserHeld user = byUser.get(userId);
+        if (user.namedIn != call) {
+            user.namedIn = call;
+            due.add(userId);
+        }
+    }
+
     /** Takes the user's due events out of the buffer, in apply order. */
     public List<LimitEvent> release(String userId, long watermark, long now, long stillSince) {
-        List<HeldEvent> held = byUser.get(userId);
-        if (held == null) {
+        UserHeld user = byUser.get(userId);
+        if (user == null) {
             return List.of();
+        }
+        List<HeldEvent> held = user.events;
+        if (held.size() == 1) {
+            // Most users hold one event at a time: no lists to build, nothing to sort.
+            HeldEvent h = held.get(0);
+            if (!EventOrdering.isDue(h, watermark, now, maxHoldMs, stillSince)) {
+                return List.of();
+            }
+            h.released = true;
+            byUser.remove(userId);
+            size--;
+            return List.of(h.event);
         }
         Release r = EventOrdering.release(held, watermark, now, maxHoldMs, stillSince);
         if (r.due().isEmpty()) {
@@ -120,9 +149,9 @@ public final class HoldingArea {
         if (r.kept().isEmpty()) {
             byUser.remove(userId);
         } else {
-            byUser.put(userId, r.kept());
+            user.events = r.kept();
+            user.changed = true;
         }
-        changed.add(userId);
         size -= r.due().size();
         return r.due();
     }
@@ -145,8 +174,9 @@ public final class HoldingArea {
 
     /** Whether an event of the user with this eventId is held now. */
     public boolean isHeld(String userId, String eventId) {
-        List<HeldEvent> held = byUser.get(userId);
-        if (held != null) {
+        UserHeld user = byUser.get(userId);
+        if (user != null) {
+            List<HeldEvent> held = user.events;
             // A String keeps its hash: comparing it first spares most of the character comparisons.
             int hash = eventId.hashCode();
             for (HeldEvent h : held) {
@@ -160,19 +190,29 @@ public final class HoldingArea {
 
     /** The user's held events, in arrival order (empty when none). */
     public List<LimitEvent> heldOf(String userId) {
-        List<HeldEvent> held = byUser.get(userId);
-        if (held == null) {
+        UserHeld user = byUser.get(userId);
+        if (user == null) {
             return List.of();
         }
-        List<LimitEvent> events = new ArrayList<>(held.size());
-        held.forEach(h -> events.add(h.event));
+        List<LimitEvent> events = new ArrayList<>(user.events.size());
+        user.events.forEach(h -> events.add(h.event));
         return events;
     }
 
-    /** The users whose held events changed since the last call. */
-    public Set<String> takeChanged() {
-        Set<String> out = new HashSet<>(changed);
-        changed.clear();
+    /** Whether the user holds any event now. */
+    public boolean holds(String userId) {
+        return byUser.containsKey(userId);
+    }
+
+    /** The users that hold events now whose held events changed since the last call. */
+    public List<String> takeChanged() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, UserHeld> user : byUser.entrySet()) {
+            if (user.getValue().changed) {
+                user.getValue().changed = false;
+                out.add(user.getKey());
+            }
+        }
         return out;
     }
 

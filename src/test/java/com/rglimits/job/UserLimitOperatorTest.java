@@ -432,6 +432,20 @@ class UserLimitOperatorTest {
     }
 
     @Test
+    void anEventHeldAtOneCheckpointAndReleasedBeforeTheNextIsNotInTheNext() throws Exception {
+        send(event(created("c", "u1", "lim", 1, 1_000, "100")));
+        harness.snapshot(1L, 1L);
+        harness.processWatermark(new Watermark(1_000));
+        assertThat(emitted()).containsExactly("lim@1:0");
+
+        restartFrom(harness.snapshot(2L, 2L));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        assertThat(emitted()).isEmpty();
+        assertThat(deadLetters()).as("nothing held is restored: the release cleared it").isEmpty();
+    }
+
+    @Test
     void seenEventsAreStillDuplicatesAfterARestore() throws Exception {
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
         harness.processWatermark(new Watermark(1_000));

@@ -96,9 +96,23 @@ class HoldingAreaTest {
         assertThat(area.takeChanged()).isEmpty();
         area.dueUsers(100, 0, 0);
         area.release("u1", 100, 0, 0);
-        assertThat(area.takeChanged()).containsExactly("u1");
+        assertThat(area.takeChanged()).as("u1 holds nothing now: the operator clears it, knowing it had some").isEmpty();
+        assertThat(area.holds("u1")).isFalse();
         assertThat(area.heldOf("u1")).isEmpty();
         assertThat(ids(area.heldOf("u2"))).containsExactly("b");
+        hold(event("u2", "c", 2, 950), 0, Long.MIN_VALUE);
+        assertThat(area.takeChanged()).containsExactly("u2");
+    }
+
+    @Test
+    void aUserWithSomeEventsReleasedIsChanged() {
+        hold(event("u1", "a", 1, 100), 0, Long.MIN_VALUE);
+        hold(event("u1", "b", 2, 900), 0, Long.MIN_VALUE);
+        area.takeChanged();
+        assertThat(area.dueUsers(100, 0, 0)).containsExactly("u1");
+        assertThat(ids(area.release("u1", 100, 0, 0))).containsExactly("a");
+        assertThat(area.takeChanged()).containsExactly("u1");
+        assertThat(ids(area.heldOf("u1"))).containsExactly("b");
     }
 
     @Test
