@@ -123,7 +123,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         Duration retention = Duration.ofMillis(dedupRetentionMs);
         heldEvents = state.getListState(Descriptors.HELD_EVENTS);
         users = new UserStateCache(state.getMapState(Descriptors.LIMITS), state.getState(Descriptors.LAST_SEQUENCE),
-                state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers);
+                state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers, this::setCurrentKey);
         restored = context.isRestored();
         if (restored) {
             MapState<String, Long> legacy = state.getMapState(Descriptors.legacySeenEventIds(retention));
@@ -184,13 +184,19 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         }
     }
 
+    /**
+     * Flink would set the record's user as the current key before every record; this operator sets it
+     * only where it reads or writes state (the cache's misses, the dedup set, the write-back).
+     */
+    @Override
+    public void setKeyContextElement1(StreamRecord record) {}
+
     @Override
     public void processElement(StreamRecord<LimitEvent> record) throws Exception {
         LimitEvent event = record.getValue();
         if (users.full()) {
             writeBack();
             users.evictLeastRecentlyUsed();
-            setCurrentKey(event.userId);
         }
         UserStateCache.Entry user = users.of(event.userId);
         Long last = user.lastSequence();
@@ -199,8 +205,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
         if (last != null && event.sequenceNumber <= last) {
             long hash = EventIdHash.of(event.eventId);
-            if (users.seenBefore(user, hash)
-                    || (legacySeenEventIds != null && legacySeenEventIds.contains(event.eventId))) {
+            if (users.seenBefore(user, hash) || seenByAnEarlierRelease(event)) {
                 duplicates.inc();
                 return;
             }
@@ -257,7 +262,6 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     private void releaseDue(long now) throws Exception {
         for (String userId : holding.dueUsers(watermark, now, watermarkStillSince)) {
-            setCurrentKey(userId);
             release(userId, now);
         }
     }
@@ -275,7 +279,15 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         }
     }
 
-    /** Applies the user's due events (the user is the current key). */
+    private boolean seenByAnEarlierRelease(LimitEvent event) throws Exception {
+        if (legacySeenEventIds == null) {
+            return false;
+        }
+        setCurrentKey(event.userId);
+        return legacySeenEventIds.contains(event.eventId);
+    }
+
+    /** Applies the user's due events. */
     private void release(String userId, long now) throws Exception {
         List<LimitEvent> due = holding.release(userId, watermark, now, watermarkStillSince);
         if (due.isEmpty()) {
@@ -312,7 +324,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     /** Writes the cached users' changes and the changed held events to keyed state. */
     private void writeBack() throws Exception {
-        users.writeBack(this::setCurrentKey);
+        users.writeBack();
         for (String userId : holding.takeChanged()) {
             setCurrentKey(userId);
             heldEvents.update(holding.heldOf(userId));

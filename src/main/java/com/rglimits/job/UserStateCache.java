@@ -4,12 +4,10 @@ import com.rglimits.limit.UserLimit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
@@ -27,8 +25,9 @@ import org.apache.flink.api.common.state.ValueState;
  *
  * <p>At most {@code maxUsers} entries and {@link #MAX_PENDING_SEEN} hashes not written yet (should
  * checkpoints be far apart or off): when full, the operator writes the changes back and the least
- * recently used quarter is evicted. Every method that reads state must be called with the user as
- * the operator's current key.
+ * recently used quarter is evicted. The cache sets the operator's current key itself, through
+ * {@code setKey}, before it reads or writes a user's state: most events touch no state at all, and
+ * setting the key (serializing it for RocksDB) is not free.
  */
 final class UserStateCache {
     /** About 8 MiB of eventId hashes between two write-backs. */
@@ -36,14 +35,20 @@ final class UserStateCache {
 
     /** One user's cached state. */
     static final class Entry {
+        private final String userId;
         private Long lastSequence;
         private boolean sequenceChanged;
         private boolean dirty;
         private final Map<String, UserLimit> limits = new HashMap<>(4);
-        private final Set<String> changedLimits = new HashSet<>(4);
+        /** Few per user: a list is cheaper than a set. */
+        private final List<String> changedLimits = new ArrayList<>(2);
         /** Hashes of eventIds seen since the last write-back, in arrival order. */
         private long[] seen = NONE_SEEN;
         private int seenCount;
+
+        private Entry(String userId) {
+            this.userId = userId;
+        }
 
         Long lastSequence() {
             return lastSequence;
@@ -56,14 +61,16 @@ final class UserStateCache {
     private final ValueState<Long> lastSequence;
     private final ListState<Long> seenHashes;
     private final int maxUsers;
+    private final Consumer<String> setKey;
     /** In access order: the eldest is the least recently used. */
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private final List<String> dirtyUsers = new ArrayList<>();
     private int pendingSeen;
 
     UserStateCache(MapState<String, UserLimit> limits, ValueState<Long> lastSequence, ListState<Long> seenHashes,
-            int maxUsers) {
+            int maxUsers, Consumer<String> setKey) {
         this.limits = limits;
+        this.setKey = setKey;
         this.lastSequence = lastSequence;
         this.seenHashes = seenHashes;
         this.maxUsers = maxUsers;
@@ -73,7 +80,8 @@ final class UserStateCache {
     Entry of(String userId) throws Exception {
         Entry e = entries.get(userId);
         if (e == null) {
-            e = new Entry();
+            e = new Entry(userId);
+            setKey.accept(userId);
             e.lastSequence = lastSequence.value();
             entries.put(userId, e);
         }
@@ -83,6 +91,7 @@ final class UserStateCache {
     UserLimit limit(Entry e, String userLimitId) throws Exception {
         UserLimit l = e.limits.get(userLimitId);
         if (l == null && !e.limits.containsKey(userLimitId)) {
+            setKey.accept(e.userId);
             l = limits.get(userLimitId);
             e.limits.put(userLimitId, l);
         }
@@ -91,7 +100,9 @@ final class UserStateCache {
 
     void put(String userId, Entry e, UserLimit limit) {
         e.limits.put(limit.userLimitId, limit);
-        e.changedLimits.add(limit.userLimitId);
+        if (!e.changedLimits.contains(limit.userLimitId)) {
+            e.changedLimits.add(limit.userLimitId);
+        }
         markDirty(userId, e);
     }
 
@@ -120,6 +131,7 @@ final class UserStateCache {
                 return true;
             }
         }
+        setKey.accept(e.userId);
         for (Long h : seenHashes.get()) {
             if (h == hash) {
                 return true;
@@ -139,8 +151,8 @@ final class UserStateCache {
         return entries.size() >= maxUsers || pendingSeen >= MAX_PENDING_SEEN;
     }
 
-    /** Writes every change back to keyed state; {@code setKey} switches the current key. */
-    void writeBack(Consumer<String> setKey) throws Exception {
+    /** Writes every change back to keyed state. */
+    void writeBack() throws Exception {
         for (String userId : dirtyUsers) {
             Entry e = entries.get(userId);
             setKey.accept(userId);
