@@ -225,7 +225,7 @@ public final class Benchmark {
         if (o.runs("ceiling")) {
             report.results.put(CEILING, ceiling(events));
         }
-        int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(100_000, o.events / 10);
+        int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(300_000, o.events / 4);
         if (warmup > 0 && (o.runs("rocksdb") || o.runs("heap") || o.runs("dynamodb") || o.runs("latency"))) {
             log("warm-up job: " + warmup + " events");
             runJob("warm-up", events, warmup, true, BenchSinks::discarding, jobConfig(o, null, "warmup"), o, "warmup");
