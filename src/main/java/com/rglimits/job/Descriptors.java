@@ -5,6 +5,7 @@ import com.rglimits.event.LimitEvent;
 import com.rglimits.event.LimitEventTypeInfo;
 import com.rglimits.limit.UserLimit;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -30,12 +31,22 @@ public final class Descriptors {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", DEAD_LETTER_TYPE);
 
-    /** Per user: userLimitId to the limit. */
-    public static final MapStateDescriptor<String, UserLimit> LIMITS =
+    /** Field types given, so that the list of limits is a Flink list of POJOs, not a generic type. */
+    public static final TypeInformation<UserState> USER_STATE_TYPE = Types.POJO(UserState.class,
+            Map.of("lastSequence", Types.LONG, "limits", Types.LIST(USER_LIMIT_TYPE)));
+
+    /** Per user: its limits and sequence cursor, in one value. */
+    public static final ValueStateDescriptor<UserState> USER_STATE = new ValueStateDescriptor<>("user-state", USER_STATE_TYPE);
+
+    /**
+     * Per user: userLimitId to the limit, as releases up to 2026-11-30 kept them. Read for a user
+     * without {@link #USER_STATE}, and cleared when the user is written in the new layout.
+     */
+    public static final MapStateDescriptor<String, UserLimit> LEGACY_LIMITS =
             new MapStateDescriptor<>("limits", Types.STRING, USER_LIMIT_TYPE);
 
-    /** Per user: the highest sequenceNumber taken in order (applied or rejected by a rule). */
-    public static final ValueStateDescriptor<Long> LAST_SEQUENCE = new ValueStateDescriptor<>("last-sequence", Types.LONG);
+    /** Per user: the sequence cursor, as releases up to 2026-11-30 kept it; see {@link #LEGACY_LIMITS}. */
+    public static final ValueStateDescriptor<Long> LEGACY_LAST_SEQUENCE = new ValueStateDescriptor<>("last-sequence", Types.LONG);
 
     /** Per user: events held until the watermark (or the processing-time bound) releases them. */
     public static final ListStateDescriptor<LimitEvent> HELD_EVENTS = new ListStateDescriptor<>("held-events", LIMIT_EVENT_TYPE);

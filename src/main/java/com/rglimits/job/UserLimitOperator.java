@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -122,15 +123,26 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         KeyedStateStore state = context.getKeyedStateStore();
         Duration retention = Duration.ofMillis(dedupRetentionMs);
         heldEvents = state.getListState(Descriptors.HELD_EVENTS);
-        users = new UserStateCache(state.getMapState(Descriptors.LIMITS), state.getState(Descriptors.LAST_SEQUENCE),
-                state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers, this::setCurrentKey);
         restored = context.isRestored();
+        UserStateCache.Legacy legacy = null;
         if (restored) {
-            MapState<String, Long> legacy = state.getMapState(Descriptors.legacySeenEventIds(retention));
-            try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(
-                    Descriptors.legacySeenEventIds(retention).getName(), VoidNamespace.INSTANCE)) {
-                legacySeenEventIds = keys.findAny().isPresent() ? legacy : null;
+            // The state of releases up to 2026-11-30, read (and moved or left to expire) while this task finds any.
+            MapState<String, UserLimit> legacyLimits = state.getMapState(Descriptors.LEGACY_LIMITS);
+            ValueState<Long> legacyCursor = state.getState(Descriptors.LEGACY_LAST_SEQUENCE);
+            if (hasEntries(Descriptors.LEGACY_LIMITS.getName()) || hasEntries(Descriptors.LEGACY_LAST_SEQUENCE.getName())) {
+                legacy = new UserStateCache.Legacy(legacyLimits, legacyCursor);
             }
+            MapState<String, Long> legacySeen = state.getMapState(Descriptors.legacySeenEventIds(retention));
+            legacySeenEventIds = hasEntries(Descriptors.legacySeenEventIds(retention).getName()) ? legacySeen : null;
+        }
+        users = new UserStateCache(state.getState(Descriptors.USER_STATE), legacy,
+                state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers, this::setCurrentKey);
+    }
+
+    /** Whether this task's key groups hold any entry of the (registered) state. */
+    private boolean hasEntries(String stateName) throws Exception {
+        try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(stateName, VoidNamespace.INSTANCE)) {
+            return keys.findAny().isPresent();
         }
     }
 

@@ -14,14 +14,18 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
- * The limits and sequence cursor of recently active users, in memory: read from keyed state on a
- * user's first event since the task started (or since the user was evicted), changes written back
- * when a checkpoint is taken. The hashes of the eventIds seen since the last write-back are kept
- * here too and appended to the user's dedup set at the write-back: one state write per user and
- * checkpoint instead of one per event. Written back, an entry stays as a read cache: this operator is the
- * only writer of its keys, so a clean entry equals the state until the task ends, and an active
- * user costs no state read at all. A failure loses nothing the checkpoint does not also forget,
- * because the job restarts from that checkpoint, in a new task with an empty cache.
+ * The limits and sequence cursor of recently active users, in memory: read from keyed state
+ * ({@link UserState}, one value per user) on a user's first event since the task started (or since
+ * the user was evicted), written back when a checkpoint is taken. The hashes of the eventIds seen
+ * since the last write-back are kept here too and appended to the user's dedup set at the
+ * write-back: per user and checkpoint, one put and one merge, whatever the user did. Written back,
+ * an entry stays as a read cache: this operator is the only writer of its keys, so a clean entry
+ * equals the state until the task ends, and an active user costs no state read at all. A failure
+ * loses nothing the checkpoint does not also forget, because the job restarts from that
+ * checkpoint, in a new task with an empty cache.
+ *
+ * <p>A user without a {@link UserState} is read from the layout of the releases up to 2026-11-30
+ * ({@link Legacy}), when the task restored one; its first write-back moves it to the new layout.
  *
  * <p>At most {@code maxUsers} entries and {@link #MAX_PENDING_SEEN} hashes not written yet (should
  * checkpoints be far apart or off): when full, the operator writes the changes back and the least
@@ -33,15 +37,26 @@ final class UserStateCache {
     /** About 8 MiB of eventId hashes between two write-backs. */
     static final int MAX_PENDING_SEEN = 1 << 20;
 
+    /** The per-user state of the releases up to 2026-11-30: one map entry per limit, and the cursor. */
+    static final class Legacy {
+        private final MapState<String, UserLimit> limits;
+        private final ValueState<Long> lastSequence;
+
+        Legacy(MapState<String, UserLimit> limits, ValueState<Long> lastSequence) {
+            this.limits = limits;
+            this.lastSequence = lastSequence;
+        }
+    }
+
     /** One user's cached state. */
     static final class Entry {
         private final String userId;
         private Long lastSequence;
-        private boolean sequenceChanged;
-        private boolean dirty;
         private final Map<String, UserLimit> limits = new HashMap<>(4);
-        /** Few per user: a list is cheaper than a set. */
-        private final List<String> changedLimits = new ArrayList<>(2);
+        private boolean changed;
+        private boolean dirty;
+        /** Read from the legacy layout: cleared there when first written in the new one. */
+        private boolean inLegacyLayout;
         /** Hashes of eventIds seen since the last write-back, in arrival order. */
         private long[] seen = NONE_SEEN;
         private int seenCount;
@@ -57,8 +72,8 @@ final class UserStateCache {
 
     private static final long[] NONE_SEEN = new long[0];
 
-    private final MapState<String, UserLimit> limits;
-    private final ValueState<Long> lastSequence;
+    private final ValueState<UserState> userState;
+    private final Legacy legacy;
     private final ListState<Long> seenHashes;
     private final int maxUsers;
     private final Consumer<String> setKey;
@@ -67,13 +82,14 @@ final class UserStateCache {
     private final List<String> dirtyUsers = new ArrayList<>();
     private int pendingSeen;
 
-    UserStateCache(MapState<String, UserLimit> limits, ValueState<Long> lastSequence, ListState<Long> seenHashes,
-            int maxUsers, Consumer<String> setKey) {
-        this.limits = limits;
-        this.setKey = setKey;
-        this.lastSequence = lastSequence;
+    /** @param legacy the legacy layout's state when the task restored some, else null */
+    UserStateCache(ValueState<UserState> userState, Legacy legacy, ListState<Long> seenHashes, int maxUsers,
+            Consumer<String> setKey) {
+        this.userState = userState;
+        this.legacy = legacy;
         this.seenHashes = seenHashes;
         this.maxUsers = maxUsers;
+        this.setKey = setKey;
     }
 
     /** The user's entry, read from the backend on first use. */
@@ -82,35 +98,38 @@ final class UserStateCache {
         if (e == null) {
             e = new Entry(userId);
             setKey.accept(userId);
-            e.lastSequence = lastSequence.value();
+            UserState stored = userState.value();
+            if (stored != null) {
+                e.lastSequence = stored.lastSequence;
+                for (UserLimit l : stored.limits) {
+                    e.limits.put(l.userLimitId, l);
+                }
+            } else if (legacy != null) {
+                e.lastSequence = legacy.lastSequence.value();
+                for (Map.Entry<String, UserLimit> l : legacy.limits.entries()) {
+                    e.limits.put(l.getKey(), l.getValue());
+                }
+                e.inLegacyLayout = e.lastSequence != null || !e.limits.isEmpty();
+            }
             entries.put(userId, e);
         }
         return e;
     }
 
-    UserLimit limit(Entry e, String userLimitId) throws Exception {
-        UserLimit l = e.limits.get(userLimitId);
-        if (l == null && !e.limits.containsKey(userLimitId)) {
-            setKey.accept(e.userId);
-            l = limits.get(userLimitId);
-            e.limits.put(userLimitId, l);
-        }
-        return l;
+    /** The user's limit, or null when it has none of that id. */
+    UserLimit limit(Entry e, String userLimitId) {
+        return e.limits.get(userLimitId);
     }
 
     void put(String userId, Entry e, UserLimit limit) {
         e.limits.put(limit.userLimitId, limit);
-        if (!e.changedLimits.contains(limit.userLimitId)) {
-            e.changedLimits.add(limit.userLimitId);
-        }
-        markDirty(userId, e);
+        changed(userId, e);
     }
 
     void lastSequence(String userId, Entry e, long sequence) {
         if (e.lastSequence == null || e.lastSequence != sequence) {
             e.lastSequence = sequence;
-            e.sequenceChanged = true;
-            markDirty(userId, e);
+            changed(userId, e);
         }
     }
 
@@ -140,6 +159,11 @@ final class UserStateCache {
         return false;
     }
 
+    private void changed(String userId, Entry e) {
+        e.changed = true;
+        markDirty(userId, e);
+    }
+
     private void markDirty(String userId, Entry e) {
         if (!e.dirty) {
             e.dirty = true;
@@ -156,14 +180,18 @@ final class UserStateCache {
         for (String userId : dirtyUsers) {
             Entry e = entries.get(userId);
             setKey.accept(userId);
-            if (e.sequenceChanged) {
-                lastSequence.update(e.lastSequence);
-                e.sequenceChanged = false;
+            if (e.changed) {
+                UserState s = new UserState();
+                s.lastSequence = e.lastSequence;
+                s.limits = new ArrayList<>(e.limits.values());
+                userState.update(s);
+                if (e.inLegacyLayout) {
+                    legacy.limits.clear();
+                    legacy.lastSequence.clear();
+                    e.inLegacyLayout = false;
+                }
+                e.changed = false;
             }
-            for (String id : e.changedLimits) {
-                limits.put(id, e.limits.get(id));
-            }
-            e.changedLimits.clear();
             if (e.seenCount > 0) {
                 List<Long> hashes = new ArrayList<>(e.seenCount);
                 for (int i = 0; i < e.seenCount; i++) {

@@ -6,6 +6,7 @@ import com.rglimits.config.Settings;
 import com.rglimits.console.JobProgress;
 import com.rglimits.console.Progress;
 import com.rglimits.job.Descriptors;
+import com.rglimits.job.UserState;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
 import java.io.BufferedReader;
@@ -22,7 +23,6 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.src.FileSource;
@@ -39,8 +39,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Builds a savepoint of the job from a JSON Lines export of existing limits (the export format of
  * {@link LimitExport}, or DynamoDB JSON), so that the job can start on a live stream whose CREATED
- * events are long gone. Per user it writes the {@code limits} map and the sequence cursor
- * {@code last-sequence} = the highest {@code lastSequenceNumber} of the user's limits (events at or
+ * events are long gone. Per user it writes the {@code user-state}: the limits and the sequence cursor
+ * = the highest {@code lastSequenceNumber} of the user's limits (events at or
  * below it are late, exactly as if the job had applied them), under the processor's uid and the
  * job's max parallelism. The whole file is validated first: bad lines are reported with their line
  * numbers and nothing is written.
@@ -202,22 +202,26 @@ public final class BootstrapSavepoint {
     /** Per user: its limits, and the sequence cursor at the newest of them. */
     static final class LimitsBootstrapper extends KeyedStateBootstrapFunction<String, UserLimit> {
         private static final long serialVersionUID = 1L;
-        private transient MapState<String, UserLimit> limits;
-        private transient ValueState<Long> lastSequence;
+        private transient ValueState<UserState> userState;
 
         @Override
         public void open(OpenContext context) {
-            limits = getRuntimeContext().getMapState(Descriptors.LIMITS);
-            lastSequence = getRuntimeContext().getState(Descriptors.LAST_SEQUENCE);
+            userState = getRuntimeContext().getState(Descriptors.USER_STATE);
         }
 
         @Override
         public void processElement(UserLimit limit, Context ctx) throws Exception {
-            limits.put(limit.userLimitId, limit);
-            Long last = lastSequence.value();
-            if (last == null || limit.lastSequenceNumber > last) {
-                lastSequence.update(limit.lastSequenceNumber);
+            UserState s = userState.value();
+            if (s == null) {
+                s = new UserState();
+                s.limits = new ArrayList<>();
             }
+            s.limits.removeIf(l -> l.userLimitId.equals(limit.userLimitId));
+            s.limits.add(limit);
+            if (s.lastSequence == null || limit.lastSequenceNumber > s.lastSequence) {
+                s.lastSequence = limit.lastSequenceNumber;
+            }
+            userState.update(s);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.job.Descriptors;
+import com.rglimits.job.UserState;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
 import java.io.BufferedWriter;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
@@ -125,10 +128,11 @@ public final class InspectSavepoint {
     static final class UserStateReader extends KeyedStateReaderFunction<String, String> {
         private static final long serialVersionUID = 1L;
         private final long dedupRetentionMs;
-        private transient MapState<String, UserLimit> limits;
+        private transient ValueState<UserState> userState;
+        private transient MapState<String, UserLimit> legacyLimits;
+        private transient ValueState<Long> legacyLastSequence;
         private transient ListState<Long> seenEventHashes;
         private transient MapState<String, Long> legacySeenEventIds;
-        private transient ValueState<Long> lastSequence;
         private transient ListState<LimitEvent> heldEvents;
         private transient ObjectMapper mapper;
 
@@ -138,22 +142,35 @@ public final class InspectSavepoint {
 
         @Override
         public void open(Configuration parameters) {
-            limits = getRuntimeContext().getMapState(Descriptors.LIMITS);
+            userState = getRuntimeContext().getState(Descriptors.USER_STATE);
+            legacyLimits = getRuntimeContext().getMapState(Descriptors.LEGACY_LIMITS);
+            legacyLastSequence = getRuntimeContext().getState(Descriptors.LEGACY_LAST_SEQUENCE);
             Duration retention = Duration.ofMillis(dedupRetentionMs);
             seenEventHashes = getRuntimeContext().getListState(Descriptors.seenEventHashes(retention));
             legacySeenEventIds = getRuntimeContext().getMapState(Descriptors.legacySeenEventIds(retention));
-            lastSequence = getRuntimeContext().getState(Descriptors.LAST_SEQUENCE);
             heldEvents = getRuntimeContext().getListState(Descriptors.HELD_EVENTS);
             mapper = new ObjectMapper();
         }
 
         @Override
         public void readKey(String userId, Context ctx, Collector<String> out) throws Exception {
-            long limitCount = 0;
-            for (Map.Entry<String, UserLimit> e : limits.entries()) {
-                out.collect(LIMIT_LINE + LimitExport.toJson(e.getValue()));
-                limitCount++;
+            // A user not written since an upgrade from a release up to 2026-11-30 is still in its layout.
+            UserState user = userState.value();
+            List<UserLimit> limits = new ArrayList<>();
+            Long last;
+            if (user != null) {
+                limits.addAll(user.limits);
+                last = user.lastSequence;
+            } else {
+                for (Map.Entry<String, UserLimit> e : legacyLimits.entries()) {
+                    limits.add(e.getValue());
+                }
+                last = legacyLastSequence.value();
             }
+            for (UserLimit l : limits) {
+                out.collect(LIMIT_LINE + LimitExport.toJson(l));
+            }
+            long limitCount = limits.size();
             // Both layouts: a savepoint of a release up to 2026-11-30, or of one that restored it within the retention.
             long seen = 0;
             Iterable<Long> hashes = seenEventHashes.get();
@@ -177,7 +194,6 @@ public final class InspectSavepoint {
             u.put("limits", limitCount);
             u.put("seenEventIds", seen);
             u.put("heldEvents", held);
-            Long last = lastSequence.value();
             if (last == null) {
                 u.putNull("lastSequenceNumber");
             } else {
