@@ -38,12 +38,6 @@ class UpgradeFromPreviousReleaseTest extends SavepointTestBase {
         assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30"), dir);
     }
 
-    /** The first release with the dedup set as eventId hashes (seen-event-hashes): its hashes must stay readable. */
-    @Test
-    void theReleaseWithDedupHashesRestoresWithNothingLost(@TempDir Path dir) throws Exception {
-        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30-dedup-hashes"), dir);
-    }
-
     private static void assertRestoresWithNothingLost(Path fixture, Path dir) throws Exception {
         // A copy elsewhere: the savepoint and the job's paths must not depend on where the fixture was made.
         UpgradeFixture.copyTree(fixture, dir);
