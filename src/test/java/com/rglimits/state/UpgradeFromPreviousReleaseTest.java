@@ -38,6 +38,15 @@ class UpgradeFromPreviousReleaseTest extends SavepointTestBase {
         assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30"), dir);
     }
 
+    /**
+     * The release with one value per user (user-state) and the dedup set as eventId hashes
+     * (seen-event-hashes): fails if either layout, or the hash function, changes without an upgrade path.
+     */
+    @Test
+    void theReleaseWithUserStateRestoresWithNothingLost(@TempDir Path dir) throws Exception {
+        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30-user-state"), dir);
+    }
+
     private static void assertRestoresWithNothingLost(Path fixture, Path dir) throws Exception {
         // A copy elsewhere: the savepoint and the job's paths must not depend on where the fixture was made.
         UpgradeFixture.copyTree(fixture, dir);
