@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -124,16 +125,17 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         Duration retention = Duration.ofMillis(dedupRetentionMs);
         heldEvents = state.getListState(Descriptors.HELD_EVENTS);
         restored = context.isRestored();
-        UserStateCache.Legacy legacy = null;
+        LegacyUserState legacy = null;
         if (restored) {
             // The state of releases up to 2026-11-30, read (and moved or left to expire) while this task finds any.
             MapState<String, UserLimit> legacyLimits = state.getMapState(Descriptors.LEGACY_LIMITS);
             ValueState<Long> legacyCursor = state.getState(Descriptors.LEGACY_LAST_SEQUENCE);
             if (hasEntries(Descriptors.LEGACY_LIMITS.getName()) || hasEntries(Descriptors.LEGACY_LAST_SEQUENCE.getName())) {
-                legacy = new UserStateCache.Legacy(legacyLimits, legacyCursor);
+                legacy = new LegacyUserState(legacyLimits, legacyCursor);
             }
-            MapState<String, Long> legacySeen = state.getMapState(Descriptors.legacySeenEventIds(retention));
-            legacySeenEventIds = hasEntries(Descriptors.legacySeenEventIds(retention).getName()) ? legacySeen : null;
+            MapStateDescriptor<String, Long> legacySeen = Descriptors.legacySeenEventIds(retention);
+            MapState<String, Long> legacySeenState = state.getMapState(legacySeen);
+            legacySeenEventIds = hasEntries(legacySeen.getName()) ? legacySeenState : null;
         }
         users = new UserStateCache(state.getState(Descriptors.USER_STATE), legacy,
                 state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers, this::setCurrentKey);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
@@ -25,7 +24,7 @@ import org.apache.flink.api.common.state.ValueState;
  * checkpoint, in a new task with an empty cache.
  *
  * <p>A user without a {@link UserState} is read from the layout of the releases up to 2026-11-30
- * ({@link Legacy}), when the task restored one; its first write-back moves it to the new layout.
+ * ({@link LegacyUserState}), when the task restored one; its first write-back moves it to the new layout.
  *
  * <p>At most {@code maxUsers} entries and {@link #MAX_PENDING_SEEN} hashes not written yet (should
  * checkpoints be far apart or off): when full, the operator writes the changes back and the least
@@ -36,17 +35,6 @@ import org.apache.flink.api.common.state.ValueState;
 final class UserStateCache {
     /** About 8 MiB of eventId hashes between two write-backs. */
     static final int MAX_PENDING_SEEN = 1 << 20;
-
-    /** The per-user state of the releases up to 2026-11-30: one map entry per limit, and the cursor. */
-    static final class Legacy {
-        private final MapState<String, UserLimit> limits;
-        private final ValueState<Long> lastSequence;
-
-        Legacy(MapState<String, UserLimit> limits, ValueState<Long> lastSequence) {
-            this.limits = limits;
-            this.lastSequence = lastSequence;
-        }
-    }
 
     /** One user's cached state. */
     static final class Entry {
@@ -73,7 +61,7 @@ final class UserStateCache {
     private static final long[] NONE_SEEN = new long[0];
 
     private final ValueState<UserState> userState;
-    private final Legacy legacy;
+    private final LegacyUserState legacy;
     private final ListState<Long> seenHashes;
     private final int maxUsers;
     private final Consumer<String> setKey;
@@ -83,7 +71,7 @@ final class UserStateCache {
     private int pendingSeen;
 
     /** @param legacy the legacy layout's state when the task restored some, else null */
-    UserStateCache(ValueState<UserState> userState, Legacy legacy, ListState<Long> seenHashes, int maxUsers,
+    UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes, int maxUsers,
             Consumer<String> setKey) {
         this.userState = userState;
         this.legacy = legacy;
@@ -99,17 +87,15 @@ final class UserStateCache {
             e = new Entry(userId);
             setKey.accept(userId);
             UserState stored = userState.value();
+            if (stored == null && legacy != null) {
+                stored = legacy.read();
+                e.inLegacyLayout = stored != null;
+            }
             if (stored != null) {
                 e.lastSequence = stored.lastSequence;
                 for (UserLimit l : stored.limits) {
                     e.limits.put(l.userLimitId, l);
                 }
-            } else if (legacy != null) {
-                e.lastSequence = legacy.lastSequence.value();
-                for (Map.Entry<String, UserLimit> l : legacy.limits.entries()) {
-                    e.limits.put(l.getKey(), l.getValue());
-                }
-                e.inLegacyLayout = e.lastSequence != null || !e.limits.isEmpty();
             }
             entries.put(userId, e);
         }
@@ -186,8 +172,7 @@ final class UserStateCache {
                 s.limits = new ArrayList<>(e.limits.values());
                 userState.update(s);
                 if (e.inLegacyLayout) {
-                    legacy.limits.clear();
-                    legacy.lastSequence.clear();
+                    legacy.clear();
                     e.inLegacyLayout = false;
                 }
                 e.changed = false;

@@ -7,6 +7,7 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.job.Descriptors;
+import com.rglimits.job.LegacyUserState;
 import com.rglimits.job.UserState;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
@@ -16,9 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -129,8 +128,7 @@ public final class InspectSavepoint {
         private static final long serialVersionUID = 1L;
         private final long dedupRetentionMs;
         private transient ValueState<UserState> userState;
-        private transient MapState<String, UserLimit> legacyLimits;
-        private transient ValueState<Long> legacyLastSequence;
+        private transient LegacyUserState legacyUserState;
         private transient ListState<Long> seenEventHashes;
         private transient MapState<String, Long> legacySeenEventIds;
         private transient ListState<LimitEvent> heldEvents;
@@ -143,8 +141,8 @@ public final class InspectSavepoint {
         @Override
         public void open(Configuration parameters) {
             userState = getRuntimeContext().getState(Descriptors.USER_STATE);
-            legacyLimits = getRuntimeContext().getMapState(Descriptors.LEGACY_LIMITS);
-            legacyLastSequence = getRuntimeContext().getState(Descriptors.LEGACY_LAST_SEQUENCE);
+            legacyUserState = new LegacyUserState(getRuntimeContext().getMapState(Descriptors.LEGACY_LIMITS),
+                    getRuntimeContext().getState(Descriptors.LEGACY_LAST_SEQUENCE));
             Duration retention = Duration.ofMillis(dedupRetentionMs);
             seenEventHashes = getRuntimeContext().getListState(Descriptors.seenEventHashes(retention));
             legacySeenEventIds = getRuntimeContext().getMapState(Descriptors.legacySeenEventIds(retention));
@@ -156,17 +154,11 @@ public final class InspectSavepoint {
         public void readKey(String userId, Context ctx, Collector<String> out) throws Exception {
             // A user not written since an upgrade from a release up to 2026-11-30 is still in its layout.
             UserState user = userState.value();
-            List<UserLimit> limits = new ArrayList<>();
-            Long last;
-            if (user != null) {
-                limits.addAll(user.limits);
-                last = user.lastSequence;
-            } else {
-                for (Map.Entry<String, UserLimit> e : legacyLimits.entries()) {
-                    limits.add(e.getValue());
-                }
-                last = legacyLastSequence.value();
+            if (user == null) {
+                user = legacyUserState.read();
             }
+            List<UserLimit> limits = user == null ? List.of() : user.limits;
+            Long last = user == null ? null : user.lastSequence;
             for (UserLimit l : limits) {
                 out.collect(LIMIT_LINE + LimitExport.toJson(l));
             }
