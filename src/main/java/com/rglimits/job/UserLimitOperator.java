@@ -223,7 +223,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
                 duplicates.inc();
                 return;
             }
-            users.seen(event.userId, user, hash);
+            users.seen(user, hash);
             deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
             return;
         }
@@ -231,7 +231,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             duplicates.inc();
             return;
         }
-        users.seen(event.userId, user, EventIdHash.of(event.eventId));
+        users.seen(user, EventIdHash.of(event.eventId));
         // Records of a burst can arrive before the input is marked active again: those resume it too.
         boolean resuming = inputIdle || now < resumedAt + resumingMs;
         if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
@@ -317,7 +317,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             last = event.sequenceNumber;
             RuleResult result = LimitRules.apply(users.limit(user, event.userLimitId), event);
             if (result.isApplied()) {
-                users.put(userId, user, result.limit());
+                users.put(user, result.limit());
                 applied.inc();
                 if (result.progressMismatch()) {
                     progressMismatches.inc();
@@ -327,7 +327,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
                 deadLetter(event, result.rejection(), result.error(), now);
             }
         }
-        users.lastSequence(userId, user, last);
+        users.lastSequence(user, last);
     }
 
     @Override

@@ -41,8 +41,8 @@ final class UserStateCache {
         private final String userId;
         private Long lastSequence;
         private final Map<String, UserLimit> limits = new HashMap<>(4);
+        /** The limits or the cursor changed since the last write-back. */
         private boolean changed;
-        private boolean dirty;
         /** Read from the legacy layout: cleared there when first written in the new one. */
         private boolean inLegacyLayout;
         /** Hashes of eventIds seen since the last write-back, in arrival order. */
@@ -107,26 +107,26 @@ final class UserStateCache {
         return e.limits.get(userLimitId);
     }
 
-    void put(String userId, Entry e, UserLimit limit) {
+    void put(Entry e, UserLimit limit) {
         e.limits.put(limit.userLimitId, limit);
-        changed(userId, e);
+        changed(e);
     }
 
-    void lastSequence(String userId, Entry e, long sequence) {
+    void lastSequence(Entry e, long sequence) {
         if (e.lastSequence == null || e.lastSequence != sequence) {
             e.lastSequence = sequence;
-            changed(userId, e);
+            changed(e);
         }
     }
 
     /** Remembers an eventId hash of the user: in memory until the next write-back. */
-    void seen(String userId, Entry e, long hash) {
+    void seen(Entry e, long hash) {
+        listIfClean(e);
         if (e.seenCount == e.seen.length) {
             e.seen = Arrays.copyOf(e.seen, Math.max(4, e.seenCount * 2));
         }
         e.seen[e.seenCount++] = hash;
         pendingSeen++;
-        markDirty(userId, e);
     }
 
     /** Whether the user's dedup set (in memory or in state, within the retention) has the hash. */
@@ -145,15 +145,15 @@ final class UserStateCache {
         return false;
     }
 
-    private void changed(String userId, Entry e) {
+    private void changed(Entry e) {
+        listIfClean(e);
         e.changed = true;
-        markDirty(userId, e);
     }
 
-    private void markDirty(String userId, Entry e) {
-        if (!e.dirty) {
-            e.dirty = true;
-            dirtyUsers.add(userId);
+    /** Lists the user for the next write-back on its first change or seen id since the last one. */
+    private void listIfClean(Entry e) {
+        if (!e.changed && e.seenCount == 0) {
+            dirtyUsers.add(e.userId);
         }
     }
 
@@ -186,7 +186,6 @@ final class UserStateCache {
                 e.seen = NONE_SEEN;
                 e.seenCount = 0;
             }
-            e.dirty = false;
         }
         dirtyUsers.clear();
         pendingSeen = 0;
