@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Turns one raw record into a {@link ParsedRecord}: a validated event, a skipped event of another
@@ -21,8 +20,6 @@ import java.util.regex.Pattern;
 public final class EventParser {
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    /** Plain decimal notation only: no exponent, no NaN, no leading '+'. */
-    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private EventParser() {}
 
@@ -225,10 +222,42 @@ public final class EventParser {
             throw wrongType(path, "a decimal string", node);
         }
         String text = node.textValue();
-        if (!DECIMAL.matcher(text).matches()) {
+        if (!isPlainDecimal(text)) {
             throw new InvalidEventException("field '" + path + "' is not a decimal: \"" + abbreviate(text) + "\"");
         }
         return new BigDecimal(text);
+    }
+
+    /**
+     * Plain decimal notation only: {@code -?[0-9]+(\.[0-9]+)?}, no exponent, no NaN, no leading '+'.
+     * Written out rather than a regular expression: every event has up to three decimals, and a
+     * matcher per field was a tenth of the parser's allocation.
+     */
+    static boolean isPlainDecimal(String text) {
+        int n = text.length();
+        int i = n > 0 && text.charAt(0) == '-' ? 1 : 0;
+        int integerDigits = digits(text, i);
+        i += integerDigits;
+        if (integerDigits == 0) {
+            return false;
+        }
+        if (i == n) {
+            return true;
+        }
+        if (text.charAt(i) != '.') {
+            return false;
+        }
+        int fractionDigits = digits(text, i + 1);
+        return fractionDigits > 0 && i + 1 + fractionDigits == n;
+    }
+
+    /** How many ASCII digits start at {@code from}. */
+    private static int digits(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i - from;
     }
 
     private static <E extends Enum<E>> E requiredEnum(JsonNode parent, String name, String path, Class<E> type)

@@ -25,6 +25,42 @@ class EventParserTest {
         return EventParser.parse(json.getBytes(StandardCharsets.UTF_8), SOURCE, 42L);
     }
 
+    /**
+     * The hand-written check accepts exactly what the contract's pattern {@code -?[0-9]+(\.[0-9]+)?}
+     * accepts: every string of up to five characters over digits, signs, points, an exponent, a space
+     * and a non-ASCII digit.
+     */
+    @Test
+    void plainDecimalsAreExactlyTheContractsPattern() {
+        java.util.regex.Pattern contract = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+        char[] alphabet = {'0', '7', '-', '+', '.', 'e', ' ', '\u0663'};
+        int checked = 0;
+        int accepted = 0;
+        for (int length = 0; length <= 5; length++) {
+            int[] digits = new int[length];
+            while (true) {
+                char[] text = new char[length];
+                for (int i = 0; i < length; i++) {
+                    text[i] = alphabet[digits[i]];
+                }
+                String candidate = new String(text);
+                boolean expected = contract.matcher(candidate).matches();
+                assertThat(EventParser.isPlainDecimal(candidate)).as("\"%s\"", candidate).isEqualTo(expected);
+                checked++;
+                accepted += expected ? 1 : 0;
+                int i = length - 1;
+                while (i >= 0 && ++digits[i] == alphabet.length) {
+                    digits[i--] = 0;
+                }
+                if (i < 0) {
+                    break;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(1 + 8 + 64 + 512 + 4096 + 32768);
+        assertThat(accepted).isGreaterThan(100);
+    }
+
     @Test
     void parsesCreatedWithEveryField() {
         ObjectNode node = created("e1", "u1", "lim-1", 7, 1_000, "500.25");
