@@ -31,6 +31,7 @@ public final class BenchRun {
     volatile boolean live;
     private final AtomicLong eventTimeShift = new AtomicLong(Long.MIN_VALUE);
     volatile long startCpuNanos;
+    volatile RuntimeCpu startRuntimeCpu;
 
     BenchRun(BenchEvents events) {
         this.events = events;
@@ -59,6 +60,7 @@ public final class BenchRun {
     void emitted(int index, long now) {
         if (startNanos.get() == 0 && startNanos.compareAndSet(0, now)) {
             startCpuNanos = processCpuNanos();
+            startRuntimeCpu = RuntimeCpu.now();
         }
         if (emittedAt[index] == 0) {
             emittedAt[index] = now;

@@ -55,8 +55,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  *
  * Options: {@code --events N} (1000000), {@code --users N} (100000), {@code --lambda-events N}
  * (20000: the events of the first users, in stream order, that the baseline runs), {@code
- * --warmup-events N} (a short RocksDB job run first to warm the JIT; default events/10, at most
- * 100000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
+ * --warmup-events N} (a RocksDB job run first, checkpointing every second, to warm the JIT; default
+ * events, at most 1000000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
  * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also, only when named: {@code latency},
  * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
  * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: job settings compared side by side);
@@ -70,6 +70,11 @@ public final class Benchmark {
     static final int DISORDER_BLOCK = 2_000;
     static final long DISORDER_SEED = 11;
 
+    /**
+     * The warm-up job checkpoints this often, so that the write-back and the checkpoint's own code are
+     * compiled before a measured run too: a 10 s interval gives a short warm-up no checkpoint at all.
+     */
+    static final long WARMUP_CHECKPOINT_MS = 1_000;
     static final String BEGIN = "<!-- BEGIN GENERATED RESULTS -->";
     static final String END = "<!-- END GENERATED RESULTS -->";
     static final TypeInformation<ParsedRecord> PARSED_RECORD_TYPE = TypeInformation.of(ParsedRecord.class);
@@ -173,9 +178,17 @@ public final class Benchmark {
         public long applied;
         public long deadLettered;
         public String accounting = "";
+        /** Of {@link #cpuSeconds}: the JIT compilers' and the garbage collector's threads. */
+        public double jitSeconds;
+        public double gcSeconds;
 
         Result(String name) {
             this.name = name;
+        }
+
+        void runtimeCpu(RuntimeCpu used) {
+            jitSeconds = used.jitNanos / 1e9;
+            gcSeconds = used.gcNanos / 1e9;
         }
 
         public double eventsPerSecond() {
@@ -225,10 +238,11 @@ public final class Benchmark {
         if (o.runs("ceiling")) {
             report.results.put(CEILING, ceiling(events));
         }
-        int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(300_000, o.events / 4);
+        int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(1_000_000, o.events);
         if (warmup > 0 && (o.runs("rocksdb") || o.runs("heap") || o.runs("dynamodb") || o.runs("latency"))) {
             log("warm-up job: " + warmup + " events");
-            runJob("warm-up", events, warmup, true, BenchSinks::discarding, jobConfig(o, null, "warmup"), o, "warmup");
+            runJob("warm-up", events, warmup, true, BenchSinks::discarding,
+                    jobConfig(o, null, "warmup", Math.min(o.checkpointMs, WARMUP_CHECKPOINT_MS)), o, "warmup");
         }
         if (o.runs("rocksdb")) {
             report.results.put(JOB_ROCKSDB, runJob(JOB_ROCKSDB, events, o.events, true, BenchSinks::discarding,
@@ -291,7 +305,8 @@ public final class Benchmark {
     static Result ceiling(BenchEvents events) {
         Result r = new Result(CEILING);
         RecordSource src = RecordSource.fileElement(IndexedRecordParser.SOURCE_NAME, 0);
-        int warm = Math.min(events.events, 200_000);
+        // As long as the jobs' warm-up: a shorter one left the compiler busy for 0.4 cores of the measured pass.
+        int warm = Math.min(events.events, 1_000_000);
         for (int i = 0; i < warm; i++) {
             EventParser.parse(events.records[i], src, 0L);
         }
@@ -301,6 +316,7 @@ public final class Benchmark {
         try (Sampler sampler = Sampler.start(null)) {
             long t0 = System.nanoTime();
             long c0 = BenchRun.processCpuNanos();
+            RuntimeCpu runtime0 = RuntimeCpu.now();
             for (int i = 0; i < events.events; i++) {
                 ParsedRecord p = EventParser.parse(events.records[i], RecordSource.fileElement(IndexedRecordParser.SOURCE_NAME, i),
                         System.currentTimeMillis());
@@ -310,6 +326,7 @@ public final class Benchmark {
             }
             r.wallSeconds = (System.nanoTime() - t0) / 1e9;
             r.cpuSeconds = (BenchRun.processCpuNanos() - c0) / 1e9;
+            r.runtimeCpu(RuntimeCpu.now().since(runtime0));
             sampler.close();
             r.peakHeapBytes = sampler.peakHeapBytes();
             r.peakRssBytes = sampler.peakRssBytes();
@@ -378,6 +395,7 @@ public final class Benchmark {
             long cpuEnd = BenchRun.processCpuNanos();
             r.wallSeconds = (end - run.startNanos.get()) / 1e9;
             r.cpuSeconds = (cpuEnd - run.startCpuNanos) / 1e9;
+            r.runtimeCpu(RuntimeCpu.now().since(run.startRuntimeCpu));
             sampler.close();
             r.peakHeapBytes = sampler.peakHeapBytes();
             r.peakRssBytes = sampler.peakRssBytes();
@@ -412,6 +430,7 @@ public final class Benchmark {
         try (Sampler sampler = Sampler.start(null)) {
             long t0 = System.nanoTime();
             long c0 = BenchRun.processCpuNanos();
+            RuntimeCpu runtime0 = RuntimeCpu.now();
             for (int i = 0; n < count && i < events.events; i++) {
                 if (!inLambdaSubset(events, i, count)) {
                     continue;
@@ -438,6 +457,7 @@ public final class Benchmark {
             }
             r.wallSeconds = (System.nanoTime() - t0) / 1e9;
             r.cpuSeconds = (BenchRun.processCpuNanos() - c0) / 1e9;
+            r.runtimeCpu(RuntimeCpu.now().since(runtime0));
             sampler.close();
             r.peakHeapBytes = sampler.peakHeapBytes();
             r.peakRssBytes = sampler.peakRssBytes();
@@ -499,10 +519,14 @@ public final class Benchmark {
     // ---------------------------------------------------------------- helpers
 
     static JobConfig jobConfig(Options o, Dynalite dynamo, String table) {
+        return jobConfig(o, dynamo, table, o.checkpointMs);
+    }
+
+    static JobConfig jobConfig(Options o, Dynalite dynamo, String table, long checkpointMs) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(JobConfig.SOURCE_FILE, "in-memory");
         s.put(JobConfig.TABLE_NAME, table);
-        s.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(o.checkpointMs));
+        s.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(checkpointMs));
         s.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
         if (dynamo != null) {
             dynamo.awsProperties().forEach((k, v) -> s.put((String) k, (String) v));
@@ -527,12 +551,13 @@ public final class Benchmark {
                 started, Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.version"),
                 mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, events.events, events.users,
                 events.limitsPerUser, mib(events.totalBytes), mib(baselineHeap)));
-        b.append("| scenario | events | wall s | events/s | cores used | events/s per core | p50 ms | p99 ms "
+        b.append("| scenario | events | wall s | events/s | cores used | of which JIT / GC | events/s per core | p50 ms | p99 ms "
                 + "| peak heap after GC MiB | peak RSS MiB | state MiB | accounting |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Result r : report.results.values()) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %.2f | %,.0f | %s | %s | %.0f | %.0f | %s | %s |%n",
-                    r.name, r.events, r.wallSeconds, r.eventsPerSecond(), r.coresUsed(), r.eventsPerCoreSecond(),
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %.2f | %.2f / %.2f | %,.0f | %s | %s | %.0f | %.0f | %s | %s |%n",
+                    r.name, r.events, r.wallSeconds, r.eventsPerSecond(), r.coresUsed(),
+                    r.jitSeconds / r.wallSeconds, r.gcSeconds / r.wallSeconds, r.eventsPerCoreSecond(),
                     ms(r.p50Ms), ms(r.p99Ms), mib(r.peakHeapBytes), mib(r.peakRssBytes),
                     r.stateBytes <= 0 ? "-" : String.format(Locale.ROOT, "%.1f (chk %d)", mib(r.stateBytes), r.checkpoints),
                     r.accounting));
