@@ -13,11 +13,9 @@ import com.rglimits.ordering.HoldingArea;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ListState;
@@ -76,9 +74,9 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private transient MapState<String, Long> legacySeenEventIds;
     private transient ListState<LimitEvent> heldEvents;
     private transient UserStateCache users;
-    private transient HoldingArea holding;
+    private transient HoldingArea<UserStateCache.Entry> holding;
     /** Users whose held events are in keyed state: only theirs need clearing when they have none left. */
-    private transient Set<String> heldInState;
+    private transient List<UserStateCache.Entry> heldInState;
     private transient boolean restored;
 
     private transient Accounting.Tally applied;
@@ -159,8 +157,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
                 DeadLetterReason.UNKNOWN_LIMIT, DeadLetterReason.LIMIT_ALREADY_EXISTS, DeadLetterReason.LATE_EVENT}) {
             deadLettered.put(reason, Accounting.deadLettered(getRuntimeContext(), reason));
         }
-        holding = new HoldingArea(maxHoldMs);
-        heldInState = new HashSet<>();
+        holding = new HoldingArea<>(maxHoldMs);
+        heldInState = new ArrayList<>();
         gauges = new OrderingGauges(getMetricGroup(), holding::size,
                 wallClock != null ? wallClock : System::currentTimeMillis);
         getInternalTimerService(LEGACY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Triggerable<Object, VoidNamespace>() {
@@ -189,12 +187,14 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         try (var stream = getKeyedStateBackend().<VoidNamespace>getKeys(Descriptors.HELD_EVENTS.getName(), VoidNamespace.INSTANCE)) {
             stream.forEach(k -> keys.add((String) k));
         }
-        heldInState.addAll(keys);
         for (String userId : keys) {
+            UserStateCache.Entry user = users.of(userId);
             setCurrentKey(userId);
             for (LimitEvent e : heldEvents.get()) {
-                holding.restore(e, now);
+                holding.restore(user, e, now);
             }
+            user.heldInState = true;
+            heldInState.add(user);
         }
     }
 
@@ -227,16 +227,16 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
             return;
         }
-        if (holding.isHeld(event.userId, event.eventId)) {
+        if (holding.isHeld(user, event.eventId)) {
             duplicates.inc();
             return;
         }
         users.seen(user, EventIdHash.of(event.eventId));
         // Records of a burst can arrive before the input is marked active again: those resume it too.
         boolean resuming = inputIdle || now < resumedAt + resumingMs;
-        if (holding.hold(EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
+        if (holding.hold(user, EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
-            release(event.userId, now);
+            release(user, now);
         } else {
             scheduleWakeUp(now);
         }
@@ -275,8 +275,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     }
 
     private void releaseDue(long now) throws Exception {
-        for (String userId : holding.dueUsers(watermark, now, watermarkStillSince)) {
-            release(userId, now);
+        for (UserStateCache.Entry user : holding.dueUsers(watermark, now, watermarkStillSince)) {
+            release(user, now);
         }
     }
 
@@ -302,12 +302,11 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     }
 
     /** Applies the user's due events. */
-    private void release(String userId, long now) throws Exception {
-        List<LimitEvent> due = holding.release(userId, watermark, now, watermarkStillSince);
+    private void release(UserStateCache.Entry user, long now) throws Exception {
+        List<LimitEvent> due = holding.release(user, watermark, now, watermarkStillSince);
         if (due.isEmpty()) {
             return;
         }
-        UserStateCache.Entry user = users.of(userId);
         Long last = user.lastSequence();
         for (LimitEvent event : due) {
             if (last != null && event.sequenceNumber <= last) {
@@ -339,16 +338,20 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     /** Writes the cached users' changes and the changed held events to keyed state. */
     private void writeBack() throws Exception {
         users.writeBack();
-        for (String userId : holding.takeChanged()) {
-            setCurrentKey(userId);
-            heldEvents.update(holding.heldOf(userId));
-            heldInState.add(userId);
+        for (UserStateCache.Entry user : holding.takeChanged()) {
+            setCurrentKey(user.userId());
+            heldEvents.update(holding.heldOf(user));
+            if (!user.heldInState) {
+                user.heldInState = true;
+                heldInState.add(user);
+            }
         }
-        for (Iterator<String> inState = heldInState.iterator(); inState.hasNext(); ) {
-            String userId = inState.next();
-            if (!holding.holds(userId)) {
-                setCurrentKey(userId);
+        for (Iterator<UserStateCache.Entry> inState = heldInState.iterator(); inState.hasNext(); ) {
+            UserStateCache.Entry user = inState.next();
+            if (!user.holdsEvents()) {
+                setCurrentKey(user.userId());
                 heldEvents.clear();
+                user.heldInState = false;
                 inState.remove();
             }
         }

@@ -1,13 +1,11 @@
 package com.rglimits.job;
 
 import com.rglimits.limit.UserLimit;
+import com.rglimits.ordering.HoldingArea;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
@@ -26,9 +24,13 @@ import org.apache.flink.api.common.state.ValueState;
  * <p>A user without a {@link UserState} is read from the layout of the releases up to 2026-11-30
  * ({@link LegacyUserState}), when the task restored one; its first write-back moves it to the new layout.
  *
+ * <p>An entry is also where the {@link HoldingArea} keeps the user's held events, so the operator
+ * finds everything of a user with one lookup.
+ *
  * <p>At most {@code maxUsers} entries and {@link #MAX_PENDING_SEEN} hashes not written yet (should
  * checkpoints be far apart or off): when full, the operator writes the changes back and the least
- * recently used quarter is evicted. The cache sets the operator's current key itself, through
+ * recently used quarter is evicted. Users that hold events are not evicted; should they fill the
+ * cache on their own, it grows by a quarter beyond them before it is full again. The cache sets the operator's current key itself, through
  * {@code setKey}, before it reads or writes a user's state: most events touch no state at all, and
  * setting the key (serializing it for RocksDB) is not free.
  */
@@ -36,11 +38,16 @@ final class UserStateCache {
     /** About 8 MiB of eventId hashes between two write-backs. */
     static final int MAX_PENDING_SEEN = 1 << 20;
 
-    /** One user's cached state. */
-    static final class Entry {
+    /**
+     * One user's cached state, and its held events: the operator's one object per user, found with
+     * one lookup per arriving event.
+     */
+    static final class Entry extends HoldingArea.Holder {
         private final String userId;
         private Long lastSequence;
-        private final Map<String, UserLimit> limits = new HashMap<>(4);
+        /** The user's limits, in no particular order: a user has a handful, found by a scan. */
+        private UserLimit[] limits = NO_LIMITS;
+        private int limitCount;
         /** The limits or the cursor changed since the last write-back. */
         private boolean changed;
         /** Read from the legacy layout: cleared there when first written in the new one. */
@@ -48,9 +55,17 @@ final class UserStateCache {
         /** Hashes of eventIds seen since the last write-back, in arrival order. */
         private long[] seen = NONE_SEEN;
         private int seenCount;
+        /** When it was last used, in calls of {@link #of}: the least recently used are evicted first. */
+        private long lastUsed;
+        /** The operator wrote held events of this user to keyed state (which it must clear once it holds none). */
+        boolean heldInState;
 
         private Entry(String userId) {
             this.userId = userId;
+        }
+
+        String userId() {
+            return userId;
         }
 
         Long lastSequence() {
@@ -58,6 +73,7 @@ final class UserStateCache {
         }
     }
 
+    private static final UserLimit[] NO_LIMITS = new UserLimit[0];
     private static final long[] NONE_SEEN = new long[0];
 
     private final ValueState<UserState> userState;
@@ -65,10 +81,12 @@ final class UserStateCache {
     private final ListState<Long> seenHashes;
     private final int maxUsers;
     private final Consumer<String> setKey;
-    /** In access order: the eldest is the least recently used. */
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
-    private final List<String> dirtyUsers = new ArrayList<>();
+    private final HashMap<String, Entry> entries = new HashMap<>(1024);
+    private final List<Entry> dirtyUsers = new ArrayList<>();
     private int pendingSeen;
+    private long uses;
+    /** Entries at which the cache is full: above maxUsers when users that hold events filled it (they stay). */
+    private int fullAt;
 
     /** @param legacy the legacy layout's state when the task restored some, else null */
     UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes, int maxUsers,
@@ -77,6 +95,7 @@ final class UserStateCache {
         this.legacy = legacy;
         this.seenHashes = seenHashes;
         this.maxUsers = maxUsers;
+        this.fullAt = maxUsers;
         this.setKey = setKey;
     }
 
@@ -93,23 +112,43 @@ final class UserStateCache {
             }
             if (stored != null) {
                 e.lastSequence = stored.lastSequence;
-                for (UserLimit l : stored.limits) {
-                    e.limits.put(l.userLimitId, l);
-                }
+                e.limits = stored.limits.toArray(NO_LIMITS);
+                e.limitCount = e.limits.length;
             }
             entries.put(userId, e);
         }
+        e.lastUsed = ++uses;
         return e;
     }
 
     /** The user's limit, or null when it has none of that id. */
     UserLimit limit(Entry e, String userLimitId) {
-        return e.limits.get(userLimitId);
+        int i = indexOf(e, userLimitId);
+        return i >= 0 ? e.limits[i] : null;
     }
 
     void put(Entry e, UserLimit limit) {
-        e.limits.put(limit.userLimitId, limit);
+        int i = indexOf(e, limit.userLimitId);
+        if (i < 0) {
+            if (e.limitCount == e.limits.length) {
+                e.limits = Arrays.copyOf(e.limits, Math.max(2, e.limitCount * 2));
+            }
+            i = e.limitCount++;
+        }
+        e.limits[i] = limit;
         changed(e);
+    }
+
+    private static int indexOf(Entry e, String userLimitId) {
+        // A String keeps its hash: comparing it first spares most of the character comparisons.
+        int hash = userLimitId.hashCode();
+        for (int i = 0; i < e.limitCount; i++) {
+            String id = e.limits[i].userLimitId;
+            if (id.hashCode() == hash && id.equals(userLimitId)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     void lastSequence(Entry e, long sequence) {
@@ -153,23 +192,22 @@ final class UserStateCache {
     /** Lists the user for the next write-back on its first change or seen id since the last one. */
     private void listIfClean(Entry e) {
         if (!e.changed && e.seenCount == 0) {
-            dirtyUsers.add(e.userId);
+            dirtyUsers.add(e);
         }
     }
 
     boolean full() {
-        return entries.size() >= maxUsers || pendingSeen >= MAX_PENDING_SEEN;
+        return entries.size() >= fullAt || pendingSeen >= MAX_PENDING_SEEN;
     }
 
     /** Writes every change back to keyed state. */
     void writeBack() throws Exception {
-        for (String userId : dirtyUsers) {
-            Entry e = entries.get(userId);
-            setKey.accept(userId);
+        for (Entry e : dirtyUsers) {
+            setKey.accept(e.userId);
             if (e.changed) {
                 UserState s = new UserState();
                 s.lastSequence = e.lastSequence;
-                s.limits = new ArrayList<>(e.limits.values());
+                s.limits = new ArrayList<>(Arrays.asList(e.limits).subList(0, e.limitCount));
                 userState.update(s);
                 if (e.inLegacyLayout) {
                     legacy.clear();
@@ -191,16 +229,25 @@ final class UserStateCache {
         pendingSeen = 0;
     }
 
-    /** Evicts the least recently used quarter of the entries; only after {@link #writeBack}, which leaves none changed. */
+    /**
+     * Evicts the least recently used quarter of the entries, users that hold events excepted (their
+     * held events point to their entries); only after {@link #writeBack}, which leaves none changed.
+     */
     void evictLeastRecentlyUsed() {
         if (!dirtyUsers.isEmpty()) {
             throw new IllegalStateException("changes not written back: evicting would lose them");
         }
-        int evict = Math.max(1, entries.size() / 4);
-        Iterator<Entry> eldest = entries.values().iterator();
-        for (int i = 0; i < evict && eldest.hasNext(); i++) {
-            eldest.next();
-            eldest.remove();
+        long[] evictable = entries.values().stream().filter(UserStateCache::evictable).mapToLong(e -> e.lastUsed).toArray();
+        int evict = Math.min(evictable.length, Math.max(1, entries.size() / 4));
+        if (evict > 0) {
+            Arrays.sort(evictable);
+            long lastEvicted = evictable[evict - 1];
+            entries.values().removeIf(e -> evictable(e) && e.lastUsed <= lastEvicted);
         }
+        fullAt = Math.max(maxUsers, entries.size() + Math.max(1, maxUsers / 4));
+    }
+
+    private static boolean evictable(Entry e) {
+        return !e.holdsEvents() && !e.heldInState;
     }
 }

@@ -14,6 +14,8 @@ public final class HeldEvent {
     final long notBefore;
     /** Released with a due event of its user; still referenced by the release queues until they pass it. */
     boolean released;
+    /** Its user's holder in the {@link HoldingArea}: a due event leads to its user without a lookup. */
+    HoldingArea.Holder holder;
 
     HeldEvent(LimitEvent event, long arrivedAt, long notBefore) {
         this.event = event;

@@ -2,9 +2,7 @@ package com.rglimits.ordering;
 
 import com.rglimits.event.LimitEvent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The ordering buffer of one task: every held event, per user, in memory. It finds the users that
@@ -12,27 +10,47 @@ import java.util.Map;
  * a queue by createdAt, events whose arrival hold is not over yet (see {@link EventOrdering}) in a
  * queue by its end. Which of a user's events are released is {@link EventOrdering}'s decision.
  *
+ * <p>A user's held events live in the caller's own object for that user (a {@link Holder}), and each
+ * held event points back to it: an arriving event costs its caller the one lookup of its user it
+ * makes anyway, and a due event leads to its user without any lookup. With a hundred thousand users
+ * those lookups were a fifth of the keyed operator's time (every one a cache miss).
+ *
  * <p>It remembers which users' held events changed, so that only those are written to keyed state
  * when a checkpoint is taken. It does not remember users whose held events were all released: the
  * operator knows which users have held events in keyed state, and asks {@link #holds} of those.
+ *
+ * @param <U> the caller's per-user object
  */
-public final class HoldingArea {
+public final class HoldingArea<U extends HoldingArea.Holder> {
+    /**
+     * The part of a caller's per-user object the holding area keeps: the user's held events, in
+     * arrival order, and its place among the users that hold any.
+     */
+    public abstract static class Holder {
+        /** Null when the user holds nothing. */
+        List<HeldEvent> events;
+        /** The held events changed since the last {@link #takeChanged}. */
+        boolean changed;
+        /** The last {@link #dueUsers} call that named this user: each is named once per call. */
+        long namedIn;
+        /** Neighbours in the list of users that hold events (that list is walked only when the stream is quiet and at checkpoints). */
+        Holder previous;
+        Holder next;
+
+        /** Whether the user holds any event now. */
+        public final boolean holdsEvents() {
+            return events != null;
+        }
+    }
+
     private final long maxHoldMs;
-    private final Map<String, UserHeld> byUser = new HashMap<>();
+    /** First of the users that hold events. */
+    private Holder holders;
     /** By createdAt. */
     private final LongKeyHeap<HeldEvent> aheadOfWatermark = new LongKeyHeap<>();
     /** By notBefore. */
     private final LongKeyHeap<HeldEvent> inArrivalHold = new LongKeyHeap<>();
     private long size;
-
-    /** One user's held events, in arrival order, and whether they changed since the last {@link #takeChanged}. */
-    private static final class UserHeld {
-        List<HeldEvent> events = new ArrayList<>(2);
-        boolean changed = true;
-        /** The last {@link #dueUsers} call that named this user: each is named once per call. */
-        long namedIn;
-    }
-
     private long dueCalls;
 
     public HoldingArea(long maxHoldMs) {
@@ -40,12 +58,12 @@ public final class HoldingArea {
     }
 
     /**
-     * Holds an event that arrived now (see {@link EventOrdering#arriving}).
+     * Holds an event of the user that arrived now (see {@link EventOrdering#arriving}).
      *
      * @return true when it is due at once: it arrived behind the watermark and has no arrival hold
      */
-    public boolean hold(HeldEvent h, long watermark) {
-        add(h);
+    public boolean hold(U user, HeldEvent h, long watermark) {
+        add(user, h);
         if (h.event.createdAt > watermark) {
             aheadOfWatermark.add(h.event.createdAt, h);
             return false;
@@ -57,26 +75,56 @@ public final class HoldingArea {
         return true;
     }
 
-    /** Holds an event restored from a checkpoint: the watermark starts over after a restart. */
-    public void restore(LimitEvent e, long restartedAt) {
+    /** Holds an event of the user restored from a checkpoint: the watermark starts over after a restart. */
+    public void restore(U user, LimitEvent e, long restartedAt) {
         HeldEvent h = EventOrdering.restored(e, restartedAt);
-        add(h);
+        add(user, h);
         aheadOfWatermark.add(h.event.createdAt, h);
     }
 
-    private void add(HeldEvent h) {
-        UserHeld user = byUser.computeIfAbsent(h.event.userId, u -> new UserHeld());
+    private void add(U user, HeldEvent h) {
+        h.holder = user;
+        if (user.events == null) {
+            user.events = new ArrayList<>(2);
+            link(user);
+        }
         user.events.add(h);
         user.changed = true;
         size++;
     }
 
+    private void link(Holder user) {
+        user.previous = null;
+        user.next = holders;
+        if (holders != null) {
+            holders.previous = user;
+        }
+        holders = user;
+    }
+
+    /** The user holds nothing any more. */
+    private void unlink(Holder user) {
+        user.events = null;
+        if (user.previous != null) {
+            user.previous.next = user.next;
+        } else {
+            holders = user.next;
+        }
+        if (user.next != null) {
+            user.next.previous = user.previous;
+        }
+        user.previous = null;
+        user.next = null;
+    }
+
     /** The users with at least one due event, each once, in the order found. */
-    public List<String> dueUsers(long watermark, long now, long stillSince) {
-        List<String> due = new ArrayList<>();
+    public List<U> dueUsers(long watermark, long now, long stillSince) {
+        List<U> due = new ArrayList<>();
         long call = ++dueCalls;
         if (watermark == Long.MAX_VALUE) {
-            due.addAll(byUser.keySet());
+            for (Holder user = holders; user != null; user = user.next) {
+                name(user, call, due);
+            }
             return due;
         }
         while (!aheadOfWatermark.isEmpty() && aheadOfWatermark.peekKey() <= watermark) {
@@ -85,7 +133,7 @@ public final class HoldingArea {
                 continue;
             }
             if (now >= h.notBefore) {
-                name(h.event.userId, call, due);
+                name(h.holder, call, due);
             } else {
                 inArrivalHold.add(h.notBefore, h);
             }
@@ -93,15 +141,15 @@ public final class HoldingArea {
         while (!inArrivalHold.isEmpty() && inArrivalHold.peekKey() <= now) {
             HeldEvent h = inArrivalHold.poll();
             if (!h.released) {
-                name(h.event.userId, call, due);
+                name(h.holder, call, due);
             }
         }
         if (now >= stillSince + maxHoldMs) {
             // The watermark has stood still for the bound: a quiet stream. Few events are held then.
-            for (Map.Entry<String, UserHeld> user : byUser.entrySet()) {
-                for (HeldEvent h : user.getValue().events) {
+            for (Holder user = holders; user != null; user = user.next) {
+                for (HeldEvent h : user.events) {
                     if (now >= EventOrdering.holdDeadline(h, maxHoldMs, stillSince)) {
-                        name(user.getKey(), call, due);
+                        name(user, call, due);
                         break;
                     }
                 }
@@ -110,21 +158,20 @@ public final class HoldingArea {
         return due;
     }
 
-    private void name(String userId, long call, List<String> due) {
-        UserHeld user = byUser.get(userId);
+    @SuppressWarnings("unchecked") // every holder was given to hold or restore as a U
+    private void name(Holder user, long call, List<U> due) {
         if (user.namedIn != call) {
             user.namedIn = call;
-            due.add(userId);
+            due.add((U) user);
         }
     }
 
     /** Takes the user's due events out of the buffer, in apply order. */
-    public List<LimitEvent> release(String userId, long watermark, long now, long stillSince) {
-        UserHeld user = byUser.get(userId);
-        if (user == null) {
+    public List<LimitEvent> release(U user, long watermark, long now, long stillSince) {
+        List<HeldEvent> held = user.events;
+        if (held == null) {
             return List.of();
         }
-        List<HeldEvent> held = user.events;
         if (held.size() == 1) {
             // Most users hold one event at a time: no lists to build, nothing to sort.
             HeldEvent h = held.get(0);
@@ -132,7 +179,7 @@ public final class HoldingArea {
                 return List.of();
             }
             h.released = true;
-            byUser.remove(userId);
+            unlink(user);
             size--;
             return List.of(h.event);
         }
@@ -147,7 +194,7 @@ public final class HoldingArea {
             h.released = false;
         }
         if (r.kept().isEmpty()) {
-            byUser.remove(userId);
+            unlink(user);
         } else {
             user.events = r.kept();
             user.changed = true;
@@ -166,17 +213,16 @@ public final class HoldingArea {
             inArrivalHold.poll();
         }
         long next = inArrivalHold.isEmpty() ? Long.MAX_VALUE : inArrivalHold.peekKey();
-        if (!byUser.isEmpty()) {
+        if (holders != null) {
             next = Math.min(next, Math.max(now, stillSince + maxHoldMs));
         }
         return next;
     }
 
     /** Whether an event of the user with this eventId is held now. */
-    public boolean isHeld(String userId, String eventId) {
-        UserHeld user = byUser.get(userId);
-        if (user != null) {
-            List<HeldEvent> held = user.events;
+    public boolean isHeld(U user, String eventId) {
+        List<HeldEvent> held = user.events;
+        if (held != null) {
             // A String keeps its hash: comparing it first spares most of the character comparisons.
             int hash = eventId.hashCode();
             for (HeldEvent h : held) {
@@ -189,9 +235,8 @@ public final class HoldingArea {
     }
 
     /** The user's held events, in arrival order (empty when none). */
-    public List<LimitEvent> heldOf(String userId) {
-        UserHeld user = byUser.get(userId);
-        if (user == null) {
+    public List<LimitEvent> heldOf(U user) {
+        if (user.events == null) {
             return List.of();
         }
         List<LimitEvent> events = new ArrayList<>(user.events.size());
@@ -199,18 +244,14 @@ public final class HoldingArea {
         return events;
     }
 
-    /** Whether the user holds any event now. */
-    public boolean holds(String userId) {
-        return byUser.containsKey(userId);
-    }
-
     /** The users that hold events now whose held events changed since the last call. */
-    public List<String> takeChanged() {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, UserHeld> user : byUser.entrySet()) {
-            if (user.getValue().changed) {
-                user.getValue().changed = false;
-                out.add(user.getKey());
+    @SuppressWarnings("unchecked") // every holder was given to hold or restore as a U
+    public List<U> takeChanged() {
+        List<U> out = new ArrayList<>();
+        for (Holder user = holders; user != null; user = user.next) {
+            if (user.changed) {
+                user.changed = false;
+                out.add((U) user);
             }
         }
         return out;

@@ -477,6 +477,21 @@ class UserLimitOperatorTest {
     }
 
     @Test
+    void usersThatHoldEventsStayCachedWhenTheCacheIsFull() throws Exception {
+        reopenWith(0, 1);
+        send(event(created("c1", "u1", "lim", 1, 1_000, "100")));
+        send(event(created("c2", "u2", "lim", 1, 1_000, "100")));
+        send(event(progress("p2", "u1", "lim", 2, 1_100, "0", "10")));
+        send(event(created("c3", "u3", "lim", 1, 1_200, "100")));
+        harness.processWatermark(new Watermark(2_000));
+
+        // Evicting u1 while it held c1 would have read it again from state for p2, without the limit c1 creates.
+        assertThat(harness.extractOutputValues()).extracting(l -> l.userId + "@" + l.lastSequenceNumber)
+                .containsExactlyInAnyOrder("u1@1", "u1@2", "u2@1", "u3@1");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
     void afterTheInputWasIdleEventsAheadOfTheWatermarkAlsoWaitTheArrivalHold() throws Exception {
         reopenWith(2_000, 1_000);
         harness.setProcessingTime(1_000);
