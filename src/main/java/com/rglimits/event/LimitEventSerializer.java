@@ -3,6 +3,7 @@ package com.rglimits.event;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -19,8 +20,9 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Format {@value #FORMAT_VERSION}: an {@code int} with one bit per nullable field of the event,
  * set when the field is present; then the fields in declaration order, absent ones left out. Longs
- * as 8 bytes; enums as their ordinal in one byte; strings with {@link StringValue} (UTF-16 code
- * units, so any Java string, unpaired surrogates included, comes back unchanged); decimals as the
+ * as 8 bytes; enums as their ordinal in one byte; strings as their UTF-8 bytes after a variable-length
+ * count of them plus one, or, for a string UTF-8 cannot carry unchanged (an unpaired surrogate), a
+ * zero and the string with {@link StringValue} (UTF-16 code units); decimals as the
  * {@code int} scale, then the unscaled value as {@link BigInteger#toByteArray()} with an {@code int}
  * length; {@code raw} as an {@code int} length and the bytes; the source as a byte of presence bits
  * for its own fields, then those fields.
@@ -32,7 +34,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static final long serialVersionUID = 1L;
 
     /** The version of the byte format above; change it with the format. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     public static final LimitEventSerializer INSTANCE = new LimitEventSerializer();
 
@@ -198,9 +200,71 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
 
     // The writers below leave out an absent value: its presence bit is already clear.
 
+    /**
+     * The JDK encodes and decodes an ASCII string's UTF-8 as a copy of its bytes; {@link StringValue}
+     * goes character by character, which was most of this serializer's time.
+     */
     private static void writeString(String s, DataOutputView out) throws IOException {
-        if (s != null) {
+        if (s == null) {
+            return;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (count(utf8) == count(s)) {
+            writeLength(utf8.length + 1, out);
+            out.write(utf8);
+        } else {
+            writeLength(0, out);
             StringValue.writeString(s, out);
+        }
+    }
+
+    /**
+     * UTF-8 encoding replaces an unpaired surrogate with '?': as many '?' in the bytes as in the
+     * string means nothing was replaced. Most strings have none, and the string is not scanned then.
+     */
+    private static int count(byte[] utf8) {
+        int n = 0;
+        for (byte b : utf8) {
+            n += b == '?' ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static int count(String s) {
+        int n = 0;
+        for (int i = s.indexOf('?'); i >= 0; i = s.indexOf('?', i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String readString(DataInputView in) throws IOException {
+        int length = readLength(in);
+        if (length == 0) {
+            return StringValue.readString(in);
+        }
+        byte[] utf8 = new byte[length - 1];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** Seven bits per byte, low first, the high bit set on every byte but the last. */
+    private static void writeLength(int n, DataOutputView out) throws IOException {
+        while ((n & ~0x7F) != 0) {
+            out.writeByte((n & 0x7F) | 0x80);
+            n >>>= 7;
+        }
+        out.writeByte(n);
+    }
+
+    private static int readLength(DataInputView in) throws IOException {
+        int n = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = in.readUnsignedByte();
+            n |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return n;
+            }
         }
     }
 
@@ -234,14 +298,14 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     @Override
     public LimitEvent deserialize(LimitEvent e, DataInputView in) throws IOException {
         int present = in.readInt();
-        e.eventId = has(present, EVENT_ID) ? StringValue.readString(in) : null;
+        e.eventId = has(present, EVENT_ID) ? readString(in) : null;
         e.type = has(present, TYPE) ? EVENT_TYPES[in.readUnsignedByte()] : null;
         e.sequenceNumber = in.readLong();
         e.createdAt = in.readLong();
-        e.userId = has(present, USER_ID) ? StringValue.readString(in) : null;
-        e.userLimitId = has(present, USER_LIMIT_ID) ? StringValue.readString(in) : null;
-        e.brandId = has(present, BRAND_ID) ? StringValue.readString(in) : null;
-        e.currencyCode = has(present, CURRENCY_CODE) ? StringValue.readString(in) : null;
+        e.userId = has(present, USER_ID) ? readString(in) : null;
+        e.userLimitId = has(present, USER_LIMIT_ID) ? readString(in) : null;
+        e.brandId = has(present, BRAND_ID) ? readString(in) : null;
+        e.currencyCode = has(present, CURRENCY_CODE) ? readString(in) : null;
         e.limitType = has(present, LIMIT_TYPE) ? LIMIT_TYPES[in.readUnsignedByte()] : null;
         e.period = has(present, PERIOD) ? LIMIT_PERIODS[in.readUnsignedByte()] : null;
         e.status = has(present, STATUS) ? LIMIT_STATUSES[in.readUnsignedByte()] : null;
@@ -269,10 +333,10 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static RecordSource readSource(DataInputView in) throws IOException {
         RecordSource s = new RecordSource();
         int present = in.readUnsignedByte();
-        s.stream = has(present, SOURCE_STREAM) ? StringValue.readString(in) : null;
-        s.shardId = has(present, SOURCE_SHARD_ID) ? StringValue.readString(in) : null;
-        s.sequenceNumber = has(present, SOURCE_SEQUENCE_NUMBER) ? StringValue.readString(in) : null;
-        s.file = has(present, SOURCE_FILE) ? StringValue.readString(in) : null;
+        s.stream = has(present, SOURCE_STREAM) ? readString(in) : null;
+        s.shardId = has(present, SOURCE_SHARD_ID) ? readString(in) : null;
+        s.sequenceNumber = has(present, SOURCE_SEQUENCE_NUMBER) ? readString(in) : null;
+        s.file = has(present, SOURCE_FILE) ? readString(in) : null;
         s.line = has(present, SOURCE_LINE) ? in.readLong() : null;
         s.element = has(present, SOURCE_ELEMENT) ? in.readLong() : null;
         return s;

@@ -143,6 +143,23 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
         assertThat(back.currencyCode).isEmpty();
     }
 
+    /** UTF-8 writes '?' for an unpaired surrogate: a string with both must not come back with two '?'. */
+    @Test
+    void questionMarksBesideLoneSurrogatesRoundTrip() throws IOException {
+        LimitEvent e = created();
+        e.eventId = "what?";
+        e.userId = "a?\uDC00?";
+        e.brandId = "\uD800";
+        e.currencyCode = "??";
+        e.source = RecordSource.kinesis("stream?", "shard-\uDBFF", "?");
+
+        LimitEvent back = roundTrip(SERIALIZER, e);
+
+        assertThat(back).usingRecursiveComparison().isEqualTo(e);
+        assertThat(back.userId).isEqualTo("a?\uDC00?").hasSize(4);
+        assertThat(back.brandId).isEqualTo("\uD800");
+    }
+
     @Test
     void aLargeRawRecordRoundTrips() throws IOException {
         LimitEvent e = largeRaw();
