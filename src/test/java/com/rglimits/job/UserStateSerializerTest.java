@@ -85,6 +85,11 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
 
     @Override
     protected UserState[] getTestData() {
+        return variedStates();
+    }
+
+    /** Every shape of state the format has a case for. */
+    static UserState[] variedStates() {
         return new UserState[] {
             state(null, null), state(null, new ArrayList<>()), state(7L, new ArrayList<>()), severalLimits(),
             state(3L, list(allNullableFieldsNull())), state(Long.MIN_VALUE, list(everyFieldSet())),
