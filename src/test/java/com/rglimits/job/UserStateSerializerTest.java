@@ -259,6 +259,13 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
                 .resolveSchemaCompatibility(POJO_SERIALIZER.snapshotConfiguration()).isCompatibleAfterMigration()).isTrue();
     }
 
+    /** Why there is no rollback to the previous release from a savepoint of this one (docs/operations.md). */
+    @Test
+    void thePojoSerializerCannotReadThisFormat() {
+        assertThat(POJO_SERIALIZER.snapshotConfiguration()
+                .resolveSchemaCompatibility(SERIALIZER.snapshotConfiguration()).isIncompatible()).isTrue();
+    }
+
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void anyOtherSnapshotIsIncompatible() {
