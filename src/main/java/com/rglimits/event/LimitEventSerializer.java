@@ -2,15 +2,12 @@ package com.rglimits.event;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Serializes {@link LimitEvent} on the network edge between the router and the keyed operator
@@ -20,11 +17,10 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Format {@value #FORMAT_VERSION}: an {@code int} with one bit per nullable field of the event,
  * set when the field is present; then the fields in declaration order, absent ones left out. Longs
- * as 8 bytes; enums as their ordinal in one byte; strings as their UTF-8 bytes after a variable-length
- * count of them plus one, or, for a string UTF-8 cannot carry unchanged (an unpaired surrogate), a
- * zero and the string with {@link StringValue} (UTF-16 code units); decimals as the
- * {@code int} scale, then the unscaled value as {@link BigInteger#toByteArray()} with an {@code int}
- * length; {@code raw} as an {@code int} length and the bytes; the source as a byte of presence bits
+ * as 8 bytes; enums as their ordinal in one byte; strings as {@link WireStrings} writes them (UTF-8
+ * bytes after their count, or {@link org.apache.flink.types.StringValue} for an unpaired surrogate);
+ * decimals as {@link WireDecimals} writes them (scale, then the unscaled two's complement bytes);
+ * {@code raw} as an {@code int} length and the bytes; the source as a byte of presence bits
  * for its own fields, then those fields.
  *
  * <p>A field added to LimitEvent or RecordSource must be added here and to the format
@@ -200,71 +196,9 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
 
     // The writers below leave out an absent value: its presence bit is already clear.
 
-    /**
-     * The JDK encodes and decodes an ASCII string's UTF-8 as a copy of its bytes; {@link StringValue}
-     * goes character by character, which was most of this serializer's time.
-     */
     private static void writeString(String s, DataOutputView out) throws IOException {
-        if (s == null) {
-            return;
-        }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (count(utf8) == count(s)) {
-            writeLength(utf8.length + 1, out);
-            out.write(utf8);
-        } else {
-            writeLength(0, out);
-            StringValue.writeString(s, out);
-        }
-    }
-
-    /**
-     * UTF-8 encoding replaces an unpaired surrogate with '?': as many '?' in the bytes as in the
-     * string means nothing was replaced. Most strings have none, and the string is not scanned then.
-     */
-    private static int count(byte[] utf8) {
-        int n = 0;
-        for (byte b : utf8) {
-            n += b == '?' ? 1 : 0;
-        }
-        return n;
-    }
-
-    private static int count(String s) {
-        int n = 0;
-        for (int i = s.indexOf('?'); i >= 0; i = s.indexOf('?', i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
-    private static String readString(DataInputView in) throws IOException {
-        int length = readLength(in);
-        if (length == 0) {
-            return StringValue.readString(in);
-        }
-        byte[] utf8 = new byte[length - 1];
-        in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
-    }
-
-    /** Seven bits per byte, low first, the high bit set on every byte but the last. */
-    private static void writeLength(int n, DataOutputView out) throws IOException {
-        while ((n & ~0x7F) != 0) {
-            out.writeByte((n & 0x7F) | 0x80);
-            n >>>= 7;
-        }
-        out.writeByte(n);
-    }
-
-    private static int readLength(DataInputView in) throws IOException {
-        int n = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in.readUnsignedByte();
-            n |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return n;
-            }
+        if (s != null) {
+            WireStrings.write(s, out);
         }
     }
 
@@ -282,10 +216,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
 
     private static void writeDecimal(BigDecimal d, DataOutputView out) throws IOException {
         if (d != null) {
-            out.writeInt(d.scale());
-            byte[] unscaled = d.unscaledValue().toByteArray();
-            out.writeInt(unscaled.length);
-            out.write(unscaled);
+            WireDecimals.write(d, out);
         }
     }
 
@@ -298,27 +229,27 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     @Override
     public LimitEvent deserialize(LimitEvent e, DataInputView in) throws IOException {
         int present = in.readInt();
-        e.eventId = has(present, EVENT_ID) ? readString(in) : null;
+        e.eventId = has(present, EVENT_ID) ? WireStrings.read(in) : null;
         e.type = has(present, TYPE) ? EVENT_TYPES[in.readUnsignedByte()] : null;
         e.sequenceNumber = in.readLong();
         e.createdAt = in.readLong();
-        e.userId = has(present, USER_ID) ? readString(in) : null;
-        e.userLimitId = has(present, USER_LIMIT_ID) ? readString(in) : null;
-        e.brandId = has(present, BRAND_ID) ? readString(in) : null;
-        e.currencyCode = has(present, CURRENCY_CODE) ? readString(in) : null;
+        e.userId = has(present, USER_ID) ? WireStrings.read(in) : null;
+        e.userLimitId = has(present, USER_LIMIT_ID) ? WireStrings.read(in) : null;
+        e.brandId = has(present, BRAND_ID) ? WireStrings.read(in) : null;
+        e.currencyCode = has(present, CURRENCY_CODE) ? WireStrings.read(in) : null;
         e.limitType = has(present, LIMIT_TYPE) ? LIMIT_TYPES[in.readUnsignedByte()] : null;
         e.period = has(present, PERIOD) ? LIMIT_PERIODS[in.readUnsignedByte()] : null;
         e.status = has(present, STATUS) ? LIMIT_STATUSES[in.readUnsignedByte()] : null;
-        e.value = has(present, VALUE) ? readDecimal(in) : null;
+        e.value = has(present, VALUE) ? WireDecimals.read(in) : null;
         e.activeFrom = has(present, ACTIVE_FROM) ? in.readLong() : null;
         e.activeUntil = has(present, ACTIVE_UNTIL) ? in.readLong() : null;
-        e.previousLimitValue = has(present, PREVIOUS_LIMIT_VALUE) ? readDecimal(in) : null;
-        e.amount = has(present, AMOUNT) ? readDecimal(in) : null;
-        e.previousProgress = has(present, PREVIOUS_PROGRESS) ? readDecimal(in) : null;
-        e.remainingAmount = has(present, REMAINING_AMOUNT) ? readDecimal(in) : null;
-        e.resetAmount = has(present, RESET_AMOUNT) ? readDecimal(in) : null;
-        e.unusedAmount = has(present, UNUSED_AMOUNT) ? readDecimal(in) : null;
-        e.resetPercentage = has(present, RESET_PERCENTAGE) ? readDecimal(in) : null;
+        e.previousLimitValue = has(present, PREVIOUS_LIMIT_VALUE) ? WireDecimals.read(in) : null;
+        e.amount = has(present, AMOUNT) ? WireDecimals.read(in) : null;
+        e.previousProgress = has(present, PREVIOUS_PROGRESS) ? WireDecimals.read(in) : null;
+        e.remainingAmount = has(present, REMAINING_AMOUNT) ? WireDecimals.read(in) : null;
+        e.resetAmount = has(present, RESET_AMOUNT) ? WireDecimals.read(in) : null;
+        e.unusedAmount = has(present, UNUSED_AMOUNT) ? WireDecimals.read(in) : null;
+        e.resetPercentage = has(present, RESET_PERCENTAGE) ? WireDecimals.read(in) : null;
         e.nextResetTime = has(present, NEXT_RESET_TIME) ? in.readLong() : null;
         if (has(present, RAW)) {
             e.raw = new byte[in.readInt()];
@@ -333,10 +264,10 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static RecordSource readSource(DataInputView in) throws IOException {
         RecordSource s = new RecordSource();
         int present = in.readUnsignedByte();
-        s.stream = has(present, SOURCE_STREAM) ? readString(in) : null;
-        s.shardId = has(present, SOURCE_SHARD_ID) ? readString(in) : null;
-        s.sequenceNumber = has(present, SOURCE_SEQUENCE_NUMBER) ? readString(in) : null;
-        s.file = has(present, SOURCE_FILE) ? readString(in) : null;
+        s.stream = has(present, SOURCE_STREAM) ? WireStrings.read(in) : null;
+        s.shardId = has(present, SOURCE_SHARD_ID) ? WireStrings.read(in) : null;
+        s.sequenceNumber = has(present, SOURCE_SEQUENCE_NUMBER) ? WireStrings.read(in) : null;
+        s.file = has(present, SOURCE_FILE) ? WireStrings.read(in) : null;
         s.line = has(present, SOURCE_LINE) ? in.readLong() : null;
         s.element = has(present, SOURCE_ELEMENT) ? in.readLong() : null;
         return s;
@@ -344,23 +275,6 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
 
     private static boolean has(int present, int bit) {
         return (present & bit) != 0;
-    }
-
-    private static BigDecimal readDecimal(DataInputView in) throws IOException {
-        int scale = in.readInt();
-        int length = in.readInt();
-        if (length <= Long.BYTES) {
-            // toByteArray is the shortest two's complement, so up to 8 bytes fit a long: read it
-            // without a byte array or a BigInteger (the amounts of real events all take this path).
-            long unscaled = in.readByte(); // sign-extends
-            for (int i = 1; i < length; i++) {
-                unscaled = (unscaled << 8) | in.readUnsignedByte();
-            }
-            return BigDecimal.valueOf(unscaled, scale);
-        }
-        byte[] unscaled = new byte[length];
-        in.readFully(unscaled);
-        return new BigDecimal(new BigInteger(unscaled), scale);
     }
 
     /** Through an event: records on a streaming edge are not copied in serialized form, so this need not be fast. */

@@ -5,7 +5,6 @@ import com.rglimits.event.LimitEvent;
 import com.rglimits.event.LimitEventTypeInfo;
 import com.rglimits.limit.UserLimit;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -31,12 +30,12 @@ public final class Descriptors {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", DEAD_LETTER_TYPE);
 
-    /** Field types given, so that the list of limits is a Flink list of POJOs, not a generic type. */
-    public static final TypeInformation<UserState> USER_STATE_TYPE = Types.POJO(UserState.class,
-            Map.of("lastSequence", Types.LONG, "limits", Types.LIST(USER_LIMIT_TYPE)));
-
-    /** Per user: its limits and sequence cursor, in one value. */
-    public static final ValueStateDescriptor<UserState> USER_STATE = new ValueStateDescriptor<>("user-state", USER_STATE_TYPE);
+    /**
+     * Per user: its limits and sequence cursor, in one value, with a hand-written serializer. The
+     * previous release wrote it with the PojoSerializer; Flink migrates that state at the restore.
+     */
+    public static final ValueStateDescriptor<UserState> USER_STATE =
+            new ValueStateDescriptor<>("user-state", UserStateSerializer.INSTANCE);
 
     /**
      * Per user: userLimitId to the limit, as releases up to 2026-11-30 kept them. Read for a user

@@ -44,10 +44,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ({@code public String channel = "unknown"}, copied by {@code copy()} and written to the table by
  * {@code LimitItems}), compiled here from the current sources, loaded child-first by the client and by
  * the job's own class loader on the task managers (the job graph carries them as its classpath), plus
- * a new non-state operator in the graph. Restoring makes Flink's POJO serializer migrate the
- * {@code limits} state to the new schema (RocksDB rewrites it at restore). The job must finish the
- * stream with the exact in-order result, nothing lost or applied twice across the upgrade, and every
- * limit restored from the savepoint and changed afterwards must carry the new attribute's default.
+ * a new non-state operator in the graph. The limits are in {@code user-state}, whose serializer is
+ * hand-written ({@code UserStateSerializer}, not recompiled here): it reads the v1 bytes as they are
+ * (no schema migration) into a new {@code UserLimit}, whose initializer gives the new attribute its
+ * default. The job must finish the stream with the exact in-order result, nothing lost or applied
+ * twice across the upgrade, and every limit restored from the savepoint and changed afterwards must
+ * carry the new attribute's default. A value other than the default would not survive a restore
+ * until the serializer writes the field (a new format version; UserStateSerializerTest fails without it).
  */
 class SavepointUpgradeTest extends SavepointTestBase {
     static final String NEW_FIELD = "channel";
@@ -81,8 +84,8 @@ class SavepointUpgradeTest extends SavepointTestBase {
         JobResult result;
         try (URLClassLoader v2Loader = new ChildFirst(new URL[] {newClasses.toUri().toURL()}, getClass().getClassLoader())) {
             assertThat(v2Loader.loadClass("com.rglimits.limit.UserLimit").getField(NEW_FIELD)).isNotNull();
-            // The state type of the new version is a POJO with the new field: restoring the v1 bytes
-            // can only go through Flink's schema-evolution path (restore serializer of the snapshot, migration).
+            // The POJO type of a limit in the new version has the new field (the type of the old layout's
+            // limits state); user-state's serializer is the same hand-written one in both versions.
             PojoTypeInfo<?> v2StateType = (PojoTypeInfo<?>) v2Loader.loadClass("com.rglimits.job.Descriptors")
                     .getField("USER_LIMIT_TYPE").get(null);
             assertThat(v2StateType.getFieldIndex(NEW_FIELD)).isNotNegative();
