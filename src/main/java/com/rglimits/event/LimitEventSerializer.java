@@ -1,7 +1,17 @@
 package com.rglimits.event;
 
+import static com.rglimits.event.WireFields.EVENT_TYPES;
+import static com.rglimits.event.WireFields.LIMIT_PERIODS;
+import static com.rglimits.event.WireFields.LIMIT_STATUSES;
+import static com.rglimits.event.WireFields.LIMIT_TYPES;
+import static com.rglimits.event.WireFields.bit;
+import static com.rglimits.event.WireFields.has;
+import static com.rglimits.event.WireFields.writeDecimal;
+import static com.rglimits.event.WireFields.writeEnum;
+import static com.rglimits.event.WireFields.writeLong;
+import static com.rglimits.event.WireFields.writeString;
+
 import java.io.IOException;
-import java.math.BigDecimal;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -66,11 +76,6 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static final int SOURCE_LINE = 1 << 4;
     private static final int SOURCE_ELEMENT = 1 << 5;
 
-    // values() clones its array on every call.
-    private static final EventType[] EVENT_TYPES = EventType.values();
-    private static final LimitType[] LIMIT_TYPES = LimitType.values();
-    private static final LimitPeriod[] LIMIT_PERIODS = LimitPeriod.values();
-    private static final LimitStatus[] LIMIT_STATUSES = LimitStatus.values();
 
     private LimitEventSerializer() {}
 
@@ -190,36 +195,6 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
         writeLong(s.element, out);
     }
 
-    private static int bit(Object field, int bit) {
-        return field != null ? bit : 0;
-    }
-
-    // The writers below leave out an absent value: its presence bit is already clear.
-
-    private static void writeString(String s, DataOutputView out) throws IOException {
-        if (s != null) {
-            WireStrings.write(s, out);
-        }
-    }
-
-    private static void writeEnum(Enum<?> e, DataOutputView out) throws IOException {
-        if (e != null) {
-            out.writeByte(e.ordinal());
-        }
-    }
-
-    private static void writeLong(Long l, DataOutputView out) throws IOException {
-        if (l != null) {
-            out.writeLong(l);
-        }
-    }
-
-    private static void writeDecimal(BigDecimal d, DataOutputView out) throws IOException {
-        if (d != null) {
-            WireDecimals.write(d, out);
-        }
-    }
-
     @Override
     public LimitEvent deserialize(DataInputView in) throws IOException {
         return deserialize(new LimitEvent(), in);
@@ -273,10 +248,6 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
         return s;
     }
 
-    private static boolean has(int present, int bit) {
-        return (present & bit) != 0;
-    }
-
     /** Through an event: records on a streaming edge are not copied in serialized form, so this need not be fast. */
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
@@ -293,21 +264,9 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
      * restores nothing but the current format (this serializer never writes state, so there is no
      * older data to migrate).
      */
-    public static final class LimitEventSerializerSnapshot implements TypeSerializerSnapshot<LimitEvent> {
-        @Override
-        public int getCurrentVersion() {
-            return FORMAT_VERSION;
-        }
-
-        @Override
-        public void writeSnapshot(DataOutputView out) {}
-
-        @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-            if (readVersion != FORMAT_VERSION) {
-                throw new IOException("LimitEvent serializer snapshot of format version " + readVersion
-                        + ", this serializer reads only version " + FORMAT_VERSION);
-            }
+    public static final class LimitEventSerializerSnapshot extends FormatVersionSnapshot<LimitEvent> {
+        public LimitEventSerializerSnapshot() {
+            super("LimitEvent", FORMAT_VERSION);
         }
 
         @Override

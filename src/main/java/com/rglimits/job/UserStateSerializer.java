@@ -1,14 +1,21 @@
 package com.rglimits.job;
 
-import com.rglimits.event.EventType;
-import com.rglimits.event.LimitPeriod;
-import com.rglimits.event.LimitStatus;
-import com.rglimits.event.LimitType;
+import static com.rglimits.event.WireFields.EVENT_TYPES;
+import static com.rglimits.event.WireFields.LIMIT_PERIODS;
+import static com.rglimits.event.WireFields.LIMIT_STATUSES;
+import static com.rglimits.event.WireFields.LIMIT_TYPES;
+import static com.rglimits.event.WireFields.bit;
+import static com.rglimits.event.WireFields.has;
+import static com.rglimits.event.WireFields.writeDecimal;
+import static com.rglimits.event.WireFields.writeEnum;
+import static com.rglimits.event.WireFields.writeLong;
+import static com.rglimits.event.WireFields.writeString;
+
+import com.rglimits.event.FormatVersionSnapshot;
 import com.rglimits.event.WireDecimals;
 import com.rglimits.event.WireStrings;
 import com.rglimits.limit.UserLimit;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -74,11 +81,6 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     /** A null element of the list: the PojoSerializer's list kept them, so a migrated list may hold one. */
     private static final int NULL_LIMIT = 1 << 15;
 
-    // values() clones its array on every call.
-    private static final LimitType[] LIMIT_TYPES = LimitType.values();
-    private static final LimitPeriod[] LIMIT_PERIODS = LimitPeriod.values();
-    private static final LimitStatus[] LIMIT_STATUSES = LimitStatus.values();
-    private static final EventType[] EVENT_TYPES = EventType.values();
 
     private UserStateSerializer() {}
 
@@ -158,36 +160,6 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         writeEnum(l.lastEventType, out);
     }
 
-    private static int bit(Object field, int bit) {
-        return field != null ? bit : 0;
-    }
-
-    // The writers below leave out an absent value: its presence bit is already clear.
-
-    private static void writeString(String s, DataOutputView out) throws IOException {
-        if (s != null) {
-            WireStrings.write(s, out);
-        }
-    }
-
-    private static void writeEnum(Enum<?> e, DataOutputView out) throws IOException {
-        if (e != null) {
-            out.writeByte(e.ordinal());
-        }
-    }
-
-    private static void writeLong(Long l, DataOutputView out) throws IOException {
-        if (l != null) {
-            out.writeLong(l);
-        }
-    }
-
-    private static void writeDecimal(BigDecimal d, DataOutputView out) throws IOException {
-        if (d != null) {
-            WireDecimals.write(d, out);
-        }
-    }
-
     @Override
     public UserState deserialize(DataInputView in) throws IOException {
         return deserialize(new UserState(), in);
@@ -237,10 +209,6 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         return l;
     }
 
-    private static boolean has(int present, int bit) {
-        return (present & bit) != 0;
-    }
-
     /** Through a state object: RocksDB copies values in serialized form rarely (never on the write-back path). */
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
@@ -260,21 +228,9 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
      * {@code resolveSchemaCompatibility(TypeSerializer)} of the old snapshot is reached only through
      * the default of that method, which this one replaces.
      */
-    public static final class UserStateSerializerSnapshot implements TypeSerializerSnapshot<UserState> {
-        @Override
-        public int getCurrentVersion() {
-            return FORMAT_VERSION;
-        }
-
-        @Override
-        public void writeSnapshot(DataOutputView out) {}
-
-        @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-            if (readVersion != FORMAT_VERSION) {
-                throw new IOException("UserState serializer snapshot of format version " + readVersion
-                        + ", this serializer reads only version " + FORMAT_VERSION);
-            }
+    public static final class UserStateSerializerSnapshot extends FormatVersionSnapshot<UserState> {
+        public UserStateSerializerSnapshot() {
+            super("UserState", FORMAT_VERSION);
         }
 
         @Override

@@ -10,15 +10,13 @@ import com.rglimits.config.Settings;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.testing.Events;
+import com.rglimits.testing.FieldSamples;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -282,9 +280,9 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
 
     @Test
     void theSerializerKnowsEveryField() {
-        assertThat(instanceFields(LimitEvent.class)).extracting(Field::getName)
+        assertThat(FieldSamples.instanceFields(LimitEvent.class)).extracting(Field::getName)
                 .containsExactlyInAnyOrderElementsOf(EVENT_FIELDS);
-        assertThat(instanceFields(RecordSource.class)).extracting(Field::getName)
+        assertThat(FieldSamples.instanceFields(RecordSource.class)).extracting(Field::getName)
                 .containsExactlyInAnyOrderElementsOf(SOURCE_FIELDS);
     }
 
@@ -389,54 +387,27 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
     }
 
     private static LimitEvent everyFieldSet() {
-        LimitEvent e = new LimitEvent();
-        try {
-            for (Field f : instanceFields(LimitEvent.class)) {
-                f.set(e, sampleValue(f));
-            }
-        } catch (IllegalAccessException ex) {
-            throw new AssertionError(ex);
-        }
-        return e;
+        return FieldSamples.filled(new LimitEvent(), LimitEventSerializerTest::sampleValue);
     }
 
     private static Stream<Field> everyField() {
-        return Stream.concat(instanceFields(LimitEvent.class).stream(), instanceFields(RecordSource.class).stream());
-    }
-
-    private static List<Field> instanceFields(Class<?> type) {
-        List<Field> fields = new ArrayList<>();
-        for (Field f : type.getDeclaredFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                fields.add(f);
-            }
-        }
-        return fields;
+        return Stream.concat(FieldSamples.instanceFields(LimitEvent.class).stream(), FieldSamples.instanceFields(RecordSource.class).stream());
     }
 
     /** A value that no other field of the same type gets, so that two fields mixed up show. */
     private static Object sampleValue(Field f) throws IllegalAccessException {
+        Object scalar = FieldSamples.scalar(f);
+        if (scalar != null) {
+            return scalar;
+        }
         Class<?> type = f.getType();
         String name = f.getName();
-        if (type == String.class) {
-            return name + " Zürich €";
-        }
-        if (type == long.class || type == Long.class) {
-            return 1_000_000_000_000L + name.hashCode();
-        }
-        if (type == BigDecimal.class) {
-            return new BigDecimal(BigInteger.valueOf(name.hashCode()), name.length());
-        }
-        if (type.isEnum()) {
-            Object[] constants = type.getEnumConstants();
-            return constants[constants.length - 1];
-        }
         if (type == byte[].class) {
             return name.getBytes(StandardCharsets.UTF_8);
         }
         if (type == RecordSource.class) {
             RecordSource s = new RecordSource();
-            for (Field sf : instanceFields(RecordSource.class)) {
+            for (Field sf : FieldSamples.instanceFields(RecordSource.class)) {
                 sf.set(s, sampleValue(sf));
             }
             return s;

@@ -9,11 +9,10 @@ import com.rglimits.event.LimitPeriod;
 import com.rglimits.event.LimitStatus;
 import com.rglimits.event.LimitType;
 import com.rglimits.limit.UserLimit;
+import com.rglimits.testing.FieldSamples;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -276,9 +275,9 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
 
     @Test
     void theSerializerKnowsEveryField() {
-        assertThat(instanceFields(UserState.class)).extracting(Field::getName)
+        assertThat(FieldSamples.instanceFields(UserState.class)).extracting(Field::getName)
                 .containsExactlyInAnyOrderElementsOf(STATE_FIELDS);
-        assertThat(instanceFields(UserLimit.class)).extracting(Field::getName)
+        assertThat(FieldSamples.instanceFields(UserLimit.class)).extracting(Field::getName)
                 .containsExactlyInAnyOrderElementsOf(LIMIT_FIELDS);
     }
 
@@ -432,48 +431,20 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
     }
 
     private static UserLimit everyFieldSet() {
-        UserLimit l = new UserLimit();
-        try {
-            for (Field f : instanceFields(UserLimit.class)) {
-                f.set(l, sampleValue(f));
-            }
-        } catch (IllegalAccessException ex) {
-            throw new AssertionError(ex);
-        }
-        return l;
+        return FieldSamples.filled(new UserLimit(), UserStateSerializerTest::sampleValue);
     }
 
     private static Stream<Field> everyField() {
-        return Stream.concat(instanceFields(UserState.class).stream(), instanceFields(UserLimit.class).stream());
-    }
-
-    private static List<Field> instanceFields(Class<?> type) {
-        List<Field> fields = new ArrayList<>();
-        for (Field f : type.getDeclaredFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                fields.add(f);
-            }
-        }
-        return fields;
+        return Stream.concat(FieldSamples.instanceFields(UserState.class).stream(), FieldSamples.instanceFields(UserLimit.class).stream());
     }
 
     /** A value that no other field of the same type gets, so that two fields mixed up show. */
     private static Object sampleValue(Field f) {
+        Object scalar = FieldSamples.scalar(f);
+        if (scalar != null) {
+            return scalar;
+        }
         Class<?> type = f.getType();
-        String name = f.getName();
-        if (type == String.class) {
-            return name + " Zürich €";
-        }
-        if (type == long.class || type == Long.class) {
-            return 1_000_000_000_000L + name.hashCode();
-        }
-        if (type == BigDecimal.class) {
-            return new BigDecimal(BigInteger.valueOf(name.hashCode()), name.length());
-        }
-        if (type.isEnum()) {
-            Object[] constants = type.getEnumConstants();
-            return constants[constants.length - 1];
-        }
         if (type == List.class) {
             return severalLimits().limits;
         }
