@@ -3,7 +3,7 @@ package com.rglimits.job;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.event.ParsedRecord;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -18,7 +18,7 @@ public class RecordRouter extends ProcessFunction<ParsedRecord, LimitEvent> {
     private transient Accounting.Tally eventTimeAhead;
 
     @Override
-    public void open(Configuration parameters) {
+    public void open(OpenContext openContext) {
         records = Accounting.tally(getRuntimeContext(), Accounting.RECORDS);
         skipped = Accounting.tally(getRuntimeContext(), Accounting.SKIPPED);
         invalid = Accounting.deadLettered(getRuntimeContext(), DeadLetterReason.INVALID_EVENT);
