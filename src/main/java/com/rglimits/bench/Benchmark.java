@@ -75,6 +75,8 @@ public final class Benchmark {
      * compiled before a measured run too: a 10 s interval gives a short warm-up no checkpoint at all.
      */
     static final long WARMUP_CHECKPOINT_MS = 1_000;
+    /** The most events the jobs' warm-up and the ceiling's warm-up pass run. */
+    static final int MAX_WARMUP_EVENTS = 1_000_000;
     static final String BEGIN = "<!-- BEGIN GENERATED RESULTS -->";
     static final String END = "<!-- END GENERATED RESULTS -->";
     static final TypeInformation<ParsedRecord> PARSED_RECORD_TYPE = TypeInformation.of(ParsedRecord.class);
@@ -243,7 +245,7 @@ public final class Benchmark {
         if (o.runs("ceiling")) {
             report.results.put(CEILING, ceiling(events));
         }
-        int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(1_000_000, o.events);
+        int warmup = o.warmupEvents >= 0 ? o.warmupEvents : Math.min(MAX_WARMUP_EVENTS, o.events);
         if (warmup > 0 && (o.runs("rocksdb") || o.runs("heap") || o.runs("dynamodb") || o.runs("latency"))) {
             log("warm-up job: " + warmup + " events");
             runJob("warm-up", events, warmup, true, BenchSinks::discarding,
@@ -311,7 +313,7 @@ public final class Benchmark {
         Result r = new Result(CEILING);
         RecordSource src = RecordSource.fileElement(IndexedRecordParser.SOURCE_NAME, 0);
         // As long as the jobs' warm-up: a shorter one left the compiler busy for 0.4 cores of the measured pass.
-        int warm = Math.min(events.events, 1_000_000);
+        int warm = Math.min(events.events, MAX_WARMUP_EVENTS);
         for (int i = 0; i < warm; i++) {
             EventParser.parse(events.records[i], src, 0L);
         }
