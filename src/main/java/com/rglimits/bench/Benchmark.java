@@ -383,9 +383,10 @@ public final class Benchmark {
         DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count,
                 recordsPerSecond > 0 ? RateLimiterStrategy.perSecond(recordsPerSecond) : RateLimiterStrategy.noOp(),
                 PARSED_RECORD_TYPE);
-        DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config), "In-memory records")
+        // Measured as production runs it (an unbounded input's ordering), although this input ends.
+        DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config, false), "In-memory records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
-        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config);
+        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config, false);
         if (config.subscriptionsTable() != null) {
             SubscriberBranch.attach(outputs.limits, config, true);
         }

@@ -29,6 +29,8 @@ public final class JobConfig implements Serializable {
     public static final String MAX_HOLD_MS = "ordering.max-hold.ms";
     public static final String MAX_AHEAD_MS = "ordering.max-ahead.ms";
     public static final String ARRIVAL_HOLD_MS = "ordering.arrival-hold.ms";
+    public static final String MAX_JUMP_MS = "ordering.max-jump.ms";
+    public static final String CONFIRMING_KEYS = "ordering.confirming-keys";
     public static final String CACHED_USERS = "ordering.cached-users";
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
@@ -61,6 +63,12 @@ public final class JobConfig implements Serializable {
      * ordering of all users.
      */
     public static final long DEFAULT_MAX_AHEAD_MS = 300_000;
+    /**
+     * How far one key's record may move its split's event time ahead (5 minutes, as far as
+     * {@link #DEFAULT_MAX_AHEAD_MS} lets a producer's clock run ahead): further, the jump waits for
+     * the records of {@code ordering.confirming-keys} keys. See {@code com.rglimits.ordering.EventClock}.
+     */
+    public static final long DEFAULT_MAX_JUMP_MS = 300_000;
     /** Flink's upper bound on max parallelism (2^15). */
     public static final int MAX_MAX_PARALLELISM = 32_768;
 
@@ -81,6 +89,8 @@ public final class JobConfig implements Serializable {
     private final long maxHoldMs;
     private final long maxAheadMs;
     private final long arrivalHoldMs;
+    private final long maxJumpMs;
+    private final int confirmingKeys;
     private final int cachedUsers;
     private final long dedupRetentionMs;
     private final long checkpointIntervalMs;
@@ -124,6 +134,8 @@ public final class JobConfig implements Serializable {
         maxAheadMs = s.longValue(MAX_AHEAD_MS, DEFAULT_MAX_AHEAD_MS, 0);
         // By default an event behind the watermark waits as long as the bound makes every other one wait.
         arrivalHoldMs = s.longValue(ARRIVAL_HOLD_MS, outOfOrdernessMs, 0);
+        maxJumpMs = s.longValue(MAX_JUMP_MS, DEFAULT_MAX_JUMP_MS, 0);
+        confirmingKeys = s.intValue(CONFIRMING_KEYS, 3, 1);
         cachedUsers = s.intValue(CACHED_USERS, 200_000, 1);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
@@ -257,6 +269,16 @@ public final class JobConfig implements Serializable {
     /** How long an event that arrives behind the watermark waits for its user's other events: see {@code EventOrdering}. */
     public long arrivalHoldMs() {
         return arrivalHoldMs;
+    }
+
+    /** How far one key's record may move its split's event time ahead: see {@link #DEFAULT_MAX_JUMP_MS}. */
+    public long maxJumpMs() {
+        return maxJumpMs;
+    }
+
+    /** How many keys' records confirm a jump of a split's event time beyond {@link #maxJumpMs()}. */
+    public int confirmingKeys() {
+        return confirmingKeys;
     }
 
     /** Users whose state the keyed operator keeps in memory between checkpoints, at most. */

@@ -59,10 +59,11 @@ public final class EventParser {
             EventType type = processedType(typeName);
             if (type == null) {
                 Long createdAt = optionalLongOrNull(root.get("createdAt"));
+                String key = keyOf(root);
                 if (createdAt != null && ahead(createdAt, now) > maxAheadMs) {
-                    return ParsedRecord.skippedAhead(typeName);
+                    return ParsedRecord.skippedAhead(typeName, key, source);
                 }
-                return ParsedRecord.skipped(typeName, createdAt);
+                return ParsedRecord.skipped(typeName, createdAt, key, source);
             }
             LimitEvent event = event(root, type, raw, source);
             long ahead = ahead(event.createdAt, now);
@@ -311,6 +312,16 @@ public final class EventParser {
             d.sequenceNumber = optionalLongOrNull(root.get("sequenceNumber"));
         }
         return ParsedRecord.invalid(d);
+    }
+
+    /** Whose record of another type this is: its aggregateId, else payload.userId, else its eventId (null: none of them). */
+    private static String keyOf(JsonNode root) {
+        String key = textOrNull(root.get("aggregateId"));
+        if (key == null) {
+            JsonNode payload = root.get("payload");
+            key = payload != null ? textOrNull(payload.get("userId")) : null;
+        }
+        return key != null ? key : textOrNull(root.get("eventId"));
     }
 
     private static String textOrNull(JsonNode node) {

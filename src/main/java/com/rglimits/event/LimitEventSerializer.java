@@ -1,6 +1,7 @@
 package com.rglimits.event;
 
 import static com.rglimits.event.WireFields.EVENT_TYPES;
+import static com.rglimits.event.WireFields.JUMP_VERDICTS;
 import static com.rglimits.event.WireFields.LIMIT_PERIODS;
 import static com.rglimits.event.WireFields.LIMIT_STATUSES;
 import static com.rglimits.event.WireFields.LIMIT_TYPES;
@@ -31,7 +32,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * bytes after their count, or {@link org.apache.flink.types.StringValue} for an unpaired surrogate);
  * decimals as {@link WireDecimals} writes them (scale, then the unscaled two's complement bytes);
  * {@code raw} as an {@code int} length and the bytes; the source as a byte of presence bits
- * for its own fields, then those fields.
+ * for its own fields, then those fields; then the router's fields (jumpedFrom, verdict, and
+ * splitWatermark when it is not {@link Long#MIN_VALUE}).
  *
  * <p>A field added to LimitEvent or RecordSource must be added here and to the format
  * (LimitEventSerializerTest fails until it is).
@@ -40,7 +42,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static final long serialVersionUID = 1L;
 
     /** The version of the byte format above; change it with the format. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     public static final LimitEventSerializer INSTANCE = new LimitEventSerializer();
 
@@ -67,6 +69,10 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static final int NEXT_RESET_TIME = 1 << 19;
     private static final int RAW = 1 << 20;
     private static final int SOURCE = 1 << 21;
+    private static final int JUMPED_FROM = 1 << 22;
+    private static final int VERDICT = 1 << 23;
+    /** splitWatermark is not {@link Long#MIN_VALUE}. */
+    private static final int SPLIT_WATERMARK = 1 << 24;
 
     // Presence bits of the source's fields.
     private static final int SOURCE_STREAM = 1;
@@ -117,6 +123,9 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
         to.nextResetTime = from.nextResetTime;
         to.raw = from.raw != null ? from.raw.clone() : null;
         to.source = from.source != null ? copy(from.source) : null;
+        to.jumpedFrom = from.jumpedFrom;
+        to.splitWatermark = from.splitWatermark;
+        to.verdict = from.verdict;
         return to;
     }
 
@@ -151,7 +160,8 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
                 | bit(e.previousProgress, PREVIOUS_PROGRESS) | bit(e.remainingAmount, REMAINING_AMOUNT)
                 | bit(e.resetAmount, RESET_AMOUNT) | bit(e.unusedAmount, UNUSED_AMOUNT)
                 | bit(e.resetPercentage, RESET_PERCENTAGE) | bit(e.nextResetTime, NEXT_RESET_TIME)
-                | bit(e.raw, RAW) | bit(e.source, SOURCE));
+                | bit(e.raw, RAW) | bit(e.source, SOURCE) | bit(e.jumpedFrom, JUMPED_FROM) | bit(e.verdict, VERDICT)
+                | (e.splitWatermark != Long.MIN_VALUE ? SPLIT_WATERMARK : 0));
         writeString(e.eventId, out);
         writeEnum(e.type, out);
         out.writeLong(e.sequenceNumber);
@@ -180,6 +190,11 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
         }
         if (e.source != null) {
             writeSource(e.source, out);
+        }
+        writeLong(e.jumpedFrom, out);
+        writeEnum(e.verdict, out);
+        if (e.splitWatermark != Long.MIN_VALUE) {
+            out.writeLong(e.splitWatermark);
         }
     }
 
@@ -233,6 +248,9 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
             e.raw = null;
         }
         e.source = has(present, SOURCE) ? readSource(in) : null;
+        e.jumpedFrom = has(present, JUMPED_FROM) ? in.readLong() : null;
+        e.verdict = has(present, VERDICT) ? JUMP_VERDICTS[in.readUnsignedByte()] : null;
+        e.splitWatermark = has(present, SPLIT_WATERMARK) ? in.readLong() : Long.MIN_VALUE;
         return e;
     }
 

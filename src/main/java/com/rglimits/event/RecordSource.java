@@ -38,6 +38,11 @@ public class RecordSource {
         return s;
     }
 
+    /** The input split it was read from: the stream's shard, or the file. */
+    public String split() {
+        return file != null ? file : stream + "/" + shardId;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof RecordSource)) {

@@ -15,6 +15,7 @@ public final class WireFields {
     public static final LimitType[] LIMIT_TYPES = LimitType.values();
     public static final LimitPeriod[] LIMIT_PERIODS = LimitPeriod.values();
     public static final LimitStatus[] LIMIT_STATUSES = LimitStatus.values();
+    public static final JumpVerdict[] JUMP_VERDICTS = JumpVerdict.values();
 
     private WireFields() {}
 

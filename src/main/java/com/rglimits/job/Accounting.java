@@ -29,6 +29,11 @@ public final class Accounting {
      * time (dead-lettered as INVALID_EVENT, or skipped without an event time). A producer's clock is wrong.
      */
     public static final String EVENT_TIME_AHEAD = "event_time_ahead";
+    /**
+     * Not a bucket: events far ahead of their input split's event time that the split's records never
+     * confirmed (dead-lettered as INVALID_EVENT). A producer's clock is wrong; see {@code EventClock}.
+     */
+    public static final String EVENT_TIME_OUTLIERS = "event_time_outliers";
 
     private Accounting() {}
 
@@ -108,6 +113,10 @@ public final class Accounting {
 
         public long eventTimeAhead() {
             return get(all, EVENT_TIME_AHEAD);
+        }
+
+        public long eventTimeOutliers() {
+            return get(all, EVENT_TIME_OUTLIERS);
         }
 
         /** The accounting identity of EVENTS.md. */

@@ -47,6 +47,10 @@ public final class Descriptors {
     /** Per user: the sequence cursor, as releases up to 2026-11-30 kept it; see {@link #LEGACY_LIMITS}. */
     public static final ValueStateDescriptor<Long> LEGACY_LAST_SEQUENCE = new ValueStateDescriptor<>("last-sequence", Types.LONG);
 
+    /** Operator state of the router (union): every input split's event time, see {@link SplitClock}. */
+    public static final ListStateDescriptor<SplitClock> SPLIT_CLOCKS =
+            new ListStateDescriptor<>("split-clocks", TypeInformation.of(SplitClock.class));
+
     /** Per user: events held until the watermark (or the processing-time bound) releases them. */
     public static final ListStateDescriptor<LimitEvent> HELD_EVENTS = new ListStateDescriptor<>("held-events", LIMIT_EVENT_TYPE);
 

@@ -3,6 +3,7 @@ package com.rglimits.job;
 import com.rglimits.config.JobConfig;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
+import com.rglimits.event.JumpVerdict;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.limit.LimitRules;
 import com.rglimits.limit.RuleResult;
@@ -48,6 +49,17 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * checkpoint; it is read only for an event at or behind its user's sequence cursor (a redelivery or a
  * late event).
  *
+ * <p>An unconfirmed jump ({@link LimitEvent#jumpedFrom}: far ahead of its split's event time) is held
+ * until the router's verdict: confirmed, it is an event like any other; refuted (or expired: the
+ * processing-time bound or the final watermark found it unconfirmed), it is an INVALID_EVENT.
+ *
+ * <p>On a bounded input ({@code orderedByRecords}) nothing here depends on time or speed: each event
+ * carries its split's watermark just before it ({@link LimitEvent#splitWatermark}), which releases
+ * the user's held events it passes before the event itself is looked at, exactly as if the watermark
+ * had arrived between the two; there is no processing-time bound and no arrival hold. Flink's own
+ * watermark never runs ahead of the split watermark of the records after it on the same channel, so
+ * what it releases early would have been released at the user's next event anyway.
+ *
  * <p>Metrics: the {@link Accounting} counters and the {@link OrderingGauges}.
  */
 public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
@@ -69,6 +81,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private final long resumingMs;
     private final long dedupRetentionMs;
     private final int cachedUsers;
+    private final boolean orderedByRecords;
 
     /** The dedup set of a release up to 2026-11-30 restored here, while it has entries; null otherwise. */
     private transient MapState<String, Long> legacySeenEventIds;
@@ -83,6 +96,9 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private transient Accounting.Tally duplicates;
     private transient Accounting.Tally progressMismatches;
     private transient Map<DeadLetterReason, Accounting.Tally> deadLettered;
+    private transient Accounting.Tally eventTimeOutliers;
+    /** Expired jumps found by a release, refuted after it. */
+    private transient List<LimitEvent> expired;
     private transient OrderingGauges gauges;
     private transient LongSupplier wallClock;
 
@@ -94,17 +110,31 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private transient long resumedAt;
     private transient boolean inputIdle;
 
+    /** For an unbounded input: releases by the watermark, the processing-time bound and the arrival hold. */
     public UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long resumingMs, long dedupRetentionMs, int cachedUsers) {
+        this(maxHoldMs, arrivalHoldMs, resumingMs, dedupRetentionMs, cachedUsers, false);
+    }
+
+    private UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long resumingMs, long dedupRetentionMs,
+            int cachedUsers, boolean orderedByRecords) {
         this.maxHoldMs = maxHoldMs;
         this.arrivalHoldMs = arrivalHoldMs;
         this.resumingMs = resumingMs;
         this.dedupRetentionMs = dedupRetentionMs;
         this.cachedUsers = cachedUsers;
+        this.orderedByRecords = orderedByRecords;
     }
 
-    public static UserLimitOperator from(JobConfig config) {
-        return new UserLimitOperator(config.maxHoldMs(), config.arrivalHoldMs(), config.idlenessMs(),
-                config.dedupRetentionMs(), config.cachedUsers());
+    /** For a bounded input: only the records' split watermarks and Flink's watermark release events. */
+    public static UserLimitOperator orderedByRecords(long dedupRetentionMs, int cachedUsers) {
+        return new UserLimitOperator(Long.MAX_VALUE, 0, 0, dedupRetentionMs, cachedUsers, true);
+    }
+
+    public static UserLimitOperator from(JobConfig config, boolean bounded) {
+        return bounded
+                ? orderedByRecords(config.dedupRetentionMs(), config.cachedUsers())
+                : new UserLimitOperator(config.maxHoldMs(), config.arrivalHoldMs(), config.idlenessMs(),
+                        config.dedupRetentionMs(), config.cachedUsers());
     }
 
     /** For tests: the clock the watermark lag is measured against. */
@@ -153,10 +183,11 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         duplicates = Accounting.tally(getRuntimeContext(), Accounting.DUPLICATES);
         progressMismatches = Accounting.tally(getRuntimeContext(), Accounting.PROGRESS_MISMATCHES);
         deadLettered = new EnumMap<>(DeadLetterReason.class);
-        for (DeadLetterReason reason : new DeadLetterReason[] {
-                DeadLetterReason.UNKNOWN_LIMIT, DeadLetterReason.LIMIT_ALREADY_EXISTS, DeadLetterReason.LATE_EVENT}) {
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLettered.put(reason, Accounting.deadLettered(getRuntimeContext(), reason));
         }
+        eventTimeOutliers = Accounting.tally(getRuntimeContext(), Accounting.EVENT_TIME_OUTLIERS);
+        expired = new ArrayList<>();
         holding = new HoldingArea<>(maxHoldMs);
         heldInState = new ArrayList<>();
         gauges = new OrderingGauges(getMetricGroup(), holding::size,
@@ -213,8 +244,19 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             users.evictLeastRecentlyUsed();
         }
         UserStateCache.Entry user = users.of(event.userId);
-        Long last = user.lastSequence();
         long now = now();
+        if (event.verdict != null) {
+            onVerdict(user, event, now);
+            gauges.update();
+            return;
+        }
+        long watermark = this.watermark;
+        if (orderedByRecords && event.splitWatermark > watermark) {
+            // The split's watermark just before this event: what it passes goes first.
+            watermark = event.splitWatermark;
+            release(user, watermark, now);
+        }
+        Long last = user.lastSequence();
         // Every event seen before is held now or was taken in order (the cursor passed it), so only an
         // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
         if (last != null && event.sequenceNumber <= last) {
@@ -233,14 +275,36 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         }
         users.seen(user, EventIdHash.of(event.eventId));
         // Records of a burst can arrive before the input is marked active again: those resume it too.
-        boolean resuming = inputIdle || now < resumedAt + resumingMs;
+        boolean resuming = !orderedByRecords && (inputIdle || now < resumedAt + resumingMs);
         if (holding.hold(user, EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
-            release(user, now);
+            release(user, watermark, now);
         } else {
             scheduleWakeUp(now);
         }
         gauges.update();
+    }
+
+    /** The router's verdict on a held jump of the user; none is held after a duplicate of it was dropped. */
+    private void onVerdict(UserStateCache.Entry user, LimitEvent verdict, long now) throws Exception {
+        if (verdict.verdict == JumpVerdict.CONFIRMED) {
+            if (holding.confirm(user, verdict.eventId)) {
+                release(user, watermark, now);
+            }
+            return;
+        }
+        LimitEvent refuted = holding.refute(user, verdict.eventId);
+        if (refuted != null) {
+            refute(refuted, "its split's records never reached its time", now);
+        }
+    }
+
+    /** An unconfirmed jump that the stream never confirmed: an INVALID_EVENT, counted as an event-time outlier. */
+    private void refute(LimitEvent event, String why, long now) {
+        eventTimeOutliers.inc();
+        deadLetter(event, DeadLetterReason.INVALID_EVENT, "field 'createdAt' is " + (event.createdAt - event.jumpedFrom)
+                + " ms ahead of the event time of its input split (" + event.jumpedFrom + "), more than "
+                + JobConfig.MAX_JUMP_MS + " allows, and " + why, now);
     }
 
     @Override
@@ -276,7 +340,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     private void releaseDue(long now) throws Exception {
         for (UserStateCache.Entry user : holding.dueUsers(watermark, now, watermarkStillSince)) {
-            release(user, now);
+            release(user, watermark, now);
         }
     }
 
@@ -301,9 +365,16 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         return legacySeenEventIds.contains(event.eventId);
     }
 
-    /** Applies the user's due events. */
-    private void release(UserStateCache.Entry user, long now) throws Exception {
-        List<LimitEvent> due = holding.release(user, watermark, now, watermarkStillSince);
+    /** Applies the user's events due at this watermark; refutes its expired jumps. */
+    private void release(UserStateCache.Entry user, long watermark, long now) throws Exception {
+        List<LimitEvent> due = holding.release(user, watermark, now, watermarkStillSince, expired);
+        if (!expired.isEmpty()) {
+            for (LimitEvent jump : expired) {
+                refute(jump, watermark == Long.MAX_VALUE ? "the input ended before any verdict on it"
+                        : "no verdict on it came within the processing-time bound", now);
+            }
+            expired.clear();
+        }
         if (due.isEmpty()) {
             return;
         }

@@ -21,6 +21,8 @@ import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
 
 /**
  * The job graph, in one place. Sources and sinks are parameters, so production (Kinesis,
@@ -92,10 +94,17 @@ public final class UserLimitsPipeline {
         return backend;
     }
 
-    public static WatermarkStrategy<ParsedRecord> watermarks(JobConfig config) {
-        return WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.outOfOrdernessMs()))
-                .withTimestampAssigner((record, recordTimestamp) -> record.eventTime())
-                .withIdleness(Duration.ofMillis(config.idlenessMs()));
+    /**
+     * Per input split, the bounded out-of-orderness watermark over the split's own event time
+     * ({@link SplitWatermarks}). An unbounded input's quiet splits stop holding it back after
+     * {@code ordering.idleness.ms}; a bounded input's splits hold it until they end, so that its
+     * watermarks depend on its records alone.
+     */
+    public static WatermarkStrategy<ParsedRecord> watermarks(JobConfig config, boolean bounded) {
+        WatermarkStrategy<ParsedRecord> strategy = WatermarkStrategy.<ParsedRecord>forGenerator(context ->
+                        new SplitWatermarks(config.outOfOrdernessMs(), config.maxJumpMs(), config.confirmingKeys(), !bounded))
+                .withTimestampAssigner((record, recordTimestamp) -> record.eventTime());
+        return bounded ? strategy : strategy.withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
     /** Adds the whole pipeline to the environment; returns its outputs, e.g. for a test to tap. */
@@ -105,29 +114,37 @@ public final class UserLimitsPipeline {
             Sink<UserLimit> limitsSink,
             Sink<DeadLetter> deadLetterSink,
             JobConfig config) {
+        boolean bounded = source.getBoundedness() == Boundedness.BOUNDED;
         // The type is given: not every source says what it produces (the Kinesis source does not).
         DataStream<ParsedRecord> records = env.fromSource(
-                        source, watermarks(config), "Read and parse records", TypeInformation.of(ParsedRecord.class))
+                        source, watermarks(config, bounded), "Read and parse records", TypeInformation.of(ParsedRecord.class))
                 .uid(SOURCE_UID);
-        Outputs outputs = applyEvents(records, config);
+        Outputs outputs = applyEvents(records, config, bounded);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("Write dead letters");
         if (config.subscriptionsTable() != null) {
-            SubscriberBranch.attach(outputs.limits, config, source.getBoundedness() == Boundedness.BOUNDED);
+            SubscriberBranch.attach(outputs.limits, config, bounded);
         }
         return outputs;
     }
 
-    /** The processing between source and sinks: route, key by user, order, de-duplicate, apply. */
-    public static Outputs applyEvents(DataStream<ParsedRecord> records, JobConfig config) {
+    /**
+     * The processing between source and sinks: route, key by user, order, de-duplicate, apply.
+     *
+     * @param bounded whether the input is bounded: then the order of its records alone decides the result
+     *     (see {@link RecordRouter} and {@link UserLimitOperator})
+     */
+    public static Outputs applyEvents(DataStream<ParsedRecord> records, JobConfig config, boolean bounded) {
         SingleOutputStreamOperator<LimitEvent> events = records
-                .process(new RecordRouter(), Descriptors.LIMIT_EVENT_WIRE_TYPE)
+                .transform("Count and route records", Descriptors.LIMIT_EVENT_WIRE_TYPE, RecordRouter.from(config, bounded))
                 .uid(ROUTER_UID)
-                .name("Count and route records");
+                // In the source's task: each split's records reach its clock in the order they were read.
+                .setParallelism(records.getParallelism());
+        ((PhysicalTransformation<?>) events.getTransformation()).setChainingStrategy(ChainingStrategy.ALWAYS);
         SingleOutputStreamOperator<UserLimit> limits = events
                 .keyBy(event -> event.userId, Types.STRING)
                 .transform("Order, de-duplicate and apply events", Descriptors.USER_LIMIT_TYPE,
-                        UserLimitOperator.from(config))
+                        UserLimitOperator.from(config, bounded))
                 .uid(PROCESSOR_UID);
         DataStream<DeadLetter> deadLetters = events.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(limits.getSideOutput(Descriptors.DEAD_LETTERS));

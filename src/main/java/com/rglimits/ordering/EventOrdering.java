@@ -25,6 +25,11 @@ import java.util.List;
  *
  * <p>A held event with a smaller sequenceNumber than a due one is released with it: holding it
  * longer could only make it late.
+ *
+ * <p>An unconfirmed jump (an event far ahead of its split's event time, {@link EventClock}) waits for
+ * the router's verdict: it is never released with a due event of its user, nor by the processing-time
+ * bound; the watermark releases it once confirmed. If the watermark stands still for the bound, or the
+ * final watermark comes, while it is still unconfirmed, it has expired: the stream never confirmed it.
  */
 public final class EventOrdering {
     /** Stable sort: among equal sequence and createdAt, the arrival order of the input list stands. */
@@ -68,35 +73,59 @@ public final class EventOrdering {
      */
     public static Release release(List<HeldEvent> held, long watermark, long now, long maxHoldMs, long stillSince) {
         long highestDueSequence = Long.MIN_VALUE;
+        boolean expiredJumps = false;
         for (HeldEvent h : held) {
             if (isDue(h, watermark, now, maxHoldMs, stillSince)) {
                 highestDueSequence = Math.max(highestDueSequence, h.event.sequenceNumber);
+            } else if (hasExpired(h, watermark, now, maxHoldMs, stillSince)) {
+                expiredJumps = true;
             }
         }
-        if (highestDueSequence == Long.MIN_VALUE) {
-            return new Release(List.of(), held);
+        if (highestDueSequence == Long.MIN_VALUE && !expiredJumps) {
+            return new Release(List.of(), held, List.of());
         }
         List<LimitEvent> due = new ArrayList<>();
         List<HeldEvent> kept = new ArrayList<>();
+        List<LimitEvent> expired = new ArrayList<>();
         for (HeldEvent h : held) {
-            if (h.event.sequenceNumber <= highestDueSequence || isDue(h, watermark, now, maxHoldMs, stillSince)) {
+            if (isDue(h, watermark, now, maxHoldMs, stillSince)
+                    || (!isUnconfirmedJump(h) && h.event.sequenceNumber <= highestDueSequence)) {
                 due.add(h.event);
+            } else if (hasExpired(h, watermark, now, maxHoldMs, stillSince)) {
+                expired.add(h.event);
             } else {
                 kept.add(h);
             }
         }
         due.sort(APPLY_ORDER);
-        return new Release(due, kept);
+        return new Release(due, kept, expired);
     }
 
-    /** When processing time releases the event, should the watermark stand still until then. */
+    /**
+     * When processing time releases the event, should the watermark stand still until then
+     * ({@link Long#MAX_VALUE} when the bound is {@link Long#MAX_VALUE}: never).
+     */
     public static long holdDeadline(HeldEvent h, long maxHoldMs, long stillSince) {
-        return Math.max(h.arrivedAt, stillSince) + maxHoldMs;
+        long from = Math.max(h.arrivedAt, stillSince);
+        return from > 0 && maxHoldMs > Long.MAX_VALUE - from ? Long.MAX_VALUE : from + maxHoldMs;
+    }
+
+    static boolean isUnconfirmedJump(HeldEvent h) {
+        return h.event.jumpedFrom != null;
     }
 
     /** The final watermark (end of input, stop with drain) releases everything: nothing comes after it. */
     static boolean isDue(HeldEvent h, long watermark, long now, long maxHoldMs, long stillSince) {
+        if (isUnconfirmedJump(h)) {
+            return h.event.createdAt <= watermark && watermark != Long.MAX_VALUE && now >= h.notBefore;
+        }
         return (h.event.createdAt <= watermark && (now >= h.notBefore || watermark == Long.MAX_VALUE))
                 || now >= holdDeadline(h, maxHoldMs, stillSince);
+    }
+
+    /** An unconfirmed jump that the bound or the final watermark found still waiting for its verdict. */
+    static boolean hasExpired(HeldEvent h, long watermark, long now, long maxHoldMs, long stillSince) {
+        return isUnconfirmedJump(h)
+                && (watermark == Long.MAX_VALUE || now >= holdDeadline(h, maxHoldMs, stillSince));
     }
 }

@@ -3,8 +3,8 @@ package com.rglimits.ordering;
 import com.rglimits.event.LimitEvent;
 
 /**
- * An event in the ordering buffer, with what the buffer knows of its arrival. The event itself is
- * never written to.
+ * An event in the ordering buffer, with what the buffer knows of its arrival. Of the event itself
+ * only {@code jumpedFrom} is ever written to: cleared when the router confirms the jump.
  */
 public final class HeldEvent {
     final LimitEvent event;

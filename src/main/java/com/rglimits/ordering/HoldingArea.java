@@ -60,11 +60,12 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
     /**
      * Holds an event of the user that arrived now (see {@link EventOrdering#arriving}).
      *
-     * @return true when it is due at once: it arrived behind the watermark and has no arrival hold
+     * @return true when it is due at once: it arrived behind the watermark and has no arrival hold (an
+     *     unconfirmed jump never is: it waits for its verdict)
      */
     public boolean hold(U user, HeldEvent h, long watermark) {
         add(user, h);
-        if (h.event.createdAt > watermark) {
+        if (h.event.createdAt > watermark || EventOrdering.isUnconfirmedJump(h)) {
             aheadOfWatermark.add(h.event.createdAt, h);
             return false;
         }
@@ -144,7 +145,7 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
                 name(h.holder, call, due);
             }
         }
-        if (now >= stillSince + maxHoldMs) {
+        if (now >= plus(stillSince, maxHoldMs)) {
             // The watermark has stood still for the bound: a quiet stream. Few events are held then.
             for (Holder user = holders; user != null; user = user.next) {
                 for (HeldEvent h : user.events) {
@@ -166,8 +167,11 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
         }
     }
 
-    /** Takes the user's due events out of the buffer, in apply order. */
-    public List<LimitEvent> release(U user, long watermark, long now, long stillSince) {
+    /**
+     * Takes the user's due events out of the buffer, in apply order, and its expired unconfirmed
+     * jumps (see {@link EventOrdering}), added to {@code expired}.
+     */
+    public List<LimitEvent> release(U user, long watermark, long now, long stillSince, List<LimitEvent> expired) {
         List<HeldEvent> held = user.events;
         if (held == null) {
             return List.of();
@@ -175,16 +179,18 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
         if (held.size() == 1) {
             // Most users hold one event at a time: no lists to build, nothing to sort.
             HeldEvent h = held.get(0);
-            if (!EventOrdering.isDue(h, watermark, now, maxHoldMs, stillSince)) {
-                return List.of();
+            if (EventOrdering.isDue(h, watermark, now, maxHoldMs, stillSince)) {
+                take(user, h);
+                return List.of(h.event);
             }
-            h.released = true;
-            unlink(user);
-            size--;
-            return List.of(h.event);
+            if (EventOrdering.hasExpired(h, watermark, now, maxHoldMs, stillSince)) {
+                take(user, h);
+                expired.add(h.event);
+            }
+            return List.of();
         }
         Release r = EventOrdering.release(held, watermark, now, maxHoldMs, stillSince);
-        if (r.due().isEmpty()) {
+        if (r.kept().size() == held.size()) {
             return r.due();
         }
         for (HeldEvent h : held) {
@@ -199,13 +205,59 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
             user.events = r.kept();
             user.changed = true;
         }
-        size -= r.due().size();
+        size -= held.size() - r.kept().size();
+        expired.addAll(r.expired());
         return r.due();
     }
 
+    private void take(Holder user, HeldEvent h) {
+        h.released = true;
+        unlink(user);
+        size--;
+    }
+
+    /** The router confirmed the user's held jump {@code eventId}: an event like any other now. False when none is held. */
+    public boolean confirm(U user, String eventId) {
+        HeldEvent h = heldJump(user, eventId);
+        if (h == null) {
+            return false;
+        }
+        h.event.jumpedFrom = null;
+        user.changed = true;
+        return true;
+    }
+
+    /** Takes the user's held jump {@code eventId} out of the buffer (the router refuted it); null when none is held. */
+    public LimitEvent refute(U user, String eventId) {
+        HeldEvent h = heldJump(user, eventId);
+        if (h == null) {
+            return null;
+        }
+        h.released = true;
+        size--;
+        if (user.events.size() == 1) {
+            unlink(user);
+        } else {
+            user.events.remove(h);
+            user.changed = true;
+        }
+        return h.event;
+    }
+
+    private HeldEvent heldJump(U user, String eventId) {
+        if (user.events != null) {
+            for (HeldEvent h : user.events) {
+                if (EventOrdering.isUnconfirmedJump(h) && h.event.eventId.equals(eventId)) {
+                    return h;
+                }
+            }
+        }
+        return null;
+    }
+
     /**
-     * The earliest processing time at which an event can become due without the watermark moving,
-     * or {@link Long#MAX_VALUE}. While the watermark has stood still for the bound, that is now:
+     * The earliest processing time at which an event can become due (or a held jump expire) without
+     * the watermark moving, or {@link Long#MAX_VALUE}. While the watermark has stood still for the bound, that is now:
      * the bound is checked at every wake-up then.
      */
     public long nextWakeUp(long now, long stillSince) {
@@ -214,7 +266,7 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
         }
         long next = inArrivalHold.isEmpty() ? Long.MAX_VALUE : inArrivalHold.peekKey();
         if (holders != null) {
-            next = Math.min(next, Math.max(now, stillSince + maxHoldMs));
+            next = Math.min(next, Math.max(now, plus(stillSince, maxHoldMs)));
         }
         return next;
     }
@@ -260,5 +312,10 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
     /** Events held now. */
     public long size() {
         return size;
+    }
+
+    /** a + b, or {@link Long#MAX_VALUE} beyond it: a bound of {@link Long#MAX_VALUE} is never reached. */
+    private static long plus(long a, long b) {
+        return a > 0 && b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;
     }
 }

@@ -43,6 +43,13 @@ class HoldingAreaTest {
         return area.hold(user(e.userId), EventOrdering.arriving(e, now, watermark, ARRIVAL_HOLD, false), watermark);
     }
 
+    /** Releases the user's due events; the expired jumps go to {@link #expired}. */
+    private List<LimitEvent> release(User user, long watermark, long now, long stillSince) {
+        return area.release(user, watermark, now, stillSince, expired);
+    }
+
+    private final List<LimitEvent> expired = new java.util.ArrayList<>();
+
     private static List<String> ids(List<LimitEvent> events) {
         return events.stream().map(e -> e.eventId).collect(Collectors.toList());
     }
@@ -55,7 +62,7 @@ class HoldingAreaTest {
         assertThat(area.size()).isEqualTo(3);
 
         assertThat(names(area.dueUsers(200, 0, 0))).containsExactly("u1");
-        assertThat(ids(area.release(user("u1"), 200, 0, 0))).containsExactly("a", "b");
+        assertThat(ids(release(user("u1"), 200, 0, 0))).containsExactly("a", "b");
         assertThat(area.size()).isEqualTo(1);
         assertThat(names(area.dueUsers(899, 0, 0))).isEmpty();
         assertThat(names(area.dueUsers(900, 0, 0))).containsExactly("u2");
@@ -66,7 +73,7 @@ class HoldingAreaTest {
         hold(event("u1", "seq2", 2, 100), 0, Long.MIN_VALUE);
         hold(event("u1", "seq1", 1, 500), 0, Long.MIN_VALUE);
         area.dueUsers(100, 0, 0);
-        assertThat(ids(area.release(user("u1"), 100, 0, 0))).containsExactly("seq1", "seq2");
+        assertThat(ids(release(user("u1"), 100, 0, 0))).containsExactly("seq1", "seq2");
         assertThat(names(area.dueUsers(500, 0, 0))).isEmpty();
         assertThat(area.size()).isZero();
     }
@@ -80,14 +87,14 @@ class HoldingAreaTest {
         assertThat(area.nextWakeUp(1_800, 0)).isEqualTo(1_000 + ARRIVAL_HOLD);
         assertThat(names(area.dueUsers(w, 2_999, 0))).isEmpty();
         assertThat(names(area.dueUsers(w, 3_000, 0))).containsExactly("u1");
-        assertThat(ids(area.release(user("u1"), w, 3_000, 0))).containsExactly("seq1", "seq2", "seq3");
+        assertThat(ids(release(user("u1"), w, 3_000, 0))).containsExactly("seq1", "seq2", "seq3");
         assertThat(area.nextWakeUp(3_000, 0)).as("nothing held").isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void withoutArrivalHoldAnEventBehindTheWatermarkIsDueAtOnce() {
         assertThat(area.hold(user("u1"), EventOrdering.arriving(event("u1", "a", 1, 100), 0, 1_000, 0, false), 1_000)).isTrue();
-        assertThat(ids(area.release(user("u1"), 1_000, 0, 0))).containsExactly("a");
+        assertThat(ids(release(user("u1"), 1_000, 0, 0))).containsExactly("a");
     }
 
     @Test
@@ -105,7 +112,7 @@ class HoldingAreaTest {
         hold(event("u1", "a", 1, 100), 0, 50);
         hold(event("u2", "b", 1, 50), 0, 50);
         assertThat(names(area.dueUsers(Long.MAX_VALUE, 0, 0))).containsExactlyInAnyOrder("u1", "u2");
-        assertThat(ids(area.release(user("u2"), Long.MAX_VALUE, 0, 0))).containsExactly("b");
+        assertThat(ids(release(user("u2"), Long.MAX_VALUE, 0, 0))).containsExactly("b");
     }
 
     @Test
@@ -114,9 +121,9 @@ class HoldingAreaTest {
         hold(event("u2", "b", 1, 200), 0, Long.MIN_VALUE);
         hold(event("u3", "c", 1, 300), 0, Long.MIN_VALUE);
         hold(event("u4", "d", 1, 400), 0, Long.MIN_VALUE);
-        area.release(user("u2"), 200, 0, 0);
-        area.release(user("u4"), 400, 0, 0);
-        area.release(user("u1"), 100, 0, 0);
+        release(user("u2"), 200, 0, 0);
+        release(user("u4"), 400, 0, 0);
+        release(user("u1"), 100, 0, 0);
         assertThat(user("u2").holdsEvents()).isFalse();
         hold(event("u2", "e", 2, 500), 0, Long.MIN_VALUE);
         hold(event("u4", "f", 2, 600), 0, Long.MIN_VALUE);
@@ -138,7 +145,7 @@ class HoldingAreaTest {
                 hold(event(u, "e" + step, step, 1_000 + step), 0, Long.MIN_VALUE);
                 heldPerUser.merge(u, 1, Integer::sum);
             } else {
-                int released = area.release(user(u), Long.MAX_VALUE, 0, 0).size();
+                int released = release(user(u), Long.MAX_VALUE, 0, 0).size();
                 assertThat(released).isEqualTo(heldPerUser.getOrDefault(u, 0));
                 heldPerUser.remove(u);
             }
@@ -157,7 +164,7 @@ class HoldingAreaTest {
         assertThat(names(area.takeChanged())).containsExactlyInAnyOrder("u1", "u2");
         assertThat(names(area.takeChanged())).isEmpty();
         area.dueUsers(100, 0, 0);
-        area.release(user("u1"), 100, 0, 0);
+        release(user("u1"), 100, 0, 0);
         assertThat(names(area.takeChanged())).as("u1 holds nothing now: the operator clears it, knowing it had some").isEmpty();
         assertThat(user("u1").holdsEvents()).isFalse();
         assertThat(area.heldOf(user("u1"))).isEmpty();
@@ -172,7 +179,7 @@ class HoldingAreaTest {
         hold(event("u1", "b", 2, 900), 0, Long.MIN_VALUE);
         area.takeChanged();
         assertThat(names(area.dueUsers(100, 0, 0))).containsExactly("u1");
-        assertThat(ids(area.release(user("u1"), 100, 0, 0))).containsExactly("a");
+        assertThat(ids(release(user("u1"), 100, 0, 0))).containsExactly("a");
         assertThat(names(area.takeChanged())).containsExactly("u1");
         assertThat(ids(area.heldOf(user("u1")))).containsExactly("b");
     }
@@ -194,6 +201,6 @@ class HoldingAreaTest {
         assertThat(area.nextWakeUp(1_100, 1_100)).isEqualTo(1_000 + ARRIVAL_HOLD);
         area.hold(user("u1"), EventOrdering.arriving(event("u1", "seq26", 26, 57_440), 1_300, 58_999, ARRIVAL_HOLD, true), 58_999);
         assertThat(names(area.dueUsers(58_999, 1_000 + ARRIVAL_HOLD, 1_100))).containsExactly("u1");
-        assertThat(ids(area.release(user("u1"), 58_999, 1_000 + ARRIVAL_HOLD, 1_100))).containsExactly("seq26", "seq29");
+        assertThat(ids(release(user("u1"), 58_999, 1_000 + ARRIVAL_HOLD, 1_100))).containsExactly("seq26", "seq29");
     }
 }

@@ -119,11 +119,11 @@ final class StateTestJob {
                 ? RestartStrategies.noRestart()
                 : RestartStrategies.fixedDelayRestart(restarts, Time.milliseconds(100)));
         DataStream<ParsedRecord> records = env
-                .fromSource(ReplayableSource.of(events, this.records, recordsPerSecond), UserLimitsPipeline.watermarks(config),
+                .fromSource(ReplayableSource.of(events, this.records, recordsPerSecond), UserLimitsPipeline.watermarks(config, true),
                         "Read and parse records")
                 .uid(UserLimitsPipeline.SOURCE_UID)
                 .setParallelism(1);
-        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(afterSource.apply(records), config);
+        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(afterSource.apply(records), config, true);
         outputs.limits.sinkTo(LimitsDynamoDbSink.fromConfig(config)).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Write limits");
         if (config.subscriptionsTable() != null) {
             SubscriberBranch.attach(outputs.limits, config, true);

@@ -22,8 +22,9 @@ public final class UpgradedJob {
             String savepoint, URL newClasses) throws Exception {
         StateTestJob job = new StateTestJob(Path.of(events), Path.of(outputs), aws, table);
         job.recordsPerSecond = 5_000;
+        // Chained to the source, as such a map is: records reach the router in the order they were read.
         job.afterSource = records -> records.map(new Normalize(), StateTestJob.recordType())
-                .uid("normalize-records").name("A new non-state operator");
+                .uid("normalize-records").name("A new non-state operator").setParallelism(records.getParallelism());
         StreamGraph graph = job.graph(2, parallelism, savepoint);
         JobGraph jobGraph = graph.getJobGraph(Thread.currentThread().getContextClassLoader(), null);
         jobGraph.setClasspaths(List.of(newClasses));
