@@ -34,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * default {@code ordering.max-ahead.ms}, everyone else's result is exactly the in-order one, and
  * the two events are INVALID_EVENTs. Without the bound the year-ahead record moves the watermark a
  * year on, and the shuffled events after it become LATE_EVENTs.
+ *
+ * <p>And one event a year ahead of its neighbours but still in the past by the wall clock (a replay
+ * of an old stream with one wrong clock in it), which that bound cannot see: its split's event time
+ * does not follow it, nobody else's result changes, and it is an INVALID_EVENT counted as an
+ * event-time outlier.
  */
 class FutureEventsFileTest {
     @RegisterExtension
@@ -54,6 +59,10 @@ class FutureEventsFileTest {
                 Events.bytes(Events.envelope("future-other", "LIMIT_USER_CREATED", "user-3", 5, now + 365 * DAY_MS)));
         records.add(records.size() / 2,
                 Events.bytes(Events.progress("future-day", "user-2", "lim-0", 1_000_001, now + DAY_MS, "0", "1")));
+        long yearAfterTheStream = GeneratedEvents.BASE_TIME + 365 * DAY_MS;
+        assertThat(yearAfterTheStream).as("in the past: the wall-clock bound cannot see it").isLessThan(now);
+        records.add(records.size() / 4, Events.bytes(
+                Events.created("outlier-year", "user-4", "lim-outlier", 1_000_002, yearAfterTheStream, "100")));
         Path input = dir.resolve("events.ndjson");
         Files.write(input, generated.ndjson());
 
@@ -80,14 +89,20 @@ class FutureEventsFileTest {
         assertThat(summary.deadLettered(DeadLetterReason.LATE_EVENT)).as("LATE_EVENT")
                 .isEqualTo(generated.expectedDeadLetterCount(DeadLetterReason.LATE_EVENT));
         assertThat(summary.eventTimeAhead()).isEqualTo(3);
+        assertThat(summary.eventTimeOutliers()).isEqualTo(1);
         assertThat(summary.applied).isEqualTo(generated.expectedApplied);
         assertThat(limits.versions()).hasSize((int) generated.expectedApplied);
         assertThat(limits.latest()).as("everyone else's limits: the in-order result").isEqualTo(generated.expectedLimits);
 
         Map<String, DeadLetterReason> byEventId = new TreeMap<>();
         Map<String, String> aheadErrors = new TreeMap<>();
+        String outlierError = null;
         for (DeadLetter d : deadLetters.deadLetters()) {
-            if (d.eventId != null && d.eventId.startsWith("future-")) {
+            if ("outlier-year".equals(d.eventId)) {
+                assertThat(d.reason).isEqualTo(DeadLetterReason.INVALID_EVENT);
+                assertThat(new String(d.record, java.nio.charset.StandardCharsets.UTF_8)).contains("\"outlier-year\"");
+                outlierError = d.error;
+            } else if (d.eventId != null && d.eventId.startsWith("future-")) {
                 assertThat(d.reason).isEqualTo(DeadLetterReason.INVALID_EVENT);
                 aheadErrors.put(d.eventId, d.error);
             } else if (d.reason != DeadLetterReason.INVALID_EVENT) {
@@ -98,12 +113,14 @@ class FutureEventsFileTest {
         assertThat(aheadErrors).containsOnlyKeys("future-year", "future-day");
         assertThat(aheadErrors.values()).allSatisfy(e -> assertThat(e)
                 .matches("field 'createdAt' is \\d+ ms ahead of the processing time \\(at most 300000 ms allowed\\)"));
+        assertThat(outlierError).matches("field 'createdAt' is 3153\\d{7} ms ahead of the event time of its input split "
+                + "\\(171800\\d{7}\\), more than ordering.max-jump.ms allows, and its split's records never reached its time");
 
         assertThat(summary.records).isEqualTo(records.size());
         assertThat(summary.duplicates).isEqualTo(generated.redeliveries);
         assertThat(summary.skipped).as("the other type a year ahead is still skipped").isEqualTo(generated.skipped + 1);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            long extra = reason == DeadLetterReason.INVALID_EVENT ? 2 : 0;
+            long extra = reason == DeadLetterReason.INVALID_EVENT ? 3 : 0;
             assertThat(summary.deadLettered(reason)).as(reason.name()).isEqualTo(generated.expectedDeadLetterCount(reason) + extra);
         }
         assertThat(summary.deadLettered).isEqualTo(deadLetters.deadLetters().size());

@@ -45,6 +45,10 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * ahead of the clock (and another type a year ahead), on a single-shard and a 4-shard stream. The
  * limits are exactly the in-order result of the other records, and the dead-letter stream holds
  * exactly the in-order model's dead letters plus the two INVALID_EVENTs. Small on purpose: CI time.
+ *
+ * <p>Also one event a year ahead of its neighbours but in the past by the wall clock (the stream is
+ * of 2024): its shard's event time does not follow it, and once the shard's records have moved
+ * {@code ordering.max-jump.ms} on without reaching it, it is a third INVALID_EVENT.
  */
 class FutureEventsKinesisTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -100,17 +104,24 @@ class FutureEventsKinesisTest {
                 now + 365 * DAY_MS, "100"));
         byte[] dayAhead = Events.bytes(Events.progress("future-day", "user-0002", "lim-user-0002-1", 1_000_001,
                 now + DAY_MS, "0", "1"));
+        byte[] outlier = Events.bytes(Events.created("outlier-year", "user-0004", "lim-outlier", 1_000_002,
+                KinesisTestEvents.BASE_TIME + 365 * DAY_MS, "100"));
         normal.add(normal.size() / 3, KinesisTestEvents.otherType("user-0003", now + 365 * DAY_MS, "future-other"));
-        // The watermark releases the last held events without waiting for the processing-time bound.
-        normal.addAll(watermarkPushers(input, KinesisTestEvents.BASE_TIME + RECORDS * KinesisTestEvents.STEP_MS + 60_000));
+        // The watermark releases the last held events without waiting for the processing-time bound; the
+        // second round moves every shard's event time on by more than ordering.max-jump.ms, in steps within it.
+        long end = KinesisTestEvents.BASE_TIME + RECORDS * KinesisTestEvents.STEP_MS + 60_000;
+        normal.addAll(watermarkPushers(input, end, "end"));
+        normal.addAll(watermarkPushers(input, end + 270_000, "later"));
         List<byte[]> records = new ArrayList<>(normal);
         records.add(RECORDS / 10, yearAhead);
+        records.add(RECORDS / 5, outlier);
         records.add(RECORDS / 2, dayAhead);
 
         KinesisInOrderModel model = new KinesisInOrderModel().applyPhase(normal);
         List<String> expectedDeadLetters = new ArrayList<>(model.deadLetterKeys());
         expectedDeadLetters.add("INVALID_EVENT " + Base64.getEncoder().encodeToString(yearAhead));
         expectedDeadLetters.add("INVALID_EVENT " + Base64.getEncoder().encodeToString(dayAhead));
+        expectedDeadLetters.add("INVALID_EVENT " + Base64.getEncoder().encodeToString(outlier));
         expectedDeadLetters.sort(null);
 
         RecordPublisher.publish(kinesis, input, records, 0);
@@ -140,12 +151,16 @@ class FutureEventsKinesisTest {
             if (d.path("eventId").asText().startsWith("future-")) {
                 assertThat(d.get("error").asText())
                         .matches("field 'createdAt' is \\d+ ms ahead of the processing time \\(at most 300000 ms allowed\\)");
+            } else if (d.path("eventId").asText().equals("outlier-year")) {
+                assertThat(d.get("error").asText()).matches("field 'createdAt' is 3153\\d{7} ms ahead of the event time of "
+                        + "its input split \\(171800\\d{7}\\), more than ordering.max-jump.ms allows, and its split's "
+                        + "records never reached its time");
             }
         }
         actual.sort(null);
         assertThat(model.versionDifferences(recorder.versionKeys())).as("every limit version exactly once").isEmpty();
         assertThat(recorder.latest()).as("the in-order result").isEqualTo(model.limits());
-        assertThat(actual).as("dead letters: the in-order model's plus the two events ahead")
+        assertThat(actual).as("dead letters: the in-order model's plus the three events ahead")
                 .containsExactlyElementsOf(expectedDeadLetters);
         recorder.clear();
     }
@@ -164,7 +179,7 @@ class FutureEventsKinesisTest {
     }
 
     /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
-    private static List<byte[]> watermarkPushers(String stream, long createdAt) throws Exception {
+    private static List<byte[]> watermarkPushers(String stream, long createdAt, String round) throws Exception {
         List<byte[]> out = new ArrayList<>();
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         for (Shard shard : KinesisStreams.shards(kinesis, stream)) {
@@ -174,7 +189,7 @@ class FutureEventsKinesisTest {
                 String key = "end-of-stream-" + i;
                 BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
                 if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
-                    out.add(KinesisTestEvents.otherType(key, createdAt, "end-" + shard.shardId()));
+                    out.add(KinesisTestEvents.otherType(key, createdAt, round + "-" + shard.shardId()));
                     break;
                 }
             }

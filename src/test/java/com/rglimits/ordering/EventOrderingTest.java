@@ -31,6 +31,41 @@ class EventOrderingTest {
         return events.stream().map(x -> x.event().eventId).collect(java.util.stream.Collectors.toList());
     }
 
+    private static HeldEvent jump(String id, long seq, long createdAt, long arrivedAt) {
+        LimitEvent e = event(id, seq, createdAt);
+        e.jumpedFrom = 0L;
+        return EventOrdering.arriving(e, arrivedAt, Long.MIN_VALUE, 0, false);
+    }
+
+    @Test
+    void anUnconfirmedJumpIsNotReleasedWithALaterDueEventNorByTheBound() {
+        List<HeldEvent> held = List.of(jump("jump", 1, 900_000, 0), e("due", 2, 100, 0));
+        Release r = EventOrdering.release(held, 100, 0, HOLD, Long.MIN_VALUE);
+        assertThat(ids(r.due())).containsExactly("due");
+        assertThat(heldIds(r.kept())).containsExactly("jump");
+        assertThat(r.expired()).isEmpty();
+
+        Release stoodStill = EventOrdering.release(List.of(jump("jump", 1, 900_000, 0)), 100, HOLD, HOLD, Long.MIN_VALUE);
+        assertThat(stoodStill.due()).isEmpty();
+        assertThat(ids(stoodStill.expired())).as("expired: the stream never confirmed it").containsExactly("jump");
+    }
+
+    @Test
+    void theWatermarkReleasesAJumpItPassedAndTheFinalOneExpiresIt() {
+        assertThat(ids(EventOrdering.release(List.of(jump("jump", 1, 900_000, 0)), 900_000, 0, HOLD, Long.MIN_VALUE).due()))
+                .containsExactly("jump");
+        Release end = EventOrdering.release(List.of(jump("jump", 1, 900_000, 0)), Long.MAX_VALUE, 0, HOLD, Long.MIN_VALUE);
+        assertThat(end.due()).isEmpty();
+        assertThat(ids(end.expired())).containsExactly("jump");
+    }
+
+    @Test
+    void anUnboundedHoldNeverEndsAndNeverOverflows() {
+        HeldEvent h = e("a", 1, 100, 5_000);
+        assertThat(EventOrdering.holdDeadline(h, Long.MAX_VALUE, 7_000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(EventOrdering.release(List.of(h), 99, Long.MAX_VALUE - 1, Long.MAX_VALUE, 7_000).due()).isEmpty();
+    }
+
     @Test
     void releasesEventsTheWatermarkPassedInSequenceOrder() {
         List<HeldEvent> held = List.of(e("c", 3, 300, 0), e("a", 1, 100, 0), e("late-time", 4, 900, 0), e("b", 2, 200, 0));

@@ -27,6 +27,9 @@ public final class GeneratedEvents {
     private static final Set<String> PROCESSED_TYPES =
             Set.of("USER_LIMIT_CREATED", "USER_LIMIT_PROGRESS_CHANGED", "USER_LIMIT_RESET");
 
+    /** createdAt of the streams' first events (2024-06-10), give or take a second. */
+    public static final long BASE_TIME = 1_718_000_000_000L;
+
     public final List<byte[]> records = new ArrayList<>();
     public final Map<String, UserLimit> expectedLimits = new TreeMap<>();
     public final Map<String, DeadLetterReason> expectedDeadLetters = new HashMap<>();
@@ -48,7 +51,7 @@ public final class GeneratedEvents {
         Random random = new Random(seed);
         GeneratedEvents g = new GeneratedEvents();
         List<Arrival> arrivals = new ArrayList<>();
-        long baseTime = 1_718_000_000_000L;
+        long baseTime = BASE_TIME;
         for (int u = 0; u < users; u++) {
             String userId = "user-" + u;
             List<ObjectNode> inOrder = userEvents(random, userId, eventsPerUser, baseTime + random.nextInt(1_000));
@@ -147,7 +150,7 @@ public final class GeneratedEvents {
         for (int u = 0; u < users; u += 3) {
             String userId = "user-" + u;
             String eventId = userId + "-late";
-            records.add(Events.bytes(Events.progress(eventId, userId, "lim-0", 0, 1_718_000_000_000L, "0", "999")));
+            records.add(Events.bytes(Events.progress(eventId, userId, "lim-0", 0, BASE_TIME, "0", "999")));
             expectedDeadLetters.put(eventId, DeadLetterReason.LATE_EVENT);
         }
     }
