@@ -7,6 +7,8 @@ import com.rglimits.config.Settings;
 import com.rglimits.console.JobProgress;
 import com.rglimits.console.Progress;
 import com.rglimits.deadletter.DeadLetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.deadletter.DeadLetterEncoder;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.file.EventFileFormat;
@@ -20,13 +22,14 @@ import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,7 @@ public final class LocalRun {
     private static final String DEFAULT_CHECKPOINT_INTERVAL_MS = "5000";
     private static final String DEFAULT_PARALLELISM = "2";
     private static final int PRINTED_ROWS = 40;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private LocalRun() {}
 
@@ -171,7 +175,10 @@ public final class LocalRun {
         UserLimitsPipeline.build(env, source, LimitsDynamoDbSink.fromConfig(config), deadLetters, config);
     }
 
-    /** The file sink writes one part file per subtask and checkpoint; users get one file. */
+    /**
+     * The file sink writes one part file per subtask and checkpoint; users get one file, in the order
+     * of the records in the events file (which subtask wrote a dead letter, and when, varies).
+     */
     static void concatenateParts(Path parts, Path target) throws IOException {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(parts)) {
@@ -179,12 +186,28 @@ public final class LocalRun {
                 s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
             }
         }
-        try (OutputStream out = Files.newOutputStream(target)) {
-            for (Path f : files) {
-                Files.copy(f, out);
+        List<String> lines = new ArrayList<>();
+        for (Path f : files) {
+            lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+        }
+        lines.sort(Comparator.comparingLong(LocalRun::position));
+        try (BufferedWriter out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            for (String line : lines) {
+                out.write(line);
+                out.write('\n');
             }
         }
         deleteRecursively(parts);
+    }
+
+    /** Where in the events file the dead letter's record was: its line, or its array element. */
+    private static long position(String deadLetterJson) {
+        try {
+            JsonNode source = JSON.readTree(deadLetterJson).path("source");
+            return source.has("line") ? source.get("line").asLong() : source.path("element").asLong(Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dead letter line is not JSON: " + deadLetterJson, e);
+        }
     }
 
     private static void export(List<Map<String, AttributeValue>> items, Path file) throws IOException {
