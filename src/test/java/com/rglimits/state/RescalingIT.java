@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cursor, held events and their timers) moves between subtasks by key group; the result must be
  * the in-order one with every record counted once across the three runs.
  */
-class RescalingTest extends SavepointTestBase {
+class RescalingIT extends SavepointTestBase {
     @Test
     void savepointAtTwoRestoredAtFourThenAtOneGivesTheInOrderResult(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(21, 10, 600, 3_000);

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * progress) and broadcast state (subscriptions) move with the savepoints; each subscriber's queue
  * must hold exactly the in-order model's messages, per user in order, each once.
  */
-class SubscriberRescalingTest extends SavepointTestBase {
+class SubscriberRescalingIT extends SavepointTestBase {
     private static ElasticMq elasticMq;
     private static SqsClient sqs;
 

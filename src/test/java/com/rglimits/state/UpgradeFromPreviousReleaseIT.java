@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * held (read, not yet released by the watermark) all carry on, and the rest of the stream gives
  * exactly the in-order result, every record counted once across the release's run and this one.
  */
-class UpgradeFromPreviousReleaseTest extends SavepointTestBase {
+class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
     private static final Path FIXTURES = Path.of("src/test/resources/upgrade");
 
     @Test

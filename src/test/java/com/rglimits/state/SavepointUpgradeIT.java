@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * carry the new attribute's default. A value other than the default would not survive a restore
  * until the serializer writes the field (a new format version; UserStateSerializerTest fails without it).
  */
-class SavepointUpgradeTest extends SavepointTestBase {
+class SavepointUpgradeIT extends SavepointTestBase {
     static final String NEW_FIELD = "channel";
     static final String NEW_DEFAULT = "unknown";
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * version after the savepoint; the table, already at the newest versions, must never show one of
  * them, and ends exactly where it was.
  */
-class ReplayTest extends SavepointTestBase {
+class ReplayIT extends SavepointTestBase {
     @Test
     void restoringAnOlderSavepointReplaysWithoutMovingTheTableBackwards(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(31, 10, 600, 3_000);

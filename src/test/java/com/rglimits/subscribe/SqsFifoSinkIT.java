@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The SQS FIFO sink in a real Flink job (parallelism 2, no Kryo) against ElasticMQ and dynalite. */
-class SqsFifoSinkTest {
+class SqsFifoSinkIT {
     private static final int PARALLELISM = 2;
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
     private static final AtomicInteger NAMES = new AtomicInteger();

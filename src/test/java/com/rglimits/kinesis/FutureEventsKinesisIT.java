@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * limits are exactly the in-order result of the other records, and the dead-letter stream holds
  * exactly the in-order model's dead letters plus the two INVALID_EVENTs. Small on purpose: CI time.
  */
-class FutureEventsKinesisTest {
+class FutureEventsKinesisIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long DAY_MS = 86_400_000L;
     private static final int RECORDS = 300;
@@ -157,7 +157,7 @@ class FutureEventsKinesisTest {
         values.put(JobConfig.DLQ_STREAM, dlq);
         values.put(JobConfig.PARALLELISM, Integer.toString(parallelism));
         values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-        // As in KinesisPipelineTest: a source subtask starved of CPU must be neither idle nor a quiet stream.
+        // As in KinesisPipelineIT: a source subtask starved of CPU must be neither idle nor a quiet stream.
         values.put(JobConfig.IDLENESS_MS, "60000");
         values.put(JobConfig.MAX_HOLD_MS, "60000");
         return JobConfig.from(new Settings(values, k -> k));

@@ -61,7 +61,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * once, and every dead letter must be on the dead-letter stream with its reason and the exact
  * shard and sequence number its record was published at.
  */
-class KinesisPipelineTest {
+class KinesisPipelineIT {
     private static final int PARALLELISM = 2;
     private static final int SHARDS = 4;
     private static final ObjectMapper MAPPER = new ObjectMapper();

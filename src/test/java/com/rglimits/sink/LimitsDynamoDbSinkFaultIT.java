@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * every request and every fault it answered, and the merge window of the first test is longer
  * than any run, so every version of a limit merges before end of input.
  */
-class LimitsDynamoDbSinkFaultTest {
+class LimitsDynamoDbSinkFaultIT {
     private static final int PARALLELISM = 2;
 
     @RegisterExtension

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, on the bundled sample events: exact table, dead letters and summary. */
-class LocalRunTest {
+class LocalRunIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** The dead-letter sink against kinesalite: JSON per record, partition key the user id, then the event id. */
-class DeadLetterSinkTest {
+class DeadLetterSinkIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).setConfiguration(new Configuration()).build());

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** The dead-letter replay tool against kinesalite: the selected records, byte for byte, keyed by user. */
-class ReplayDeadLettersTest {
+class ReplayDeadLettersIT {
     private static LocalEmulators emulators;
     private static KinesisClient kinesis;
 

@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The sink in a real Flink job (parallelism 2, no Kryo) against Amazon's DynamoDB engine in-process. */
-class LimitsDynamoDbSinkMiniClusterTest {
+class LimitsDynamoDbSinkMiniClusterIT {
     private static final int PARALLELISM = 2;
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 

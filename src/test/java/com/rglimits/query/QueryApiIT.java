@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The query API over real HTTP, backed by dynalite. */
-class QueryApiTest {
+class QueryApiIT {
     private static final String TABLE = "user-limits";
     private static final ObjectMapper JSON = new ObjectMapper();
 

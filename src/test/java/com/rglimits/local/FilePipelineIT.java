@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The whole pipeline in a MiniCluster over a generated stream, into the real DynamoDB engine. */
-class FilePipelineTest {
+class FilePipelineIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -85,7 +85,7 @@ class FilePipelineTest {
 
         Path dlqFile = dir.resolve("dead-letters.jsonl");
         LocalRun.concatenateParts(dlqParts, dlqFile);
-        List<JsonNode> deadLetters = Files.readAllLines(dlqFile).stream().map(FilePipelineTest::json).collect(Collectors.toList());
+        List<JsonNode> deadLetters = Files.readAllLines(dlqFile).stream().map(FilePipelineIT::json).collect(Collectors.toList());
         Map<String, DeadLetterReason> byEventId = new HashMap<>();
         for (JsonNode d : deadLetters) {
             if (!d.get("reason").asText().equals("INVALID_EVENT")) {

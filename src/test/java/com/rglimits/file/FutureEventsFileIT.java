@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the two events are INVALID_EVENTs. Without the bound the year-ahead record moves the watermark a
  * year on, and the shuffled events after it become LATE_EVENTs.
  */
-class FutureEventsFileTest {
+class FutureEventsFileIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -60,7 +60,7 @@ class FutureEventsFileTest {
         Map<String, String> settings = new HashMap<>();
         settings.put(JobConfig.SOURCE_FILE, input.toString());
         settings.put(JobConfig.PARALLELISM, "2");
-        // Only the watermark releases events here, as in FilePipelineTest.
+        // Only the watermark releases events here, as in FilePipelineIT.
         settings.put(JobConfig.MAX_HOLD_MS, "600000");
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
         assertThat(config.maxAheadMs()).as("the default bound").isEqualTo(JobConfig.DEFAULT_MAX_AHEAD_MS);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The operator tools on real savepoints: of a real job run, and bootstrapped ones the real job starts from. */
-class SavepointToolsTest extends SavepointTestBase {
+class SavepointToolsIT extends SavepointTestBase {
 
     @Test
     void inspectWritesExactlyTheLimitsOfARealSavepointAndThePerUserState(@TempDir Path dir) throws Exception {

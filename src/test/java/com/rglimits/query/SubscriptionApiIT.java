@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The subscription endpoints over real HTTP, backed by dynalite and ElasticMQ. */
-class SubscriptionApiTest {
+class SubscriptionApiIT {
     private static final String TABLE = "subscriptions";
     private static final ObjectMapper JSON = new ObjectMapper();
 

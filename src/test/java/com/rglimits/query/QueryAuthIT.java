@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Who may read what, over real HTTP, with tokens signed by keys the test makes. */
-class QueryAuthTest {
+class QueryAuthIT {
     private static final String TABLE = "user-limits";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final RSAKey RSA = TestTokens.rsa("rsa-1");
@@ -61,7 +61,7 @@ class QueryAuthTest {
         try (DynamoDbClient admin = dynamo.client()) {
             LimitTable.create(admin, TABLE);
             for (String user : List.of("u-1", "u-2")) {
-                admin.putItem(b -> b.tableName(TABLE).item(LimitItems.toItem(QueryApiTest.limit(
+                admin.putItem(b -> b.tableName(TABLE).item(LimitItems.toItem(QueryApiIT.limit(
                         user, "lim-a", LimitType.DEPOSIT, LimitPeriod.DAY, LimitStatus.ACTIVE, "200", "25.5", 7))));
             }
         }

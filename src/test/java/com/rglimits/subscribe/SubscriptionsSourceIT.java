@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The control stream in a running job: the whole table at start, then each change to it (a
  * subscription added, a subscriber deleted) as a new complete snapshot, without a restart.
  */
-class SubscriptionsSourceTest {
+class SubscriptionsSourceIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());

@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * applied per user in sequence order. After each burst the limits, every limit version and the
  * dead-letter stream are exactly the in-order result.
  */
-class BurstAfterQuietStreamTest {
+class BurstAfterQuietStreamIT {
     private static final int SHARDS = 4;
     private static final int USERS = 300;
     /**

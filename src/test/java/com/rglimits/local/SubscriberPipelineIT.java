@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * stream with redeliveries and late events; each subscriber's queue holds, per user, exactly the
  * messages of the in-order model that its subscriptions select, in order, each once.
  */
-class SubscriberPipelineTest {
+class SubscriberPipelineIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());

@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * changed its limit exactly once and every dead letter was written exactly once (exactly-once logs),
  * and a reader polling the table during the recoveries never saw an item go back to an older version.
  */
-class FailureRecoveryTest {
+class FailureRecoveryIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -84,7 +84,7 @@ class FailureRecoveryTest {
             JobClient run = job.start(1, 2, null);
             long started = System.nanoTime();
             run.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-            System.out.printf("FailureRecoveryTest: %d records, %d failures, job ran %d ms, %d table scans%n", job.records,
+            System.out.printf("FailureRecoveryIT: %d records, %d failures, job ran %d ms, %d table scans%n", job.records,
                     FailureInjector.THROWN.get(), (System.nanoTime() - started) / 1_000_000, poller.scans());
             poller.close();
             assertThat(poller.backwards()).as("items seen at an older version than before").isEmpty();
