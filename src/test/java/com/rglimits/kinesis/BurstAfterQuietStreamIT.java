@@ -9,14 +9,15 @@ import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.ReplayDeadLetters;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class BurstAfterQuietStreamIT {
             .setConfiguration(noRestarts())
             .build());
 
-    private static LocalEmulators emulators;
+    private static KinesisBed emulators;
     private static KinesisClient kinesis;
 
     private static Configuration noRestarts() {
@@ -86,17 +87,14 @@ class BurstAfterQuietStreamIT {
 
     @BeforeAll
     static void startEmulators() throws Exception {
-        emulators = LocalEmulators.start(0);
+        emulators = TestBeds.kinesis();
         kinesis = emulators.kinesisClient();
     }
 
     @AfterAll
-    static void stopEmulators() throws Exception {
+    static void closeClient() {
         if (kinesis != null) {
             kinesis.close();
-        }
-        if (emulators != null) {
-            emulators.close();
         }
     }
 

@@ -6,12 +6,13 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
 import com.rglimits.testing.Events;
+import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.testing.TestBeds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
@@ -58,7 +59,7 @@ class FutureEventsKinesisIT {
             .setConfiguration(noRestarts())
             .build());
 
-    private static LocalEmulators emulators;
+    private static KinesisBed emulators;
     private static KinesisClient kinesis;
 
     private static Configuration noRestarts() {
@@ -69,17 +70,14 @@ class FutureEventsKinesisIT {
 
     @BeforeAll
     static void startEmulators() throws Exception {
-        emulators = LocalEmulators.start(0);
+        emulators = TestBeds.kinesis();
         kinesis = emulators.kinesisClient();
     }
 
     @AfterAll
-    static void stopEmulators() throws Exception {
+    static void closeClient() {
         if (kinesis != null) {
             kinesis.close();
-        }
-        if (emulators != null) {
-            emulators.close();
         }
     }
 

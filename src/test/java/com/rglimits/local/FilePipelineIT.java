@@ -13,6 +13,7 @@ import com.rglimits.limit.UserLimit;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,14 +43,13 @@ class FilePipelineIT {
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = Dynalite.start();
+        dynamoDb = TestBeds.dynalite();
         client = dynamoDb.client();
     }
 
     @AfterAll
-    static void stopDynamoDb() throws Exception {
+    static void closeClient() {
         client.close();
-        dynamoDb.close();
     }
 
     @Test
@@ -58,7 +58,7 @@ class FilePipelineIT {
         Path input = dir.resolve("events.ndjson");
         Files.write(input, generated.ndjson());
         Path dlqParts = dir.resolve("dlq");
-        String table = "limits-pipeline-test";
+        String table = TestBeds.uniqueName("limits-pipeline-test");
         LimitTable.create(client, table);
 
         Map<String, String> settings = new HashMap<>();

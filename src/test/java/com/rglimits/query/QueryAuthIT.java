@@ -20,6 +20,7 @@ import com.rglimits.event.LimitType;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.TestBeds;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -42,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Who may read what, over real HTTP, with tokens signed by keys the test makes. */
 class QueryAuthIT {
-    private static final String TABLE = "user-limits";
+    private static final String TABLE = TestBeds.uniqueName("user-limits");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final RSAKey RSA = TestTokens.rsa("rsa-1");
     private static final ECKey EC = TestTokens.ec("ec-1");
@@ -57,7 +58,7 @@ class QueryAuthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = Dynalite.start();
+        dynamo = TestBeds.dynalite();
         try (DynamoDbClient admin = dynamo.client()) {
             LimitTable.create(admin, TABLE);
             for (String user : List.of("u-1", "u-2")) {
@@ -77,7 +78,6 @@ class QueryAuthIT {
     static void stop() throws Exception {
         server.close();
         client.close();
-        dynamo.close();
     }
 
     private static QueryConfig config(Map<String, String> auth) {
@@ -85,6 +85,7 @@ class QueryAuthIT {
         dynamo.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put("host", "127.0.0.1");
         values.put("port", "0");
+        values.put("table.name", TABLE);
         values.put("auth", "jwt");
         values.put("auth.issuer", TestTokens.ISSUER);
         values.put("auth.audience", TestTokens.AUDIENCE);

@@ -7,6 +7,7 @@ import com.rglimits.event.ParsedRecord;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +21,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,12 +45,7 @@ class FailureRecoveryIT {
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = Dynalite.start();
-    }
-
-    @AfterAll
-    static void stopDynamoDb() throws Exception {
-        dynamoDb.close();
+        dynamoDb = TestBeds.dynalite();
     }
 
     @Test
@@ -61,7 +56,7 @@ class FailureRecoveryIT {
         GeneratedEvents generated = GeneratedEvents.generate(11, 20, perUser, 3_000);
         Path events = dir.resolve("events.ndjson");
         Files.write(events, generated.ndjson());
-        String table = "limits-failure-recovery";
+        String table = TestBeds.uniqueName("limits-failure-recovery");
         try (var client = dynamoDb.client()) {
             LimitTable.create(client, table);
         }

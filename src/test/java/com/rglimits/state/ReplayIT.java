@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.job.Accounting;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
@@ -21,7 +22,7 @@ class ReplayIT extends SavepointTestBase {
     @Test
     void restoringAnOlderSavepointReplaysWithoutMovingTheTableBackwards(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(31, 10, 600, 3_000);
-        StateTestJob job = newJob(generated, dir, "limits-replay");
+        StateTestJob job = newJob(generated, dir, TestBeds.uniqueName("limits-replay"));
         job.recordsPerSecond = 1_000;
 
         String older;

@@ -10,6 +10,7 @@ import com.rglimits.job.Accounting;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.InspectSavepoint;
 import com.rglimits.tools.LimitExport;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
         long recordsBefore = expected.get("records").asLong();
         assertThat(recordsBefore).as("stopped mid-stream").isPositive().isLessThan(generated.records.size());
 
-        String table = "limits-upgrade-" + fixture.getFileName();
+        String table = TestBeds.uniqueName("limits-upgrade-" + fixture.getFileName());
         try (DynamoDbClient client = dynamoDb.client()) {
             LimitTable.create(client, table);
             for (String line : Files.readAllLines(dir.resolve(UpgradeFixture.TABLE), StandardCharsets.UTF_8)) {
