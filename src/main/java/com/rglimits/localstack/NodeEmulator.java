@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +91,19 @@ public final class NodeEmulator implements AutoCloseable {
      * unless the same manifest is installed there already; returns the path of {@code emulator.js}.
      */
     public static synchronized Path install(Path projectDir) throws IOException, InterruptedException {
-        Path manifest = projectDir.resolve(MANIFEST_DIR);
         Path dir = projectDir.resolve(INSTALL_DIR);
+        Files.createDirectories(dir.getParent());
+        // One JVM at a time on this checkout (test JVMs side by side, a local stack and a test run): a
+        // JVM that found the manifest copied while another one's npm ci was still filling node_modules
+        // started an emulator without its package.
+        try (FileChannel lockFile = FileChannel.open(dir.resolveSibling("emulators.lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lockFile.lock()) {
+            return installHoldingTheLock(projectDir.resolve(MANIFEST_DIR), dir);
+        }
+    }
+
+    private static Path installHoldingTheLock(Path manifest, Path dir) throws IOException, InterruptedException {
         Path script = dir.resolve("emulator.js");
         if (sameFiles(manifest, dir) && Files.isDirectory(dir.resolve("node_modules").resolve("dynalite"))
                 && Files.isDirectory(dir.resolve("node_modules").resolve("kinesalite"))) {

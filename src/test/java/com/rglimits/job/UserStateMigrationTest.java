@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * restore: read with the PojoSerializer, rewritten with {@link UserStateSerializer}. The state
  * restored from the next snapshot is then read as is, with no PojoSerializer involved: that read
  * would fail, or give other values, if the bytes were still the PojoSerializer's. The savepoint
- * fixture of {@code UpgradeFromPreviousReleaseTest} restores the same way into the whole job.
+ * fixture of {@code UpgradeFromPreviousReleaseIT} restores the same way into the whole job.
  */
 class UserStateMigrationTest {
     private static final int MAX_PARALLELISM = 128;

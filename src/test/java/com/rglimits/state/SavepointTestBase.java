@@ -9,6 +9,7 @@ import com.rglimits.job.Accounting;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +19,10 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A MiniCluster with room for parallelism 4, dynalite, and the checks every savepoint test makes. */
+/** A MiniCluster with room for parallelism 4, the shared dynalite, and the checks every savepoint test makes. */
 abstract class SavepointTestBase {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
@@ -33,12 +33,7 @@ abstract class SavepointTestBase {
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = Dynalite.start();
-    }
-
-    @AfterAll
-    static void stopDynamoDb() throws Exception {
-        dynamoDb.close();
+        dynamoDb = TestBeds.dynalite();
     }
 
     static StateTestJob newJob(GeneratedEvents generated, Path dir, String table) throws Exception {

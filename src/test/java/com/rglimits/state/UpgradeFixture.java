@@ -22,7 +22,7 @@ import org.apache.flink.util.OptionalFailure;
 
 /**
  * The layout of an upgrade fixture (src/test/resources/upgrade/NAME/), shared by its writer
- * ({@link UpgradeFixtureWriter}) and its test ({@link UpgradeFromPreviousReleaseTest}). Everything
+ * ({@link UpgradeFixtureWriter}) and its test ({@link UpgradeFromPreviousReleaseIT}). Everything
  * is relative to the fixture directory: the savepoint is canonical (self-contained), and the paths
  * the job uses (events file, log directories) come from {@link StateTestJob}'s constructor, never
  * from state, so a copy anywhere restores.

@@ -130,7 +130,7 @@ class UpgradeFixtureWriter extends SavepointTestBase {
     private static String readme(String name, String commit, long records, Accounting.Summary summary,
             InspectSavepoint.Result inspected) {
         return "# Upgrade fixture " + name + "\n\n"
-                + "A savepoint of the job as released, for `UpgradeFromPreviousReleaseTest`: the release's state must\n"
+                + "A savepoint of the job as released, for `UpgradeFromPreviousReleaseIT`: the release's state must\n"
                 + "restore into the current code with nothing lost.\n\n"
                 + "Made by commit `" + commit + "` with\n\n"
                 + "```\n"
@@ -159,7 +159,7 @@ class UpgradeFixtureWriter extends SavepointTestBase {
                 + "On the commit of the next release, with a clean tree, run the command above with\n"
                 + "`-Dfixture.write=src/test/resources/upgrade/release-YYYY-MM-DD` (the directory must not exist); the writer\n"
                 + "fails unless the savepoint holds limits, dedup entries and held events and the fixture is under 1 MB.\n"
-                + "Commit the directory as it is, and add a test method for it in `UpgradeFromPreviousReleaseTest`.\n";
+                + "Commit the directory as it is, and add a test method for it in `UpgradeFromPreviousReleaseIT`.\n";
     }
 
     private static String git(String... args) throws IOException, InterruptedException {

@@ -10,7 +10,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
- * The next version of the job, as {@link SavepointUpgradeTest} builds it inside a class loader that
+ * The next version of the job, as {@link SavepointUpgradeIT} builds it inside a class loader that
  * holds the next version of the classes (an extra attribute on {@code UserLimit}): the same graph and
  * uids, plus a new non-state operator. Loaded and called reflectively in that class loader, so that the
  * job graph, its serializers and the task-side classes are all of the new version.

@@ -12,7 +12,7 @@ class DeliveryStateSerializerTest {
     @Test
     void aCheckpointedBufferRestoresEveryDeliveryExactly() throws Exception {
         List<RequestEntryWrapper<Delivery>> entries = new ArrayList<>();
-        for (Delivery d : SqsFifoSinkTest.deliveries(List.of("https://sqs.eu-west-1.amazonaws.com/1/a.fifo", "q-ü.fifo"), 3, 2)) {
+        for (Delivery d : SqsFifoSinkIT.deliveries(List.of("https://sqs.eu-west-1.amazonaws.com/1/a.fifo", "q-ü.fifo"), 3, 2)) {
             d.body = d.body + " – ünïcødé";
             entries.add(new RequestEntryWrapper<>(d, d.body.length()));
         }
@@ -28,11 +28,11 @@ class DeliveryStateSerializerTest {
 
     @Test
     void aBatchTakesOneMessagePerUserInOrderAndAtMostTen() {
-        List<Delivery> pending = SqsFifoSinkTest.deliveries(List.of("q"), 12, 2);
+        List<Delivery> pending = SqsFifoSinkIT.deliveries(List.of("q"), 12, 2);
         List<Delivery> batch = SqsFifoSinkWriter.nextBatch(pending);
         assertThat(batch).hasSize(10).isEqualTo(pending.subList(0, 10));
-        List<Delivery> sameUser = new ArrayList<>(SqsFifoSinkTest.deliveries(List.of("q"), 1, 3));
-        sameUser.addAll(SqsFifoSinkTest.deliveries(List.of("q"), 2, 1));
+        List<Delivery> sameUser = new ArrayList<>(SqsFifoSinkIT.deliveries(List.of("q"), 1, 3));
+        sameUser.addAll(SqsFifoSinkIT.deliveries(List.of("q"), 2, 1));
         assertThat(SqsFifoSinkWriter.nextBatch(sameUser)).containsExactly(sameUser.get(0), sameUser.get(4));
     }
 }

@@ -12,6 +12,7 @@ import com.rglimits.limit.UserLimit;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.TestBeds;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -29,8 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The query API over real HTTP, backed by dynalite. */
-class QueryApiTest {
-    private static final String TABLE = "user-limits";
+class QueryApiIT {
+    private static final String TABLE = TestBeds.uniqueName("user-limits");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Dynalite dynamo;
@@ -41,7 +42,7 @@ class QueryApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = Dynalite.start();
+        dynamo = TestBeds.dynalite();
         admin = dynamo.client();
         LimitTable.create(admin, TABLE);
         put(limit("u-1", "lim-a", LimitType.DEPOSIT, LimitPeriod.DAY, LimitStatus.ACTIVE, "200", "25.5", 7));
@@ -59,7 +60,6 @@ class QueryApiTest {
         server.close();
         client.close();
         admin.close();
-        dynamo.close();
     }
 
     static QueryConfig config(Dynalite dynamo, String table, String consistentRead) {

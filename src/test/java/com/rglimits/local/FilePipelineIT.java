@@ -13,6 +13,7 @@ import com.rglimits.limit.UserLimit;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The whole pipeline in a MiniCluster over a generated stream, into the real DynamoDB engine. */
-class FilePipelineTest {
+class FilePipelineIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -42,14 +43,13 @@ class FilePipelineTest {
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = Dynalite.start();
+        dynamoDb = TestBeds.dynalite();
         client = dynamoDb.client();
     }
 
     @AfterAll
-    static void stopDynamoDb() throws Exception {
+    static void closeClient() {
         client.close();
-        dynamoDb.close();
     }
 
     @Test
@@ -58,7 +58,7 @@ class FilePipelineTest {
         Path input = dir.resolve("events.ndjson");
         Files.write(input, generated.ndjson());
         Path dlqParts = dir.resolve("dlq");
-        String table = "limits-pipeline-test";
+        String table = TestBeds.uniqueName("limits-pipeline-test");
         LimitTable.create(client, table);
 
         Map<String, String> settings = new HashMap<>();
@@ -85,7 +85,7 @@ class FilePipelineTest {
 
         Path dlqFile = dir.resolve("dead-letters.jsonl");
         LocalRun.concatenateParts(dlqParts, dlqFile);
-        List<JsonNode> deadLetters = Files.readAllLines(dlqFile).stream().map(FilePipelineTest::json).collect(Collectors.toList());
+        List<JsonNode> deadLetters = Files.readAllLines(dlqFile).stream().map(FilePipelineIT::json).collect(Collectors.toList());
         Map<String, DeadLetterReason> byEventId = new HashMap<>();
         for (JsonNode d : deadLetters) {
             if (!d.get("reason").asText().equals("INVALID_EVENT")) {

@@ -6,12 +6,13 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
 import com.rglimits.testing.Events;
+import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.testing.TestBeds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
@@ -50,7 +51,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * of 2024): its shard's event time does not follow it, and once the shard's records have moved
  * {@code ordering.max-jump.ms} on without reaching it, it is a third INVALID_EVENT.
  */
-class FutureEventsKinesisTest {
+class FutureEventsKinesisIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long DAY_MS = 86_400_000L;
     private static final int RECORDS = 300;
@@ -62,7 +63,7 @@ class FutureEventsKinesisTest {
             .setConfiguration(noRestarts())
             .build());
 
-    private static LocalEmulators emulators;
+    private static KinesisBed emulators;
     private static KinesisClient kinesis;
 
     private static Configuration noRestarts() {
@@ -73,17 +74,14 @@ class FutureEventsKinesisTest {
 
     @BeforeAll
     static void startEmulators() throws Exception {
-        emulators = LocalEmulators.start(0);
+        emulators = TestBeds.kinesis();
         kinesis = emulators.kinesisClient();
     }
 
     @AfterAll
-    static void stopEmulators() throws Exception {
+    static void closeClient() {
         if (kinesis != null) {
             kinesis.close();
-        }
-        if (emulators != null) {
-            emulators.close();
         }
     }
 
@@ -172,7 +170,7 @@ class FutureEventsKinesisTest {
         values.put(JobConfig.DLQ_STREAM, dlq);
         values.put(JobConfig.PARALLELISM, Integer.toString(parallelism));
         values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-        // As in KinesisPipelineTest: a source subtask starved of CPU must be neither idle nor a quiet stream.
+        // As in KinesisPipelineIT: a source subtask starved of CPU must be neither idle nor a quiet stream.
         values.put(JobConfig.IDLENESS_MS, "60000");
         values.put(JobConfig.MAX_HOLD_MS, "60000");
         return JobConfig.from(new Settings(values, k -> k));

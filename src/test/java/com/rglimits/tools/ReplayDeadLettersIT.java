@@ -8,10 +8,11 @@ import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterJson;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.RecordSource;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.localstack.StreamAdmin;
 import com.rglimits.kinesis.StreamReader;
+import com.rglimits.testing.KinesisBed;
+import com.rglimits.testing.TestBeds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,20 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** The dead-letter replay tool against kinesalite: the selected records, byte for byte, keyed by user. */
-class ReplayDeadLettersTest {
-    private static LocalEmulators emulators;
+class ReplayDeadLettersIT {
+    private static KinesisBed emulators;
     private static KinesisClient kinesis;
 
     @BeforeAll
     static void start() throws Exception {
-        emulators = LocalEmulators.start(0);
+        emulators = TestBeds.kinesis();
         kinesis = emulators.kinesisClient();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void closeClient() {
         kinesis.close();
-        emulators.close();
     }
 
     private static DeadLetter letter(DeadLetterReason reason, byte[] record, String userId, long at) {

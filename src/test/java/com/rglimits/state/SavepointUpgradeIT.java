@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.InspectSavepoint;
 import com.rglimits.tools.LimitExport;
 import java.io.File;
@@ -52,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * carry the new attribute's default. A value other than the default would not survive a restore
  * until the serializer writes the field (a new format version; UserStateSerializerTest fails without it).
  */
-class SavepointUpgradeTest extends SavepointTestBase {
+class SavepointUpgradeIT extends SavepointTestBase {
     static final String NEW_FIELD = "channel";
     static final String NEW_DEFAULT = "unknown";
 
@@ -60,7 +61,7 @@ class SavepointUpgradeTest extends SavepointTestBase {
     void aSavepointRestoresIntoTheNextVersionWithANewLimitAttributeAndANewOperator(
             @TempDir Path dir, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(61, 8, 500, 3_000);
-        StateTestJob job = newJob(generated, dir, "limits-upgrade");
+        StateTestJob job = newJob(generated, dir, TestBeds.uniqueName("limits-upgrade"));
         job.recordsPerSecond = 800;
         int items = generated.expectedLimits.size();
 

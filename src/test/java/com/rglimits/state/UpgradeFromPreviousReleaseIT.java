@@ -10,6 +10,7 @@ import com.rglimits.job.Accounting;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.InspectSavepoint;
 import com.rglimits.tools.LimitExport;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * held (read, not yet released by the watermark) all carry on, and the rest of the stream gives
  * exactly the in-order result, every record counted once across the release's run and this one.
  */
-class UpgradeFromPreviousReleaseTest extends SavepointTestBase {
+class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
     private static final Path FIXTURES = Path.of("src/test/resources/upgrade");
 
     @Test
@@ -66,7 +67,7 @@ class UpgradeFromPreviousReleaseTest extends SavepointTestBase {
         long recordsBefore = expected.get("records").asLong();
         assertThat(recordsBefore).as("stopped mid-stream").isPositive().isLessThan(generated.records.size());
 
-        String table = "limits-upgrade-" + fixture.getFileName();
+        String table = TestBeds.uniqueName("limits-upgrade-" + fixture.getFileName());
         try (DynamoDbClient client = dynamoDb.client()) {
             LimitTable.create(client, table);
             for (String line : Files.readAllLines(dir.resolve(UpgradeFixture.TABLE), StandardCharsets.UTF_8)) {

@@ -10,8 +10,9 @@ import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.RecordSource;
 import com.rglimits.job.Descriptors;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
+import com.rglimits.testing.KinesisBed;
+import com.rglimits.testing.TestBeds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,14 +28,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** The dead-letter sink against kinesalite: JSON per record, partition key the user id, then the event id. */
-class DeadLetterSinkTest {
+class DeadLetterSinkIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).setConfiguration(new Configuration()).build());
 
     @Test
     void writesJsonDeadLettersWithPartitionKeys() throws Exception {
-        try (LocalEmulators emulators = LocalEmulators.start(0); KinesisClient kinesis = emulators.kinesisClient()) {
+        KinesisBed emulators = TestBeds.kinesis();
+        try (KinesisClient kinesis = emulators.kinesisClient()) {
             String dlq = "dlq-" + System.nanoTime();
             String dlqArn = StreamAdmin.createStream(kinesis, dlq, 2, Duration.ofSeconds(30));
             List<DeadLetter> letters = new ArrayList<>();

@@ -7,6 +7,7 @@ import com.rglimits.localstack.ElasticMq;
 import com.rglimits.localstack.LocalAws;
 import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.UndeliveredItems;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.ReplayUndelivered;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
@@ -43,10 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The SQS FIFO sink in a real Flink job (parallelism 2, no Kryo) against ElasticMQ and dynalite. */
-class SqsFifoSinkTest {
+class SqsFifoSinkIT {
     private static final int PARALLELISM = 2;
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
-    private static final AtomicInteger NAMES = new AtomicInteger();
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
@@ -69,21 +68,19 @@ class SqsFifoSinkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        elasticMq = ElasticMq.start();
+        elasticMq = TestBeds.elasticMq();
         sqs = elasticMq.client();
-        dynalite = Dynalite.start();
+        dynalite = TestBeds.dynalite();
         dynamo = dynalite.client();
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClients() {
         if (sqs != null) {
             sqs.close();
-            elasticMq.close();
         }
         if (dynamo != null) {
             dynamo.close();
-            dynalite.close();
         }
     }
 
@@ -92,7 +89,7 @@ class SqsFifoSinkTest {
     void eachQueueGetsEveryMessageOnceInItsUsersOrderThroughFailuresRetriesAndRedelivery() throws Exception {
         List<String> queues = new ArrayList<>();
         for (int q = 0; q < 3; q++) {
-            queues.add(ElasticMq.createFifoQueue(sqs, "order-" + NAMES.incrementAndGet() + ".fifo"));
+            queues.add(ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("order") + ".fifo"));
         }
         List<Delivery> once = deliveries(queues, 40, 25);
         // Everything twice: the second copy is a redelivery (as after a restore) inside the
@@ -118,12 +115,12 @@ class SqsFifoSinkTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aDeletedOrThrottledQueueIsRecordedAsUndeliverableAndHoldsNoOtherQueueBack() throws Exception {
-        int n = NAMES.incrementAndGet();
-        String ok1 = ElasticMq.createFifoQueue(sqs, "ok1-" + n + ".fifo");
-        String ok2 = ElasticMq.createFifoQueue(sqs, "ok2-" + n + ".fifo");
-        String deleted = ElasticMq.createFifoQueue(sqs, "deleted-" + n + ".fifo");
+        String ok1 = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("ok1") + ".fifo");
+        String ok2 = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("ok2") + ".fifo");
+        String deletedName = TestBeds.uniqueName("deleted") + ".fifo";
+        String deleted = ElasticMq.createFifoQueue(sqs, deletedName);
         sqs.deleteQueue(b -> b.queueUrl(deleted));
-        String throttled = ElasticMq.createFifoQueue(sqs, "throttled-" + n + ".fifo");
+        String throttled = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("throttled") + ".fifo");
         List<String> queues = List.of(ok1, deleted, ok2, throttled);
         List<Delivery> input = deliveries(queues, 20, 10);
         String undelivered = undeliveredTable();
@@ -155,7 +152,7 @@ class SqsFifoSinkTest {
         assertThat(counter(result.getJobID(), SqsFifoSinkWriter.METRIC_DELIVERED)).isEqualTo(400);
 
         // Replayable: the queue is back, the tool sends its messages, per user in order, and removes them.
-        assertThat(ElasticMq.createFifoQueue(sqs, "deleted-" + n + ".fifo")).isEqualTo(deleted);
+        assertThat(ElasticMq.createFifoQueue(sqs, deletedName)).isEqualTo(deleted);
         List<String> args = new ArrayList<>(List.of("--subscriber", "sub-1", "--table", undelivered,
                 "--sqs.endpoint", elasticMq.endpoint().toString()));
         dynalite.awsProperties().forEach((k, v) -> args.addAll(List.of("--" + k, (String) v)));
@@ -222,7 +219,7 @@ class SqsFifoSinkTest {
     }
 
     private static String undeliveredTable() {
-        String table = "undelivered-" + NAMES.incrementAndGet();
+        String table = TestBeds.uniqueName("undelivered");
         UndeliveredItems.create(dynamo, table);
         return table;
     }

@@ -9,6 +9,7 @@ import com.rglimits.config.Settings;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.localstack.ElasticMq;
 import com.rglimits.table.SubscriptionItems;
+import com.rglimits.testing.TestBeds;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,8 +26,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The subscription endpoints over real HTTP, backed by dynalite and ElasticMQ. */
-class SubscriptionApiTest {
-    private static final String TABLE = "subscriptions";
+class SubscriptionApiIT {
+    private static final String TABLE = TestBeds.uniqueName("subscriptions");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Dynalite dynamo;
@@ -38,10 +39,10 @@ class SubscriptionApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = Dynalite.start();
+        dynamo = TestBeds.dynalite();
         client = dynamo.client();
         SubscriptionItems.create(client, TABLE);
-        elasticMq = ElasticMq.start();
+        elasticMq = TestBeds.elasticMq();
         sqs = elasticMq.client();
         server = QueryServer.start(config(Map.of("auth", "none")), client);
         base = "http://127.0.0.1:" + server.port();
@@ -51,9 +52,7 @@ class SubscriptionApiTest {
     static void stop() {
         server.close();
         client.close();
-        dynamo.close();
         sqs.close();
-        elasticMq.close();
     }
 
     static QueryConfig config(Map<String, String> auth) {
@@ -101,7 +100,7 @@ class SubscriptionApiTest {
 
     @Test
     void anExistingQueueIsTakenAsItIs() throws Exception {
-        String queueUrl = ElasticMq.createFifoQueue(sqs, "crm-own.fifo");
+        String queueUrl = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("crm-own") + ".fifo");
         HttpResponse<String> r = call("PUT", "/subscribers/crm", "{\"queueUrl\":\"" + queueUrl + "\"}");
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(json(r).get("queueUrl").asText()).isEqualTo(queueUrl);

@@ -9,14 +9,15 @@ import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.ReplayDeadLetters;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * applied per user in sequence order. After each burst the limits, every limit version and the
  * dead-letter stream are exactly the in-order result.
  */
-class BurstAfterQuietStreamTest {
+class BurstAfterQuietStreamIT {
     private static final int SHARDS = 4;
     private static final int USERS = 300;
     /**
@@ -75,7 +76,7 @@ class BurstAfterQuietStreamTest {
             .setConfiguration(noRestarts())
             .build());
 
-    private static LocalEmulators emulators;
+    private static KinesisBed emulators;
     private static KinesisClient kinesis;
 
     private static Configuration noRestarts() {
@@ -86,17 +87,14 @@ class BurstAfterQuietStreamTest {
 
     @BeforeAll
     static void startEmulators() throws Exception {
-        emulators = LocalEmulators.start(0);
+        emulators = TestBeds.kinesis();
         kinesis = emulators.kinesisClient();
     }
 
     @AfterAll
-    static void stopEmulators() throws Exception {
+    static void closeClient() {
         if (kinesis != null) {
             kinesis.close();
-        }
-        if (emulators != null) {
-            emulators.close();
         }
     }
 

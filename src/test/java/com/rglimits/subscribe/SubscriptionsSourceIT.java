@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.SubscriptionItems;
 import com.rglimits.testing.Subscribers;
+import com.rglimits.testing.TestBeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The control stream in a running job: the whole table at start, then each change to it (a
  * subscription added, a subscriber deleted) as a new complete snapshot, without a restart.
  */
-class SubscriptionsSourceTest {
+class SubscriptionsSourceIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
@@ -40,31 +41,32 @@ class SubscriptionsSourceTest {
     /** What the job's sink saw: one line per snapshot ("subscriber->user ..."), in order. */
     static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
+    private static final String CONTROL = TestBeds.uniqueName("control");
+
     private static Dynalite dynalite;
     private static DynamoDbClient dynamo;
 
     @BeforeAll
     static void start() throws Exception {
-        dynalite = Dynalite.start();
+        dynalite = TestBeds.dynalite();
         dynamo = dynalite.client();
-        SubscriptionItems.create(dynamo, "control");
+        SubscriptionItems.create(dynamo, CONTROL);
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClient() {
         dynamo.close();
-        dynalite.close();
     }
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theRunningJobSeesEveryChangeAsAWholeSnapshot() throws Exception {
-        Subscribers.subscriber(dynamo, "control", "a", "http://q/a.fifo");
-        Subscribers.subscription(dynamo, "control", "a", "*", null, null);
+        Subscribers.subscriber(dynamo, CONTROL, "a", "http://q/a.fifo");
+        Subscribers.subscription(dynamo, CONTROL, "a", "*", null, null);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.getConfig().disableGenericTypes();
-        env.fromSource(new SubscriptionsSource(dynalite.awsProperties(), "control", 200, false),
+        env.fromSource(new SubscriptionsSource(dynalite.awsProperties(), CONTROL, 200, false),
                         WatermarkStrategy.noWatermarks(), "subscriptions", SubscriberFeed.SNAPSHOT_TYPE)
                 .map(s -> Arrays.stream(s.subscriptions).map(x -> x.subscriber + "->" + x.userId).collect(Collectors.joining(" ")),
                         Types.STRING)
@@ -72,10 +74,10 @@ class SubscriptionsSourceTest {
         JobClient job = env.executeAsync("control stream");
         try {
             awaitSeen(List.of("a->*"));
-            Subscribers.subscriber(dynamo, "control", "b", "http://q/b.fifo");
-            Subscribers.subscription(dynamo, "control", "b", "u-1", "DEPOSIT", null);
+            Subscribers.subscriber(dynamo, CONTROL, "b", "http://q/b.fifo");
+            Subscribers.subscription(dynamo, CONTROL, "b", "u-1", "DEPOSIT", null);
             awaitSeen(List.of("a->*", "a->* b->u-1"));
-            dynamo.deleteItem(b -> b.tableName("control").key(Map.of(
+            dynamo.deleteItem(b -> b.tableName(CONTROL).key(Map.of(
                     SubscriptionItems.SUBSCRIBER, av("a"), SubscriptionItems.ENTRY, av(SubscriptionItems.SUBSCRIBER_ENTRY))));
             awaitSeen(List.of("a->*", "a->* b->u-1", "b->u-1"));
             Thread.sleep(1_000);

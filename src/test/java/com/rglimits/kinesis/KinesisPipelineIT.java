@@ -9,12 +9,13 @@ import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
-import com.rglimits.localstack.LocalEmulators;
 import com.rglimits.localstack.StreamAdmin;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitItems;
 import java.math.BigInteger;
@@ -54,14 +55,14 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
- * The job against the real Kinesis API (kinesalite, started here) in a MiniCluster: a 4-shard
+ * The job against the real Kinesis API (kinesalite, the shared test bed) in a MiniCluster: a 4-shard
  * input stream, a few thousand events of many users shuffled inside the out-of-orderness bound,
  * redeliveries, rule violations and invalid records; a stop-with-savepoint in the middle and a
  * resume from it. The limits must equal the in-order result with every version emitted exactly
  * once, and every dead letter must be on the dead-letter stream with its reason and the exact
  * shard and sequence number its record was published at.
  */
-class KinesisPipelineTest {
+class KinesisPipelineIT {
     private static final int PARALLELISM = 2;
     private static final int SHARDS = 4;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -73,7 +74,7 @@ class KinesisPipelineTest {
             .setConfiguration(noRestarts())
             .build());
 
-    private static LocalEmulators emulators;
+    private static KinesisBed emulators;
     private static KinesisClient kinesis;
 
     /** A failure must fail the test, not be hidden by a restart from a checkpoint. */
@@ -85,17 +86,14 @@ class KinesisPipelineTest {
 
     @BeforeAll
     static void startEmulators() throws Exception {
-        emulators = LocalEmulators.start(0);
+        emulators = TestBeds.kinesis();
         kinesis = emulators.kinesisClient();
     }
 
     @AfterAll
-    static void stopEmulators() throws Exception {
+    static void closeClient() {
         if (kinesis != null) {
             kinesis.close();
-        }
-        if (emulators != null) {
-            emulators.close();
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * correctness cross-check against the Lambda-style baseline. No timing assertions: the figures
  * of a run this small mean nothing.
  */
-class BenchmarkSmokeTest {
+class BenchmarkSmokeIT {
     @Test
     @Timeout(120)
     void tinyRunWritesEveryRowAndAgreesWithTheBaseline(@TempDir Path dir) throws Exception {

@@ -13,6 +13,7 @@ import com.rglimits.table.SubscriptionItems;
 import com.rglimits.table.UndeliveredItems;
 import com.rglimits.testing.GeneratedEvents;
 import com.rglimits.testing.Subscribers;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * stream with redeliveries and late events; each subscriber's queue holds, per user, exactly the
  * messages of the in-order model that its subscriptions select, in order, each once.
  */
-class SubscriberPipelineTest {
+class SubscriberPipelineIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -48,21 +49,19 @@ class SubscriberPipelineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynalite = Dynalite.start();
+        dynalite = TestBeds.dynalite();
         dynamo = dynalite.client();
-        elasticMq = ElasticMq.start();
+        elasticMq = TestBeds.elasticMq();
         sqs = elasticMq.client();
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClients() {
         if (dynamo != null) {
             dynamo.close();
-            dynalite.close();
         }
         if (sqs != null) {
             sqs.close();
-            elasticMq.close();
         }
     }
 
@@ -72,30 +71,33 @@ class SubscriberPipelineTest {
         GeneratedEvents generated = GeneratedEvents.generate(11, 5, 150, 4_000);
         Path input = dir.resolve("events.ndjson");
         Files.write(input, generated.ndjson());
-        LimitTable.create(dynamo, "limits");
-        SubscriptionItems.create(dynamo, "subscriptions");
-        UndeliveredItems.create(dynamo, "undelivered");
-        String everything = ElasticMq.createFifoQueue(sqs, "everything.fifo");
-        String alerts = ElasticMq.createFifoQueue(sqs, "alerts.fifo");
-        String oneUser = ElasticMq.createFifoQueue(sqs, "one-user.fifo");
-        Subscribers.subscriber(dynamo, "subscriptions", "everything", everything);
-        Subscribers.subscription(dynamo, "subscriptions", "everything", SubscriptionItems.ALL_USERS, null, null);
-        Subscribers.subscriber(dynamo, "subscriptions", "alerts", alerts);
-        Subscribers.subscription(dynamo, "subscriptions", "alerts", SubscriptionItems.ALL_USERS, null, "LIMIT_THRESHOLD_REACHED");
-        Subscribers.subscriber(dynamo, "subscriptions", "one-user", oneUser);
-        Subscribers.subscription(dynamo, "subscriptions", "one-user", "user-2", null, null);
+        String limits = TestBeds.uniqueName("limits");
+        String subscriptions = TestBeds.uniqueName("subscriptions");
+        String undelivered = TestBeds.uniqueName("undelivered");
+        LimitTable.create(dynamo, limits);
+        SubscriptionItems.create(dynamo, subscriptions);
+        UndeliveredItems.create(dynamo, undelivered);
+        String everything = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("everything") + ".fifo");
+        String alerts = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("alerts") + ".fifo");
+        String oneUser = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("one-user") + ".fifo");
+        Subscribers.subscriber(dynamo, subscriptions, "everything", everything);
+        Subscribers.subscription(dynamo, subscriptions, "everything", SubscriptionItems.ALL_USERS, null, null);
+        Subscribers.subscriber(dynamo, subscriptions, "alerts", alerts);
+        Subscribers.subscription(dynamo, subscriptions, "alerts", SubscriptionItems.ALL_USERS, null, "LIMIT_THRESHOLD_REACHED");
+        Subscribers.subscriber(dynamo, subscriptions, "one-user", oneUser);
+        Subscribers.subscription(dynamo, subscriptions, "one-user", "user-2", null, null);
         // A subscription of a subscriber that is gone (deleted meanwhile) selects nothing.
-        Subscribers.subscription(dynamo, "subscriptions", "gone", SubscriptionItems.ALL_USERS, null, null);
+        Subscribers.subscription(dynamo, subscriptions, "gone", SubscriptionItems.ALL_USERS, null, null);
 
         Map<String, String> settings = new HashMap<>();
         dynalite.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
         settings.put(JobConfig.SOURCE_FILE, input.toString());
-        settings.put(JobConfig.TABLE_NAME, "limits");
+        settings.put(JobConfig.TABLE_NAME, limits);
         settings.put(JobConfig.PARALLELISM, "2");
         settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, "500");
         settings.put(JobConfig.MAX_HOLD_MS, "600000");
-        settings.put(JobConfig.SUBSCRIBERS_TABLE, "subscriptions");
-        settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, "undelivered");
+        settings.put(JobConfig.SUBSCRIBERS_TABLE, subscriptions);
+        settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, undelivered);
         settings.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, elasticMq.endpoint().toString());
         settings.put(JobConfig.SUBSCRIBERS_THRESHOLDS, "2,5,10");
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
@@ -116,6 +118,6 @@ class SubscriberPipelineTest {
         assertThat(Subscribers.receivedByUser(sqs, everything)).isEqualTo(all);
         assertThat(Subscribers.receivedByUser(sqs, alerts)).isEqualTo(thresholdOnly);
         assertThat(Subscribers.receivedByUser(sqs, oneUser)).isEqualTo(Map.of("user-2", all.get("user-2")));
-        assertThat(dynamo.scan(b -> b.tableName("undelivered")).items()).isEmpty();
+        assertThat(dynamo.scan(b -> b.tableName(undelivered)).items()).isEmpty();
     }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * does not follow it, nobody else's result changes, and it is an INVALID_EVENT counted as an
  * event-time outlier.
  */
-class FutureEventsFileTest {
+class FutureEventsFileIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -69,7 +69,7 @@ class FutureEventsFileTest {
         Map<String, String> settings = new HashMap<>();
         settings.put(JobConfig.SOURCE_FILE, input.toString());
         settings.put(JobConfig.PARALLELISM, "2");
-        // Only the watermark releases events here, as in FilePipelineTest.
+        // Only the watermark releases events here, as in FilePipelineIT.
         settings.put(JobConfig.MAX_HOLD_MS, "600000");
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
         assertThat(config.maxAheadMs()).as("the default bound").isEqualTo(JobConfig.DEFAULT_MAX_AHEAD_MS);

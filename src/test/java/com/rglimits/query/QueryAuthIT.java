@@ -20,6 +20,7 @@ import com.rglimits.event.LimitType;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.TestBeds;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -41,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Who may read what, over real HTTP, with tokens signed by keys the test makes. */
-class QueryAuthTest {
-    private static final String TABLE = "user-limits";
+class QueryAuthIT {
+    private static final String TABLE = TestBeds.uniqueName("user-limits");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final RSAKey RSA = TestTokens.rsa("rsa-1");
     private static final ECKey EC = TestTokens.ec("ec-1");
@@ -57,11 +58,11 @@ class QueryAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = Dynalite.start();
+        dynamo = TestBeds.dynalite();
         try (DynamoDbClient admin = dynamo.client()) {
             LimitTable.create(admin, TABLE);
             for (String user : List.of("u-1", "u-2")) {
-                admin.putItem(b -> b.tableName(TABLE).item(LimitItems.toItem(QueryApiTest.limit(
+                admin.putItem(b -> b.tableName(TABLE).item(LimitItems.toItem(QueryApiIT.limit(
                         user, "lim-a", LimitType.DEPOSIT, LimitPeriod.DAY, LimitStatus.ACTIVE, "200", "25.5", 7))));
             }
         }
@@ -77,7 +78,6 @@ class QueryAuthTest {
     static void stop() throws Exception {
         server.close();
         client.close();
-        dynamo.close();
     }
 
     private static QueryConfig config(Map<String, String> auth) {
@@ -85,6 +85,7 @@ class QueryAuthTest {
         dynamo.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put("host", "127.0.0.1");
         values.put("port", "0");
+        values.put("table.name", TABLE);
         values.put("auth", "jwt");
         values.put("auth.issuer", TestTokens.ISSUER);
         values.put("auth.audience", TestTokens.AUDIENCE);

@@ -7,6 +7,7 @@ import com.rglimits.event.ParsedRecord;
 import com.rglimits.localstack.Dynalite;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +21,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * changed its limit exactly once and every dead letter was written exactly once (exactly-once logs),
  * and a reader polling the table during the recoveries never saw an item go back to an older version.
  */
-class FailureRecoveryTest {
+class FailureRecoveryIT {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -45,12 +45,7 @@ class FailureRecoveryTest {
 
     @BeforeAll
     static void startDynamoDb() throws Exception {
-        dynamoDb = Dynalite.start();
-    }
-
-    @AfterAll
-    static void stopDynamoDb() throws Exception {
-        dynamoDb.close();
+        dynamoDb = TestBeds.dynalite();
     }
 
     @Test
@@ -61,7 +56,7 @@ class FailureRecoveryTest {
         GeneratedEvents generated = GeneratedEvents.generate(11, 20, perUser, 3_000);
         Path events = dir.resolve("events.ndjson");
         Files.write(events, generated.ndjson());
-        String table = "limits-failure-recovery";
+        String table = TestBeds.uniqueName("limits-failure-recovery");
         try (var client = dynamoDb.client()) {
             LimitTable.create(client, table);
         }
@@ -84,7 +79,7 @@ class FailureRecoveryTest {
             JobClient run = job.start(1, 2, null);
             long started = System.nanoTime();
             run.getJobExecutionResult().get(120, TimeUnit.SECONDS);
-            System.out.printf("FailureRecoveryTest: %d records, %d failures, job ran %d ms, %d table scans%n", job.records,
+            System.out.printf("FailureRecoveryIT: %d records, %d failures, job ran %d ms, %d table scans%n", job.records,
                     FailureInjector.THROWN.get(), (System.nanoTime() - started) / 1_000_000, poller.scans());
             poller.close();
             assertThat(poller.backwards()).as("items seen at an older version than before").isEmpty();

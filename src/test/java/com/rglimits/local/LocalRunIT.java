@@ -13,12 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, on the bundled sample events: exact table, dead letters and summary. */
-class LocalRunTest {
+class LocalRunIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Processes of this JVM already running when the test starts: the emulators other test classes share. */
+    private Set<Long> runningBefore;
+
+    @BeforeEach
+    void noteRunningProcesses() {
+        runningBefore = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
 
     @Test
     void sampleEventsGiveTheTableTheRulesGive(@TempDir Path dir) throws Exception {
@@ -113,12 +124,13 @@ class LocalRunTest {
         assertThat(emulatorsLeft()).as("nothing started for a bad option").isEmpty();
     }
 
-    /** Node processes (emulators) started by this JVM and still running. */
-    private static List<String> emulatorsLeft() {
+    /** Node processes (emulators) started by this JVM during the test and still running. */
+    private List<String> emulatorsLeft() {
         return ProcessHandle.current().descendants()
                 .filter(ProcessHandle::isAlive)
+                .filter(p -> !runningBefore.contains(p.pid()))
                 .map(p -> p.info().commandLine().orElse("?"))
                 .filter(c -> c.contains("node"))
-                .collect(java.util.stream.Collectors.toList());
+                .collect(Collectors.toList());
     }
 }

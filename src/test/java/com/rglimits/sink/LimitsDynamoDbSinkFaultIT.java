@@ -11,6 +11,7 @@ import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.FaultInjectingDynamo;
 import com.rglimits.testing.FaultInjectingDynamo.Fault;
+import com.rglimits.testing.TestBeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * every request and every fault it answered, and the merge window of the first test is longer
  * than any run, so every version of a limit merges before end of input.
  */
-class LimitsDynamoDbSinkFaultTest {
+class LimitsDynamoDbSinkFaultIT {
     private static final int PARALLELISM = 2;
 
     @RegisterExtension
@@ -58,7 +59,6 @@ class LimitsDynamoDbSinkFaultTest {
                     .setConfiguration(cluster())
                     .build());
 
-    private static final AtomicInteger TABLES = new AtomicInteger();
     private static Dynalite dynamo;
     private static DynamoDbClient client;
 
@@ -70,17 +70,14 @@ class LimitsDynamoDbSinkFaultTest {
 
     @BeforeAll
     static void startDynamo() throws Exception {
-        dynamo = Dynalite.start();
+        dynamo = TestBeds.dynalite();
         client = dynamo.client();
     }
 
     @AfterAll
-    static void stopDynamo() throws Exception {
+    static void closeClient() {
         if (client != null) {
             client.close();
-        }
-        if (dynamo != null) {
-            dynamo.close();
         }
     }
 
@@ -246,7 +243,7 @@ class LimitsDynamoDbSinkFaultTest {
     }
 
     private static String newTable() {
-        String table = "limits-" + TABLES.incrementAndGet();
+        String table = TestBeds.uniqueName("limits");
         LimitTable.create(client, table);
         return table;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.job.Accounting;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * cursor, held events and their timers) moves between subtasks by key group; the result must be
  * the in-order one with every record counted once across the three runs.
  */
-class RescalingTest extends SavepointTestBase {
+class RescalingIT extends SavepointTestBase {
     @Test
     void savepointAtTwoRestoredAtFourThenAtOneGivesTheInOrderResult(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(21, 10, 600, 3_000);
-        StateTestJob job = newJob(generated, dir, "limits-rescaling");
+        StateTestJob job = newJob(generated, dir, TestBeds.uniqueName("limits-rescaling"));
         // Stopped at a quarter and at half of the stream, read at 600 records/s: each stop leaves
         // seconds of stream to the next run however long the savepoint takes on a loaded machine.
         job.recordsPerSecond = 600;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.job.Accounting;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
@@ -17,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * version after the savepoint; the table, already at the newest versions, must never show one of
  * them, and ends exactly where it was.
  */
-class ReplayTest extends SavepointTestBase {
+class ReplayIT extends SavepointTestBase {
     @Test
     void restoringAnOlderSavepointReplaysWithoutMovingTheTableBackwards(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(31, 10, 600, 3_000);
-        StateTestJob job = newJob(generated, dir, "limits-replay");
+        StateTestJob job = newJob(generated, dir, TestBeds.uniqueName("limits-replay"));
         job.recordsPerSecond = 1_000;
 
         String older;

@@ -13,6 +13,7 @@ import com.rglimits.limit.UserLimit;
 import com.rglimits.table.LimitItems;
 import com.rglimits.testing.Events;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.BootstrapSavepoint;
 import com.rglimits.tools.InspectSavepoint;
 import com.rglimits.tools.LimitExport;
@@ -36,12 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The operator tools on real savepoints: of a real job run, and bootstrapped ones the real job starts from. */
-class SavepointToolsTest extends SavepointTestBase {
+class SavepointToolsIT extends SavepointTestBase {
 
     @Test
     void inspectWritesExactlyTheLimitsOfARealSavepointAndThePerUserState(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(41, 6, 500, 3_000);
-        StateTestJob job = newJob(generated, dir, "limits-inspect");
+        StateTestJob job = newJob(generated, dir, TestBeds.uniqueName("limits-inspect"));
         job.recordsPerSecond = 400;
         int items = generated.expectedLimits.size();
 
@@ -151,7 +152,7 @@ class SavepointToolsTest extends SavepointTestBase {
         }
         Files.writeString(export, lines.toString());
         // The migrated table holds the old items; the job must carry on from them.
-        String table = "limits-bootstrap";
+        String table = TestBeds.uniqueName("limits-bootstrap");
         Path events = dir.resolve("live.ndjson");
         StringBuilder ndjson = new StringBuilder();
         live.forEach(e -> ndjson.append(e).append('\n'));

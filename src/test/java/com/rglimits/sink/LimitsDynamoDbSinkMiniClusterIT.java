@@ -8,6 +8,7 @@ import com.rglimits.localstack.Dynalite;
 import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.TestBeds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The sink in a real Flink job (parallelism 2, no Kryo) against Amazon's DynamoDB engine in-process. */
-class LimitsDynamoDbSinkMiniClusterTest {
+class LimitsDynamoDbSinkMiniClusterIT {
     private static final int PARALLELISM = 2;
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
@@ -62,7 +62,6 @@ class LimitsDynamoDbSinkMiniClusterTest {
                     .setConfiguration(cluster())
                     .build());
 
-    private static final AtomicInteger TABLES = new AtomicInteger();
     private final List<JobClient> jobs = new ArrayList<>();
     private static Dynalite dynamo;
     private static DynamoDbClient client;
@@ -75,17 +74,14 @@ class LimitsDynamoDbSinkMiniClusterTest {
 
     @BeforeAll
     static void startDynamo() throws Exception {
-        dynamo = Dynalite.start();
+        dynamo = TestBeds.dynalite();
         client = dynamo.client();
     }
 
     @AfterAll
-    static void stopDynamo() throws Exception {
+    static void closeClient() {
         if (client != null) {
             client.close();
-        }
-        if (dynamo != null) {
-            dynamo.close();
         }
     }
 
@@ -167,7 +163,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aMissingTableFailsTheJobWithAClearMessageInsteadOfRetrying() throws Exception {
-        String table = "no-such-table-" + TABLES.incrementAndGet();
+        String table = TestBeds.uniqueName("no-such-table");
         LimitsDynamoDbSink sink = LimitsDynamoDbSink.builder()
                 .tableName(table)
                 .awsProperties(dynamo.awsProperties())
@@ -226,7 +222,7 @@ class LimitsDynamoDbSinkMiniClusterTest {
     // ---------------------------------------------------------------------------------------------
 
     private static String newTable() {
-        String table = "limits-" + TABLES.incrementAndGet();
+        String table = TestBeds.uniqueName("limits");
         LimitTable.create(client, table);
         return table;
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** No emulator process outlives the JVM that started it, however that JVM ends. */
-class NodeEmulatorTest {
+class NodeEmulatorIT {
     /** A JVM that starts dynalite, prints its process id, waits for a line, then ends as {@code args[0]} says. */
     public static void main(String[] args) throws Exception {
         Dynalite dynalite = Dynalite.start();
@@ -36,7 +36,7 @@ class NodeEmulatorTest {
     @ValueSource(strings = {"error", "halt", "terminate", "kill"})
     void theEmulatorEndsWithItsJvm(String ending) throws Exception {
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), NodeEmulatorTest.class.getName(),
+                "-cp", System.getProperty("java.class.path"), NodeEmulatorIT.class.getName(),
                 ending.equals("error") || ending.equals("halt") ? ending : "wait")
                 .redirectErrorStream(true)
                 .start();
@@ -71,7 +71,7 @@ class NodeEmulatorTest {
     /**
      * A job that fails or is cancelled while a write is on the wire resets the connection mid-request.
      * dynalite 4.0.0 throws from the request's error handler then and the process died with it, so the
-     * rest of a test run met "connection refused" (FailureRecoveryTest, about one run in ten).
+     * rest of a test run met "connection refused" (FailureRecoveryIT, about one run in ten).
      */
     @Test
     void aRequestDroppedMidBodyDoesNotStopDynalite() throws Exception {

@@ -10,6 +10,7 @@ import com.rglimits.table.SubscriptionItems;
 import com.rglimits.table.UndeliveredItems;
 import com.rglimits.testing.GeneratedEvents;
 import com.rglimits.testing.Subscribers;
+import com.rglimits.testing.TestBeds;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,40 +29,41 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * progress) and broadcast state (subscriptions) move with the savepoints; each subscriber's queue
  * must hold exactly the in-order model's messages, per user in order, each once.
  */
-class SubscriberRescalingTest extends SavepointTestBase {
+class SubscriberRescalingIT extends SavepointTestBase {
     private static ElasticMq elasticMq;
     private static SqsClient sqs;
 
     @BeforeAll
     static void startSqs() throws Exception {
-        elasticMq = ElasticMq.start();
+        elasticMq = TestBeds.elasticMq();
         sqs = elasticMq.client();
     }
 
     @AfterAll
-    static void stopSqs() {
+    static void closeClient() {
         sqs.close();
-        elasticMq.close();
     }
 
     @Test
     void messagesStayExactAndInOrderAcrossSavepointsAtTwoFourAndOne(@TempDir Path dir) throws Exception {
         GeneratedEvents generated = GeneratedEvents.generate(23, 8, 300, 3_000);
-        StateTestJob job = newJob(generated, dir, "limits-subscribers");
+        StateTestJob job = newJob(generated, dir, TestBeds.uniqueName("limits-subscribers"));
         job.recordsPerSecond = 600;
-        String everything = ElasticMq.createFifoQueue(sqs, "rescale-everything.fifo");
-        String alerts = ElasticMq.createFifoQueue(sqs, "rescale-alerts.fifo");
+        String everything = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("rescale-everything") + ".fifo");
+        String alerts = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("rescale-alerts") + ".fifo");
+        String subscriptions = TestBeds.uniqueName("rescale-subscriptions");
+        String undelivered = TestBeds.uniqueName("rescale-undelivered");
         try (DynamoDbClient dynamo = dynamoDb.client()) {
-            SubscriptionItems.create(dynamo, "rescale-subscriptions");
-            UndeliveredItems.create(dynamo, "rescale-undelivered");
-            Subscribers.subscriber(dynamo, "rescale-subscriptions", "everything", everything);
-            Subscribers.subscription(dynamo, "rescale-subscriptions", "everything", SubscriptionItems.ALL_USERS, null, null);
-            Subscribers.subscriber(dynamo, "rescale-subscriptions", "alerts", alerts);
-            Subscribers.subscription(dynamo, "rescale-subscriptions", "alerts", SubscriptionItems.ALL_USERS, null,
+            SubscriptionItems.create(dynamo, subscriptions);
+            UndeliveredItems.create(dynamo, undelivered);
+            Subscribers.subscriber(dynamo, subscriptions, "everything", everything);
+            Subscribers.subscription(dynamo, subscriptions, "everything", SubscriptionItems.ALL_USERS, null, null);
+            Subscribers.subscriber(dynamo, subscriptions, "alerts", alerts);
+            Subscribers.subscription(dynamo, subscriptions, "alerts", SubscriptionItems.ALL_USERS, null,
                     "LIMIT_THRESHOLD_REACHED");
         }
-        job.settings.put(JobConfig.SUBSCRIBERS_TABLE, "rescale-subscriptions");
-        job.settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, "rescale-undelivered");
+        job.settings.put(JobConfig.SUBSCRIBERS_TABLE, subscriptions);
+        job.settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, undelivered);
         job.settings.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, elasticMq.endpoint().toString());
         job.settings.put(JobConfig.SUBSCRIBERS_THRESHOLDS, "2,5,10");
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Both entry points as their commands start them. */
-class LocalQueryServiceTest {
+class LocalQueryServiceIT {
     @TempDir
     Path dir;
 
