@@ -62,9 +62,9 @@ class FailureRecoveryIT {
         }
         StateTestJob job = new StateTestJob(events, dir.resolve("out"), dynamoDb, table);
         assertThat(job.records).isGreaterThan(20L * perUser);
-        // Slow enough that each attempt still has its failure point ahead of it once a checkpoint completed
-        // (the sink drains its requests in flight at every checkpoint, which takes a few hundred ms).
-        job.recordsPerSecond = 4_000;
+        // The source waits for a completed checkpoint after every 1,500 records: each attempt has completed one
+        // before its 1,501st record, however slow the machine, so every attempt reaches its failure point.
+        job.recordsPerCheckpoint = 1_500;
         Random random = new Random(3);
         long[] failAt = new long[3];
         for (int i = 0; i < failAt.length; i++) {
@@ -109,8 +109,9 @@ class FailureRecoveryIT {
     }
 
     /**
-     * Throws once per attempt, on subtask 0, at the attempt's chosen record count, and only after a
-     * checkpoint of that attempt completed: attempt k restores the checkpoint attempt k-1 took mid-stream.
+     * Throws once per attempt, on subtask 0, at the attempt's chosen record count, or at the first record
+     * after a checkpoint of that attempt completed if that comes later: attempt k restores the checkpoint
+     * attempt k-1 took mid-stream.
      */
     static final class FailureInjector extends RichMapFunction<ParsedRecord, ParsedRecord> implements CheckpointListener {
         private static final long serialVersionUID = 1L;

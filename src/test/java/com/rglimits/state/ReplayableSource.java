@@ -39,9 +39,8 @@ final class ReplayableSource {
         return p == null ? 0 : p.get();
     }
 
-    static DataGeneratorSource<ParsedRecord> of(Path file, long records, double recordsPerSecond) {
-        return new DataGeneratorSource<>(new Records(file.toString()), records,
-                RateLimiterStrategy.perSecond(recordsPerSecond), TypeInformation.of(ParsedRecord.class));
+    static DataGeneratorSource<ParsedRecord> of(Path file, long records, RateLimiterStrategy rate) {
+        return new DataGeneratorSource<>(new Records(file.toString()), records, rate, TypeInformation.of(ParsedRecord.class));
     }
 
     private static final class Records implements GeneratorFunction<Long, ParsedRecord> {

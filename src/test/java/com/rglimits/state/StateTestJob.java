@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
@@ -57,6 +58,8 @@ final class StateTestJob {
     final String table;
     final Map<String, String> settings = new HashMap<>();
     double recordsPerSecond = 2_000;
+    /** When set (above 0): the source reads this many records between two completed checkpoints instead of a rate. */
+    int recordsPerCheckpoint = 0;
     /** Restarts allowed (fixed delay, from the last checkpoint); 0: any failure fails the test. */
     int restarts = 0;
     /** Inserted between source and router: a changed non-state operator, or a failure injector. */
@@ -119,7 +122,8 @@ final class StateTestJob {
                 ? RestartStrategies.noRestart()
                 : RestartStrategies.fixedDelayRestart(restarts, Time.milliseconds(100)));
         DataStream<ParsedRecord> records = env
-                .fromSource(ReplayableSource.of(events, this.records, recordsPerSecond), UserLimitsPipeline.watermarks(config, true),
+                .fromSource(ReplayableSource.of(events, this.records, recordsPerCheckpoint > 0
+                        ? RateLimiterStrategy.perCheckpoint(recordsPerCheckpoint) : RateLimiterStrategy.perSecond(recordsPerSecond)), UserLimitsPipeline.watermarks(config, true),
                         "Read and parse records")
                 .uid(UserLimitsPipeline.SOURCE_UID)
                 .setParallelism(1);
