@@ -1,0 +1,162 @@
+package com.rglimits.localstack;
+
+import com.rglimits.config.ConfigException;
+import com.rglimits.config.ConfigReaders;
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.Settings;
+import com.rglimits.deadletter.DeadLetter;
+import com.rglimits.job.UserLimitsPipeline;
+import com.rglimits.kinesis.DeadLetterSinkFactory;
+import com.rglimits.kinesis.KinesisSourceFactory;
+import com.rglimits.limit.UserLimit;
+import com.rglimits.localaws.ElasticMq;
+import com.rglimits.localaws.Kinesalite;
+import com.rglimits.localaws.LocalAws;
+import com.rglimits.localaws.LocalEmulators;
+import com.rglimits.localaws.StreamAdmin;
+import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.table.LimitTable;
+import com.rglimits.table.SubscriptionItems;
+import com.rglimits.table.UndeliveredItems;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * The whole system on one machine, no Docker: kinesalite and dynalite behind one endpoint
+ * ({@link LocalEmulators}), ElasticMQ for the subscribers' SQS queues ({@link ElasticMq}), the
+ * input stream (several shards), the dead-letter stream, the table and the subscribers' tables,
+ * and the job reading the real Kinesis API in an embedded Flink, until Ctrl-C.
+ *
+ * <pre>
+ * mvn -q compile exec:java@local-stack [-Dexec.args="--port 4567 --shards 4 --ordering.out-of-orderness.ms 5000 ..."]
+ * </pre>
+ * Settings: every job setting (same keys as the job; defaults below point it at the emulators),
+ * plus {@code port} (the emulators' endpoint, default 4567), {@code shards} (input stream, default 4)
+ * and {@code sqs-port} (ElasticMQ, default 9324).
+ */
+public final class LocalStack {
+    public static final int DEFAULT_PORT = 4567;
+    public static final String INPUT_STREAM = "user-limit-events";
+    public static final String DLQ_STREAM = "user-limits-dead-letters";
+    static final String PORT = "port";
+    static final String SHARDS = "shards";
+    static final String SQS_PORT = "sqs-port";
+    public static final int DEFAULT_SQS_PORT = 9324;
+
+    private LocalStack() {}
+
+    public static void main(String[] args) throws Exception {
+        Kinesalite.disableCbor(); // EMULATOR QUIRK, before any AWS client exists
+        Settings given;
+        int port;
+        int shards;
+        int sqsPort;
+        JobConfig config;
+        try {
+            given = ConfigReaders.fromArgs(args);
+            port = given.intValue(PORT, DEFAULT_PORT, 0);
+            shards = given.intValue(SHARDS, 4, 1);
+            sqsPort = given.intValue(SQS_PORT, DEFAULT_SQS_PORT, 0);
+            config = jobConfig(given, LocalEmulators.awsProperties(java.net.URI.create("http://127.0.0.1:" + port)), sqsPort);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        LocalEmulators emulators = LocalEmulators.start(port);
+        ElasticMq sqs = ElasticMq.start(sqsPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                sqs.close();
+                emulators.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }, "local-stack-shutdown"));
+        try (KinesisClient kinesis = emulators.kinesisClient(); DynamoDbClient dynamoDb = emulators.dynamoDbClient()) {
+            StreamAdmin.createStream(kinesis, config.sourceStream(), shards, Duration.ofSeconds(30));
+            StreamAdmin.createStream(kinesis, config.dlqStream(), 1, Duration.ofSeconds(30));
+            LimitTable.create(dynamoDb, config.tableName());
+            SubscriptionItems.create(dynamoDb, config.subscriptionsTable());
+            UndeliveredItems.create(dynamoDb, config.undeliveredTable());
+        }
+        System.out.println(banner(emulators, config, shards));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+                config.parallelism() > 0 ? config.parallelism() : 2, new Configuration());
+        UserLimitsPipeline.configure(env, config);
+        Sink<UserLimit> limitsSink = LimitsDynamoDbSink.fromConfig(config);
+        Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), limitsSink, deadLetterSink, config);
+        try {
+            env.execute("user-limits (local stack)");
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.err.println("the job failed: " + rootCause(e));
+        }
+        System.exit(1); // the emulators' threads would keep the JVM alive; the shutdown hook stops them
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    /** The job's settings: the local stack's defaults, overridden by whatever was given. */
+    static JobConfig jobConfig(Settings given, java.util.Properties aws, int sqsPort) {
+        Map<String, String> values = new HashMap<>();
+        aws.stringPropertyNames().forEach(k -> values.put(k, aws.getProperty(k)));
+        values.put(JobConfig.SOURCE_STREAM, INPUT_STREAM);
+        values.put(JobConfig.DLQ_STREAM, DLQ_STREAM);
+        values.put(JobConfig.PARALLELISM, "2");
+        values.put(JobConfig.SUBSCRIBERS_TABLE, SubscriptionItems.DEFAULT_TABLE);
+        values.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, "http://127.0.0.1:" + sqsPort);
+        values.putAll(given.asMap());
+        values.remove(PORT);
+        values.remove(SHARDS);
+        values.remove(SQS_PORT);
+        return JobConfig.from(new Settings(values, given::describe));
+    }
+
+    static String banner(LocalEmulators emulators, JobConfig config, int shards) {
+        String endpoint = emulators.endpoint().toString();
+        String cli = "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=" + LocalAws.REGION
+                + " aws --endpoint-url " + endpoint;
+        return String.join(System.lineSeparator(),
+                "",
+                "Local stack is up (Ctrl-C stops everything):",
+                "  AWS endpoint (Kinesis and DynamoDB): " + endpoint,
+                "    kinesalite " + emulators.kinesaliteEndpoint() + ", dynalite " + emulators.dynamoDbEndpoint(),
+                "  input stream:       " + config.sourceStream() + " (" + shards + " shards)",
+                "  dead-letter stream: " + config.dlqStream(),
+                "  table:              " + config.tableName(),
+                "  SQS (ElasticMQ):    " + config.sqsEndpoint() + ", subscriptions in " + config.subscriptionsTable()
+                        + ", undeliverable messages in " + config.undeliveredTable(),
+                "",
+                "Subscribers (README, \"Subscribers\"): the query API with its subscription endpoints, then a consumer:",
+                "  mvn -q compile exec:java@query-api -Dexec.args=\"--aws.endpoint " + endpoint + " --sqs.endpoint "
+                        + config.sqsEndpoint() + "\"",
+                "  curl -X PUT localhost:8080/subscribers/payments",
+                "  curl -X PUT localhost:8080/subscribers/payments/subscriptions/all-users",
+                "  mvn -q compile exec:java@subscriber -Dexec.args=\"--subscriber payments\"",
+                "",
+                "Publish events (another terminal):",
+                "  mvn -q compile exec:java@producer -Dexec.args=\"--file data/sample-events.json --rate 50\"",
+                "Watch the table and the dead letters:",
+                "  mvn -q compile exec:java@watch",
+                "or with the AWS CLI:",
+                "  " + cli + " dynamodb scan --table-name " + config.tableName(),
+                "  " + cli + " kinesis describe-stream-summary --stream-name " + config.dlqStream(),
+                "");
+    }
+}

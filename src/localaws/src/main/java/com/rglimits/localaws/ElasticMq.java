@@ -1,0 +1,79 @@
+package com.rglimits.localaws;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The SQS emulator ElasticMQ (Apache-2.0), embedded in this JVM on a loopback port, in memory: FIFO
+ * queues with message groups and the 5-minute de-duplication window, over the SQS JSON protocol
+ * the AWS SDK speaks. For the local stack and the tests; never in production.
+ */
+public final class ElasticMq implements AutoCloseable {
+    private final SQSRestServer server;
+    private final int port;
+
+    private ElasticMq(SQSRestServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    /** Starts on {@code port} (0: a free one). */
+    public static ElasticMq start(int port) throws IOException {
+        int p = port != 0 ? port : freePort();
+        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(p)
+                // Queue URLs name the port it really listens on.
+                .withServerAddress(new NodeAddress("http", "127.0.0.1", p, ""))
+                .start();
+        server.waitUntilStarted();
+        return new ElasticMq(server, p);
+    }
+
+    public static ElasticMq start() throws IOException {
+        return start(0);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The {@code aws.*} settings that point the job's AWS clients at this emulator. */
+    public Properties awsProperties() {
+        return LocalAws.awsProperties(endpoint());
+    }
+
+    public SqsClient client() {
+        return LocalAws.pointedAt(SqsClient.builder(), endpoint()).httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** Creates a FIFO queue (explicit de-duplication ids) unless it exists; returns its URL. */
+    public static String createFifoQueue(SqsClient client, String name) {
+        return client.createQueue(b -> b.queueName(name).attributes(Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false"))).queueUrl();
+    }
+
+    @Override
+    public void close() {
+        server.stopAndWait();
+    }
+}

@@ -1,0 +1,217 @@
+package com.rglimits.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.rglimits.config.Settings;
+import com.rglimits.localaws.Dynalite;
+import com.rglimits.localaws.ElasticMq;
+import com.rglimits.table.SubscriptionItems;
+import com.rglimits.testing.TestBeds;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** The subscription endpoints over real HTTP, backed by dynalite and ElasticMQ. */
+class SubscriptionApiIT {
+    private static final String TABLE = TestBeds.uniqueName("subscriptions");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Dynalite dynamo;
+    private static DynamoDbClient client;
+    private static ElasticMq elasticMq;
+    private static SqsClient sqs;
+    private static QueryServer server;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dynamo = TestBeds.dynalite();
+        client = dynamo.client();
+        SubscriptionItems.create(client, TABLE);
+        elasticMq = TestBeds.elasticMq();
+        sqs = elasticMq.client();
+        server = QueryServer.start(config(Map.of("auth", "none")), client);
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        client.close();
+        sqs.close();
+    }
+
+    static QueryConfig config(Map<String, String> auth) {
+        Map<String, String> values = new HashMap<>();
+        dynamo.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
+        values.put("host", "127.0.0.1");
+        values.put("port", "0");
+        values.put("subscriptions.table", TABLE);
+        values.put("sqs.endpoint", elasticMq.endpoint().toString());
+        values.putAll(auth);
+        return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body, String... headers) {
+        return Http.send(HttpRequest.newBuilder(URI.create(base + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void registerIsIdempotentAndCreatesAFifoQueue() throws Exception {
+        HttpResponse<String> first = call("PUT", "/subscribers/payments", null);
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Location")).hasValue("/subscribers/payments");
+        JsonNode s = json(first);
+        String queueUrl = s.get("queueUrl").asText();
+        assertThat(queueUrl).endsWith("/user-limits-payments.fifo");
+        assertThat(s.get("queueCreated").asBoolean()).isTrue();
+        assertThat(s.get("subscriptions")).isEmpty();
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.ALL)).attributes();
+        assertThat(attributes.get(QueueAttributeName.FIFO_QUEUE)).isEqualTo("true");
+
+        HttpResponse<String> again = call("PUT", "/subscribers/payments", null);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again)).isEqualTo(s);
+        assertThat(call("PUT", "/subscribers/payments", "{\"queueUrl\":\"" + queueUrl + "\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> other = call("PUT", "/subscribers/payments", "{\"queueUrl\":\"http://sqs.test/1/other.fifo\"}");
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(json(other).get("error").asText()).isEqualTo("conflict");
+    }
+
+    @Test
+    void anExistingQueueIsTakenAsItIs() throws Exception {
+        String queueUrl = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("crm-own") + ".fifo");
+        HttpResponse<String> r = call("PUT", "/subscribers/crm", "{\"queueUrl\":\"" + queueUrl + "\"}");
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(json(r).get("queueUrl").asText()).isEqualTo(queueUrl);
+        assertThat(json(r).get("queueCreated").asBoolean()).isFalse();
+        assertThat(sqs.listQueues().queueUrls()).noneMatch(u -> u.endsWith("user-limits-crm.fifo"));
+    }
+
+    @Test
+    void subscribeAndUnsubscribeAreIdempotentAndReadBack() throws Exception {
+        assertThat(call("PUT", "/subscribers/notify", null).statusCode()).isEqualTo(201);
+        String filter = "{\"limitTypes\":[\"LOSS\",\"DEPOSIT\",\"LOSS\"],\"kinds\":[\"LIMIT_THRESHOLD_REACHED\"]}";
+        assertThat(call("PUT", "/subscribers/notify/subscriptions/all-users", filter).statusCode()).isEqualTo(204);
+        assertThat(call("PUT", "/subscribers/notify/subscriptions/all-users", filter).statusCode()).isEqualTo(204);
+        assertThat(call("PUT", "/subscribers/notify/subscriptions/users/u-1", null).statusCode()).isEqualTo(204);
+        assertThat(call("PUT", "/subscribers/notify/subscriptions/users/u-2", "{}").statusCode()).isEqualTo(204);
+
+        JsonNode s = json(call("GET", "/subscribers/notify", null));
+        assertThat(s.get("subscriptions")).isEqualTo(JSON.readTree("["
+                + "{\"allUsers\":true,\"limitTypes\":[\"DEPOSIT\",\"LOSS\"],\"kinds\":[\"LIMIT_THRESHOLD_REACHED\"]},"
+                + "{\"userId\":\"u-1\",\"limitTypes\":[],\"kinds\":[]},"
+                + "{\"userId\":\"u-2\",\"limitTypes\":[],\"kinds\":[]}]"));
+
+        assertThat(call("DELETE", "/subscribers/notify/subscriptions/users/u-1", null).statusCode()).isEqualTo(204);
+        assertThat(call("DELETE", "/subscribers/notify/subscriptions/users/u-1", null).statusCode()).isEqualTo(204);
+        assertThat(call("DELETE", "/subscribers/notify/subscriptions/users/never", null).statusCode()).isEqualTo(204);
+        assertThat(json(call("GET", "/subscribers/notify", null)).get("subscriptions")).hasSize(2);
+
+        assertThat(call("DELETE", "/subscribers/notify", null).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/subscribers/notify", null).statusCode()).isEqualTo(404);
+        assertThat(client.query(b -> b.tableName(TABLE).keyConditionExpression("subscriber = :s")
+                .expressionAttributeValues(Map.of(":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder()
+                        .s("notify").build()))).items()).as("nothing left of it").isEmpty();
+    }
+
+    @Test
+    void unknownSubscribersAre404() throws Exception {
+        for (String[] request : new String[][] {
+            {"GET", "/subscribers/ghost"},
+            {"DELETE", "/subscribers/ghost"},
+            {"PUT", "/subscribers/ghost/subscriptions/all-users"},
+            {"PUT", "/subscribers/ghost/subscriptions/users/u-1"},
+            {"DELETE", "/subscribers/ghost/subscriptions/users/u-1"},
+        }) {
+            HttpResponse<String> r = call(request[0], request[1], null);
+            assertThat(r.statusCode()).as(request[0] + " " + request[1]).isEqualTo(404);
+            assertThat(json(r).get("message").asText()).isEqualTo("no subscriber ghost");
+        }
+        assertThat(call("GET", "/subscribers/ghost/elsewhere", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badInputIs400WithAClearMessage() throws Exception {
+        assertThat(call("PUT", "/subscribers/validation", null).statusCode()).isEqualTo(201);
+        Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("a subscriber name must be 1 to 63 characters of A-Z a-z 0-9 _ -, got 'bad.name'",
+                new String[] {"PUT", "/subscribers/bad.name", null});
+        cases.put("queueUrl must be the http(s) URL of an SQS FIFO queue (its name ends in .fifo)",
+                new String[] {"PUT", "/subscribers/other", "{\"queueUrl\":\"http://sqs.test/1/standard\"}"});
+        cases.put("the body is not JSON", new String[] {"PUT", "/subscribers/other", "{"});
+        cases.put("the body must be a JSON object", new String[] {"PUT", "/subscribers/other", "[]"});
+        cases.put("unknown field 'queue'; allowed: queueUrl", new String[] {"PUT", "/subscribers/other", "{\"queue\":\"x\"}"});
+        cases.put("limitTypes must hold only [BALANCE, BET, DEPOSIT, LOSS, SESSION], got \"WIN\"",
+                new String[] {"PUT", "/subscribers/validation/subscriptions/all-users", "{\"limitTypes\":[\"WIN\"]}"});
+        cases.put("kinds must be an array of [LIMIT_CHANGED, LIMIT_THRESHOLD_REACHED]",
+                new String[] {"PUT", "/subscribers/validation/subscriptions/all-users", "{\"kinds\":\"LIMIT_CHANGED\"}"});
+        cases.put("this request takes no body", new String[] {"GET", "/subscribers/validation", "{}"});
+        cases.put("userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -",
+                new String[] {"PUT", "/subscribers/validation/subscriptions/users/a%20b", null});
+        cases.put("unknown query parameter 'x'; this endpoint takes none",
+                new String[] {"GET", "/subscribers/validation?x=1", null});
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            HttpResponse<String> r = call(c.getValue()[0], c.getValue()[1], c.getValue()[2]);
+            assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).isEqualTo(c.getKey());
+        }
+        assertThat(call("POST", "/subscribers/validation", null).statusCode()).isEqualTo(405);
+        assertThat(call("GET", "/subscribers/other", null).statusCode()).as("nothing registered by a bad request").isEqualTo(404);
+    }
+
+    @Test
+    void theEndpointsAreInTheOpenApiDocument() throws Exception {
+        JsonNode paths = json(Http.get(base + "/openapi.json")).get("paths");
+        assertThat(paths.has("/subscribers/{name}")).isTrue();
+        assertThat(paths.get("/subscribers/{name}").has("put")).isTrue();
+        assertThat(paths.get("/subscribers/{name}").has("get")).isTrue();
+        assertThat(paths.get("/subscribers/{name}").has("delete")).isTrue();
+        assertThat(paths.get("/subscribers/{name}/subscriptions/all-users").has("put")).isTrue();
+        assertThat(paths.get("/subscribers/{name}/subscriptions/users/{userId}").has("delete")).isTrue();
+        assertThat(paths.get("/subscribers/{name}").get("put").get("x-required-scope").asText()).isEqualTo("subscriptions:admin");
+    }
+
+    @Test
+    void withTokensOnlyTheAdminScopeManagesSubscriptions(@TempDir Path dir) throws Exception {
+        RSAKey key = TestTokens.rsa("k1");
+        Path jwks = dir.resolve("jwks.json");
+        Files.writeString(jwks, TestTokens.jwks(key));
+        Map<String, String> auth = new HashMap<>();
+        auth.put("auth", "jwt");
+        auth.put("auth.issuer", TestTokens.ISSUER);
+        auth.put("auth.audience", TestTokens.AUDIENCE);
+        auth.put("auth.jwks.file", jwks.toString());
+        try (QueryServer secured = QueryServer.start(config(auth), client)) {
+            String url = "http://127.0.0.1:" + secured.port() + "/subscribers/secured";
+            String admin = TestTokens.sign(key, TestTokens.claims().claim("scope", "subscriptions:admin").build());
+            String reader = TestTokens.sign(key, TestTokens.claims().claim("scope", "limits:read").subject("u-1").build());
+            assertThat(Http.send(HttpRequest.newBuilder(URI.create(url)).GET()).statusCode()).isEqualTo(401);
+            HttpResponse<String> forbidden = Http.send(HttpRequest.newBuilder(URI.create(url)).GET(), "Authorization", "Bearer " + reader);
+            assertThat(forbidden.statusCode()).isEqualTo(403);
+            assertThat(forbidden.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("scope=\"subscriptions:admin\"");
+            assertThat(Http.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.noBody()),
+                    "Authorization", "Bearer " + admin).statusCode()).isEqualTo(201);
+        }
+    }
+}
