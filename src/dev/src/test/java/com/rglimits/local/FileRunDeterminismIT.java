@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rglimits.testing.Events;
 import com.rglimits.testing.GeneratedEvents;
+import com.rglimits.testing.ProjectFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -116,7 +117,7 @@ class FileRunDeterminismIT {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Daws.cborEnabled=false",
+                "-Daws.cborEnabled=false", ProjectFiles.jvmOption(),
                 "-cp", System.getProperty("java.class.path") + File.pathSeparator + testClassPath(),
                 LocalRun.class.getName()));
         command.addAll(List.of(args(input, dir, parallelism)));

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeoutException;
 public final class NodeEmulator implements AutoCloseable {
     /** Where the manifest lives, relative to the project directory. */
     static final Path MANIFEST_DIR = Path.of("src", "localaws", "npm");
+    /** The project's top folder, where the tests of a module (run in its own folder) find the manifest. */
+    public static final String PROJECT_DIR_PROPERTY = "rglimits.project.dir";
     static final Path INSTALL_DIR = Path.of("target", "emulators");
     static final List<String> MANIFEST_FILES = List.of("package.json", "package-lock.json", "emulator.js");
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -134,7 +136,7 @@ public final class NodeEmulator implements AutoCloseable {
 
     /** The project directory: {@code -Drglimits.project.dir}, else the working directory (Maven's basedir). */
     public static Path projectDir() {
-        Path dir = Path.of(System.getProperty("rglimits.project.dir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path dir = Path.of(System.getProperty(PROJECT_DIR_PROPERTY, System.getProperty("user.dir"))).toAbsolutePath();
         if (!Files.exists(dir.resolve(MANIFEST_DIR).resolve("package.json"))) {
             throw new IllegalStateException("run from the project directory: no " + MANIFEST_DIR.resolve("package.json") + " in " + dir);
         }

@@ -36,7 +36,7 @@ class NodeEmulatorIT {
     @ValueSource(strings = {"error", "halt", "terminate", "kill"})
     void theEmulatorEndsWithItsJvm(String ending) throws Exception {
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), NodeEmulatorIT.class.getName(),
+                "-D" + NodeEmulator.PROJECT_DIR_PROPERTY + "=" + NodeEmulator.projectDir(), "-cp", System.getProperty("java.class.path"), NodeEmulatorIT.class.getName(),
                 ending.equals("error") || ending.equals("halt") ? ending : "wait")
                 .redirectErrorStream(true)
                 .start();
