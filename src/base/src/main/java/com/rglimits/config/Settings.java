@@ -99,6 +99,17 @@ public final class Settings {
         return (int) v;
     }
 
+    public boolean booleanValue(String key, boolean defaultValue) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new ConfigException(describe(key) + " must be true or false, got '" + v + "'");
+    }
+
     public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
         String v = string(key, null);
         if (v == null) {

@@ -32,6 +32,7 @@ public final class JobConfig implements Serializable {
     public static final String MAX_JUMP_MS = "ordering.max-jump.ms";
     public static final String CONFIRMING_KEYS = "ordering.confirming-keys";
     public static final String CACHED_USERS = "ordering.cached-users";
+    public static final String COMPLETE_STREAM = "ordering.complete-stream";
     public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
     public static final String PARALLELISM = "job.parallelism";
@@ -92,6 +93,7 @@ public final class JobConfig implements Serializable {
     private final long maxJumpMs;
     private final int confirmingKeys;
     private final int cachedUsers;
+    private final boolean completeStream;
     private final long dedupRetentionMs;
     private final long checkpointIntervalMs;
     private final int parallelism;
@@ -137,6 +139,7 @@ public final class JobConfig implements Serializable {
         maxJumpMs = s.longValue(MAX_JUMP_MS, DEFAULT_MAX_JUMP_MS, 0);
         confirmingKeys = s.intValue(CONFIRMING_KEYS, 3, 1);
         cachedUsers = s.intValue(CACHED_USERS, 200_000, 1);
+        completeStream = s.booleanValue(COMPLETE_STREAM, false);
         dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
         // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
         checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
@@ -284,6 +287,15 @@ public final class JobConfig implements Serializable {
     /** Users whose state the keyed operator keeps in memory between checkpoints, at most. */
     public int cachedUsers() {
         return cachedUsers;
+    }
+
+    /**
+     * Whether the input carries every record of each user, of every type, numbered in one sequence per
+     * user: then an event whose sequenceNumber follows the last number seen for its user is applied at
+     * once instead of waiting for the watermark (see {@code UserLimitOperator}).
+     */
+    public boolean completeStream() {
+        return completeStream;
     }
 
     public long dedupRetentionMs() {
