@@ -26,7 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -52,9 +53,11 @@ class FilePipelineIT {
         client.close();
     }
 
-    @Test
-    void tableEqualsTheInOrderResultAndEveryRecordIsAccountedFor(@TempDir Path dir) throws Exception {
-        GeneratedEvents generated = GeneratedEvents.generate(7, 8, 2_000, 4_000);
+    /** completeStream: every number of a user on a record (others of other types), events next in line applied at once. */
+    @ParameterizedTest(name = "complete stream: {0}")
+    @ValueSource(booleans = {false, true})
+    void tableEqualsTheInOrderResultAndEveryRecordIsAccountedFor(boolean completeStream, @TempDir Path dir) throws Exception {
+        GeneratedEvents generated = GeneratedEvents.generate(7, 8, 2_000, 4_000, completeStream);
         Path input = dir.resolve("events.ndjson");
         Files.write(input, generated.ndjson());
         Path dlqParts = dir.resolve("dlq");
@@ -69,6 +72,7 @@ class FilePipelineIT {
         settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, "500");
         // Deterministic on a slow machine: only the watermark releases events here (the processing-time bound has its own test).
         settings.put(JobConfig.MAX_HOLD_MS, "600000");
+        settings.put(JobConfig.COMPLETE_STREAM, Boolean.toString(completeStream));
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
