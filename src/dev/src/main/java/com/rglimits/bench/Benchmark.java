@@ -110,6 +110,8 @@ public final class Benchmark {
         public double rttMs = 5;
         public double steadyRate = 500;
         public int steadyEvents = 20_000;
+        /** Users of the latency scenario's live stream (--steady-users; 0: min(users, steady events), one event each at most). */
+        public int steadyUsers = 0;
         public final Map<String, String> job = new LinkedHashMap<>();
         /** Sets of job settings the latency scenario compares ({@code --variant k=v,k=v}, repeatable). */
         public final List<Map<String, String>> variants = new ArrayList<>();
@@ -141,6 +143,7 @@ public final class Benchmark {
                     case "--rtt-ms": o.rttMs = Double.parseDouble(args[++i]); break;
                     case "--steady-rate": o.steadyRate = Double.parseDouble(args[++i]); break;
                     case "--steady-events": o.steadyEvents = Integer.parseInt(args[++i]); break;
+                    case "--steady-users": o.steadyUsers = Integer.parseInt(args[++i]); break;
                     case "--job": putSetting(o.job, args[++i]); break;
                     case "--variant": {
                         Map<String, String> variant = new LinkedHashMap<>();
