@@ -69,8 +69,9 @@ class QueryApiIT {
         values.put("port", "0");
         values.put("table.name", table);
         values.put("dynamodb.consistent-read", consistentRead);
-        values.put("dynamodb.call-timeout.ms", "1500");
-        values.put("dynamodb.attempt-timeout.ms", "500");
+        // An emulator on a loaded machine can take seconds to answer: this is not the test of the timeouts.
+        values.put("dynamodb.call-timeout.ms", "30000");
+        values.put("dynamodb.attempt-timeout.ms", "10000");
         values.put("auth", "none");
         return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
     }

@@ -62,6 +62,9 @@ class SubscriptionApiIT {
         values.put("port", "0");
         values.put("subscriptions.table", TABLE);
         values.put("sqs.endpoint", elasticMq.endpoint().toString());
+        // The emulators on a loaded machine can take seconds to answer: this is not the test of the timeouts.
+        values.put("dynamodb.call-timeout.ms", "30000");
+        values.put("dynamodb.attempt-timeout.ms", "10000");
         values.putAll(auth);
         return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
     }
