@@ -1,6 +1,7 @@
 package com.rglimits.bench;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
@@ -532,10 +533,10 @@ public final class Benchmark {
 
     static JobConfig jobConfig(Options o, Dynalite dynamo, String table, long checkpointMs) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(JobConfig.SOURCE_FILE, "in-memory");
-        s.put(JobConfig.TABLE_NAME, table);
-        s.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(checkpointMs));
-        s.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
+        s.put(JobOptions.SOURCE_FILE.key(), "in-memory");
+        s.put(JobOptions.TABLE_NAME.key(), table);
+        s.put(JobOptions.CHECKPOINT_INTERVAL.key(), Long.toString(checkpointMs));
+        s.put(JobOptions.PARALLELISM.key(), Integer.toString(o.parallelism));
         if (dynamo != null) {
             dynamo.awsProperties().forEach((k, v) -> s.put((String) k, (String) v));
         }
