@@ -32,9 +32,10 @@ import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
@@ -373,14 +374,16 @@ public final class Benchmark {
         // for a final checkpoint; the figures are about processing, and a streaming job never ends.
         flink.set(ExecutionCheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
         o.flink.forEach(flink::setString);
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        flink.set(ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT,
+                CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
         UserLimitsPipeline.configure(env, config);
         if (!rocksDb) {
-            env.setStateBackend(new HashMapStateBackend());
+            Configuration heap = new Configuration();
+            heap.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+            env.configure(heap, Benchmark.class.getClassLoader());
         }
-        env.getCheckpointConfig().setCheckpointStorage(checkpoints.toUri().toString());
-        env.getCheckpointConfig().setExternalizedCheckpointCleanup(
-                CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
         DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count,
                 recordsPerSecond > 0 ? RateLimiterStrategy.perSecond(recordsPerSecond) : RateLimiterStrategy.noOp(),
                 PARSED_RECORD_TYPE);
