@@ -1,8 +1,10 @@
 package com.rglimits.localstack;
 
+import com.rglimits.config.AwsSettings;
 import com.rglimits.config.ConfigReaders;
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
+import com.rglimits.config.TableNames;
 import com.rglimits.kinesis.KinesisClients;
 import com.rglimits.kinesis.StreamReader;
 import com.rglimits.localaws.Kinesalite;
@@ -36,11 +38,11 @@ public final class Watch {
     public static void main(String[] args) throws Exception {
         Kinesalite.disableCbor();
         Settings s = ConfigReaders.fromArgs(args);
-        String dlq = s.string(JobConfig.DLQ_STREAM, LocalStack.DLQ_STREAM);
-        String table = s.string(JobConfig.TABLE_NAME, JobConfig.DEFAULT_TABLE);
+        String dlq = s.string(JobOptions.DLQ_STREAM.key(), LocalStack.DLQ_STREAM);
+        String table = s.string(TableNames.TABLE_NAME, TableNames.DEFAULT_TABLE);
         long interval = s.longValue("interval.ms", 2_000, 100);
         Properties aws = LocalEmulators.awsProperties(URI.create("http://127.0.0.1:" + LocalStack.DEFAULT_PORT));
-        aws.putAll(s.withPrefix("aws."));
+        aws.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
         try (KinesisClient kinesis = KinesisClients.create(aws);
                 DynamoDbClient dynamoDb = dynamoDbClient(aws)) {

@@ -1,6 +1,7 @@
 package com.rglimits.query;
 
 import com.rglimits.config.ConfigException;
+import com.rglimits.config.AwsSettings;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
 import com.rglimits.localaws.Dynalite;
@@ -33,10 +34,10 @@ public final class LocalQueryService {
         Settings given = ConfigReaders.fromArgs(args);
         // dynalite takes any credentials, but the SDK still wants some and a region.
         Map<String, String> values = new HashMap<>();
-        values.put(QueryConfig.AWS_REGION, LocalAws.REGION);
-        values.put(QueryConfig.AWS_CREDENTIALS_PROVIDER, "BASIC");
-        values.put(QueryConfig.AWS_ACCESS_KEY, LocalAws.ACCESS_KEY);
-        values.put(QueryConfig.AWS_SECRET_KEY, LocalAws.SECRET_KEY);
+        values.put(AwsSettings.REGION, LocalAws.REGION);
+        values.put(AwsSettings.CREDENTIALS_PROVIDER, AwsSettings.CredentialsProvider.BASIC.name());
+        values.put(AwsSettings.ACCESS_KEY_ID, LocalAws.ACCESS_KEY);
+        values.put(AwsSettings.SECRET_KEY, LocalAws.SECRET_KEY);
         values.putAll(given.asMap());
         Settings settings = new Settings(values, given::describe);
         QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1", AuthConfig.Mode.NONE);
@@ -45,7 +46,7 @@ public final class LocalQueryService {
         settings.rejectUnknown();
         if (config.endpoint() != null && dynamoPort != 0) {
             throw new ConfigException(settings.describe(DYNAMODB_PORT) + " applies only without "
-                    + settings.describe(QueryConfig.AWS_ENDPOINT));
+                    + settings.describe(AwsSettings.ENDPOINT));
         }
 
         Dynalite local = null;

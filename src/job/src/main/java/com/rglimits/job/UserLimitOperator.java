@@ -1,6 +1,7 @@
 package com.rglimits.job;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.JumpVerdict;
@@ -346,7 +347,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         eventTimeOutliers.inc();
         deadLetter(event, DeadLetterReason.INVALID_EVENT, "field 'createdAt' is " + (event.createdAt - event.jumpedFrom)
                 + " ms ahead of the event time of its input split (" + event.jumpedFrom + "), more than "
-                + JobConfig.MAX_JUMP_MS + " allows, and " + why, now);
+                + JobOptions.MAX_JUMP.key() + " allows, and " + why, now);
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.rglimits.job;
 
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.RuntimeSettings;
 import com.rglimits.kinesis.DeadLetterSinkFactory;
 import com.rglimits.kinesis.KinesisSourceFactory;
@@ -19,7 +20,7 @@ public final class UserLimitsJob {
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.from(RuntimeSettings.load(args));
         if (config.sourceStream() == null || config.dlqStream() == null) {
-            throw new ConfigException("the job needs both " + JobConfig.SOURCE_STREAM + " and " + JobConfig.DLQ_STREAM);
+            throw new ConfigException("the job needs both " + JobOptions.SOURCE_STREAM.key() + " and " + JobOptions.DLQ_STREAM.key());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);

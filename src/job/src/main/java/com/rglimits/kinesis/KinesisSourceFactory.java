@@ -2,6 +2,7 @@ package com.rglimits.kinesis;
 
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.event.ParsedRecord;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -57,7 +58,7 @@ public final class KinesisSourceFactory {
 
     private static String requireStream(JobConfig config) {
         if (config.sourceStream() == null) {
-            throw new ConfigException("setting '" + JobConfig.SOURCE_STREAM + "' is required to read from Kinesis");
+            throw new ConfigException("setting '" + JobOptions.SOURCE_STREAM.key() + "' is required to read from Kinesis");
         }
         return config.sourceStream();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
@@ -369,19 +370,19 @@ class KinesisPipelineIT {
     private JobConfig config(String input, String dlq, long idlenessMs) {
         Map<String, String> values = new HashMap<>();
         emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobConfig.SOURCE_STREAM, input);
-        values.put(JobConfig.SOURCE_INITPOS, "TRIM_HORIZON");
-        values.put(JobConfig.DLQ_STREAM, dlq);
-        values.put(JobConfig.TABLE_NAME, "limits-" + input); // the tests share one dynalite
-        values.put(JobConfig.PARALLELISM, Integer.toString(PARALLELISM));
-        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-        values.put(JobConfig.IDLENESS_MS, Long.toString(idlenessMs));
+        values.put(JobOptions.SOURCE_STREAM.key(), input);
+        values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
+        values.put(JobOptions.DLQ_STREAM.key(), dlq);
+        values.put(JobOptions.TABLE_NAME.key(), "limits-" + input); // the tests share one dynalite
+        values.put(JobOptions.PARALLELISM.key(), Integer.toString(PARALLELISM));
+        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
+        values.put(JobOptions.IDLENESS.key(), Long.toString(idlenessMs));
         // Likewise: a reader starved for the whole bound while the others wait on its watermark looks
         // like a quiet stream, and the bound would release a user's later events ahead of its earlier ones.
-        values.put(JobConfig.MAX_HOLD_MS, "60000");
+        values.put(JobOptions.MAX_HOLD.key(), "60000");
         // The test events' createdAt is years behind the wall clock: the sink would take the job for a
-        // replay and hold versions up to sink.merge.max-window.ms, while the test compares the table 2 s after the recorder.
-        values.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, "0");
+        // replay and hold versions up to sink.merge.max-window, while the test compares the table 2 s after the recorder.
+        values.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0");
         return JobConfig.from(new Settings(values, k -> k));
     }
 

@@ -2,9 +2,9 @@ package com.rglimits.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rglimits.config.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
-import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.console.Progress;
 import com.rglimits.deadletter.DeadLetterReason;
@@ -126,7 +126,7 @@ public final class ReplayDeadLetters {
         double rate = s.longValue(RATE, 0, 0);
         boolean dryRun = Boolean.parseBoolean(s.string(DRY_RUN, "false"));
         Properties aws = new Properties();
-        aws.putAll(s.withPrefix(JobConfig.AWS_PREFIX));
+        aws.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
 
         try (KinesisClient kinesis = KinesisClients.create(aws)) {

@@ -2,6 +2,7 @@ package com.rglimits.tools;
 
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
+import com.rglimits.config.TableNames;
 import com.rglimits.table.UndeliveredItems;
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,8 +24,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Sends a subscriber's undeliverable messages (the job's undelivered table) to its queue again, once
  * the cause is fixed, and removes each from the table when SQS took it: per user in version order,
  * with the original message group and de-duplication id (so within SQS's 5-minute window a message
- * that did arrive is not delivered twice). {@code --subscriber NAME} (required), {@code --table T}
- * (default {@value UndeliveredItems#DEFAULT_TABLE}), {@code --queue-url URL} (default: the queue
+ * that did arrive is not delivered twice). {@code --subscriber NAME} (required),
+ * {@code --subscribers.undelivered-table T} as for the job (default {@value UndeliveredItems#DEFAULT_TABLE};
+ * {@code --table T} until the next release), {@code --queue-url URL} (default: the queue
  * it failed on), {@code --sqs.endpoint URL}, {@code --dry-run true}; {@code aws.*} as for the job.
  *
  * <pre>
@@ -32,6 +34,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * </pre>
  */
 public final class ReplayUndelivered {
+    /** This tool's former name of the job's {@link TableNames#UNDELIVERED_TABLE}. */
+    static final String DEPRECATED_TABLE = "table";
+
     private ReplayUndelivered() {}
 
     public static void main(String[] args) {
@@ -41,7 +46,8 @@ public final class ReplayUndelivered {
     public static String run(String[] args) {
         Settings s = ConfigReaders.fromArgs(args);
         String subscriber = s.required("subscriber");
-        String table = s.string("table", UndeliveredItems.DEFAULT_TABLE);
+        String table = s.string(TableNames.UNDELIVERED_TABLE, DEPRECATED_TABLE, TableNames.DEFAULT_UNDELIVERED_TABLE,
+                warning -> System.err.println("warning: " + warning));
         String queueUrl = s.string("queue-url", null);
         String sqsEndpoint = s.string("sqs.endpoint", null);
         boolean dryRun = Boolean.parseBoolean(s.string("dry-run", "false"));

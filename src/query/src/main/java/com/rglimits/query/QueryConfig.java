@@ -1,9 +1,9 @@
 package com.rglimits.query;
 
+import com.rglimits.config.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.Settings;
 import com.rglimits.config.TableNames;
-import com.rglimits.table.SubscriptionItems;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,27 +11,25 @@ import java.util.Locale;
 /**
  * Every setting of the query service, typed and validated once at start. Read from the same
  * {@link Settings} as the job's, so {@code --key value} options and {@code --config file}
- * work alike; the {@code aws.*} keys are the ones the job's connectors take, the {@code auth*}
- * keys are {@link AuthConfig}'s.
+ * work alike; the tables and the {@code aws.*} keys are named as for the job ({@link TableNames},
+ * {@link AwsSettings}), the {@code auth*} keys are {@link AuthConfig}'s.
  */
 public final class QueryConfig {
     public static final String HOST = "host";
     public static final String PORT = "port";
     public static final String WORKER_THREADS = "http.worker-threads";
-    public static final String TABLE_NAME = TableNames.TABLE_NAME;
     public static final String CONSISTENT_READ = "dynamodb.consistent-read";
     public static final String CALL_TIMEOUT_MS = "dynamodb.call-timeout.ms";
     public static final String ATTEMPT_TIMEOUT_MS = "dynamodb.attempt-timeout.ms";
     public static final String MAX_CONNECTIONS = "dynamodb.max-connections";
-    public static final String AWS_REGION = "aws.region";
-    public static final String AWS_ENDPOINT = "aws.endpoint";
-    public static final String AWS_CREDENTIALS_PROVIDER = "aws.credentials.provider";
-    public static final String AWS_ACCESS_KEY = "aws.credentials.provider.basic.accesskeyid";
-    public static final String AWS_SECRET_KEY = "aws.credentials.provider.basic.secretkey";
-    public static final String SUBSCRIPTIONS_TABLE = "subscriptions.table";
+    /** The clients name it when the SDK finds no region. */
+    public static final String AWS_REGION = AwsSettings.REGION;
     public static final String SQS_ENDPOINT = "sqs.endpoint";
 
-    /** AUTO: the SDK's default chain (environment, profile, container or instance role). */
+    /**
+     * The credentials providers of {@link AwsSettings#CREDENTIALS_PROVIDER} the service's clients
+     * build. AUTO: the SDK's default chain (environment, profile, container or instance role).
+     */
     public enum CredentialsProvider { AUTO, BASIC }
 
     private final String host;
@@ -58,7 +56,7 @@ public final class QueryConfig {
             throw new ConfigException(s.describe(PORT) + " must be <= 65535, got " + port);
         }
         workerThreads = s.intValue(WORKER_THREADS, 32, 1);
-        tableName = s.string(TABLE_NAME, TableNames.DEFAULT_TABLE);
+        tableName = s.string(TableNames.TABLE_NAME, TableNames.DEFAULT_TABLE);
         consistentRead = booleanValue(s, CONSISTENT_READ, false);
         callTimeout = Duration.ofMillis(s.longValue(CALL_TIMEOUT_MS, 2_000, 1));
         attemptTimeout = Duration.ofMillis(s.longValue(ATTEMPT_TIMEOUT_MS, 700, 1));
@@ -66,19 +64,20 @@ public final class QueryConfig {
             throw new ConfigException(s.describe(ATTEMPT_TIMEOUT_MS) + " must not exceed " + s.describe(CALL_TIMEOUT_MS));
         }
         maxConnections = s.intValue(MAX_CONNECTIONS, 64, 1);
-        region = s.string(AWS_REGION, null);
-        String e = s.string(AWS_ENDPOINT, null);
-        endpoint = e == null ? null : endpoint(s, AWS_ENDPOINT, e);
-        credentialsProvider = s.enumValue(AWS_CREDENTIALS_PROVIDER, CredentialsProvider.class, CredentialsProvider.AUTO);
+        region = s.string(AwsSettings.REGION, null);
+        String e = s.string(AwsSettings.ENDPOINT, null);
+        endpoint = e == null ? null : endpoint(s, AwsSettings.ENDPOINT, e);
+        credentialsProvider = credentialsProvider(s);
         if (credentialsProvider == CredentialsProvider.BASIC) {
-            accessKey = s.required(AWS_ACCESS_KEY);
-            secretKey = s.required(AWS_SECRET_KEY);
+            accessKey = s.required(AwsSettings.ACCESS_KEY_ID);
+            secretKey = s.required(AwsSettings.SECRET_KEY);
         } else {
             accessKey = null;
             secretKey = null;
         }
         auth = AuthConfig.read(s, defaultAuth);
-        subscriptionsTable = s.string(SUBSCRIPTIONS_TABLE, SubscriptionItems.DEFAULT_TABLE);
+        subscriptionsTable = s.string(TableNames.SUBSCRIBERS_TABLE, TableNames.DEPRECATED_SUBSCRIPTIONS_TABLE,
+                TableNames.DEFAULT_SUBSCRIBERS_TABLE, warning -> System.err.println("warning: " + warning));
         String q = s.string(SQS_ENDPOINT, null);
         sqsEndpoint = q == null ? endpoint : endpoint(s, SQS_ENDPOINT, q);
     }
@@ -102,6 +101,36 @@ public final class QueryConfig {
     /** Reads the settings, leaving it to the caller to read its own keys and reject unknown ones. */
     static QueryConfig readFrom(Settings settings, String defaultHost, AuthConfig.Mode defaultAuth) {
         return new QueryConfig(settings, defaultHost, defaultAuth);
+    }
+
+    /**
+     * The job's {@code aws.credentials.provider} and its sub-keys, of which the service's clients
+     * build {@link CredentialsProvider}s; the other providers' keys are an error here, not ignored.
+     */
+    private static CredentialsProvider credentialsProvider(Settings s) {
+        AwsSettings.CredentialsProvider given = s.enumValue(AwsSettings.CREDENTIALS_PROVIDER,
+                AwsSettings.CredentialsProvider.class, AwsSettings.CredentialsProvider.AUTO);
+        CredentialsProvider provider;
+        switch (given) {
+            case AUTO:
+                provider = CredentialsProvider.AUTO;
+                break;
+            case BASIC:
+                provider = CredentialsProvider.BASIC;
+                break;
+            default:
+                throw new ConfigException(s.describe(AwsSettings.CREDENTIALS_PROVIDER) + " must be AUTO or BASIC for the"
+                        + " query service, got '" + given + "'");
+        }
+        for (AwsSettings.CredentialsProvider other : AwsSettings.CredentialsProvider.values()) {
+            for (String key : other.keys()) {
+                if (s.contains(key) && !given.keys().contains(key)) {
+                    throw new ConfigException(s.describe(key) + " applies only with "
+                            + s.describe(AwsSettings.CREDENTIALS_PROVIDER) + " " + other);
+                }
+            }
+        }
+        return provider;
     }
 
     private static boolean booleanValue(Settings s, String key, boolean defaultValue) {
@@ -198,7 +227,7 @@ public final class QueryConfig {
         return subscriptionsTable;
     }
 
-    /** SQS's endpoint: {@link #SQS_ENDPOINT}, else {@link #AWS_ENDPOINT}; null: the region's. */
+    /** SQS's endpoint: {@link #SQS_ENDPOINT}, else {@code aws.endpoint}; null: the region's. */
     public URI sqsEndpoint() {
         return sqsEndpoint;
     }

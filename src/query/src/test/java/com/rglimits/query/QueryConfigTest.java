@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +68,47 @@ class QueryConfigTest {
         assertBad("option --aws.endpoint must be an http(s) URL, got 'localhost:8000'", "--aws.endpoint", "localhost:8000");
         assertBad("option --aws.credentials.provider.basic.accesskeyid is required", "--aws.credentials.provider", "BASIC");
         assertBad("unknown setting option --aws.credentials.profile", "--aws.credentials.profile", "x");
+    }
+
+    @Test
+    void theTablesAreNamedAsForTheJob() {
+        assertThat(parse().subscriptionsTable()).isEqualTo("user-limits-subscriptions");
+        QueryConfig c = parse("--table.name", "limits", "--subscribers.table", "subs");
+        assertThat(c.tableName()).isEqualTo("limits");
+        assertThat(c.subscriptionsTable()).isEqualTo("subs");
+        assertBad("option --subscribers.table and option --subscriptions.table are the same setting: give one of them",
+                "--subscribers.table", "a", "--subscriptions.table", "b");
+    }
+
+    @Test
+    void theFormerSubscriptionsTableNameIsReadWithAOneLineWarning() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        QueryConfig c;
+        try {
+            c = parse("--subscriptions.table", "subs");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(c.subscriptionsTable()).isEqualTo("subs");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEqualTo("warning: option --subscriptions.table is deprecated:"
+                + " use option --subscribers.table (the old name is read until the next release)" + System.lineSeparator());
+    }
+
+    @Test
+    void theAwsKeysAreTheJobsAndOtherProvidersAreRefusedByName() {
+        assertBad("option --aws.credentials.provider must be one of [AUTO, BASIC, ENV_VAR, SYS_PROP, PROFILE, ASSUME_ROLE,"
+                + " WEB_IDENTITY_TOKEN, CUSTOM], got 'KEYS'", "--aws.credentials.provider", "KEYS");
+        assertBad("option --aws.credentials.provider must be AUTO or BASIC for the query service, got 'PROFILE'",
+                "--aws.credentials.provider", "PROFILE", "--aws.credentials.provider.profile.name", "ops");
+        assertBad("option --aws.credentials.provider.basic.accesskeyid applies only with option --aws.credentials.provider BASIC",
+                "--aws.credentials.provider.basic.accesskeyid", "k");
+        assertBad("option --aws.credentials.provider.role.arn applies only with option --aws.credentials.provider ASSUME_ROLE",
+                "--aws.credentials.provider", "BASIC", "--aws.credentials.provider.basic.accesskeyid", "k",
+                "--aws.credentials.provider.basic.secretkey", "s", "--aws.credentials.provider.role.arn", "arn:aws:iam::1:role/r");
+        assertThat(parse("--aws.credentials.provider", "basic", "--aws.credentials.provider.basic.accesskeyid", "k",
+                "--aws.credentials.provider.basic.secretkey", "s").credentialsProvider()).isEqualTo(QueryConfig.CredentialsProvider.BASIC);
     }
 
     @Test
