@@ -1,6 +1,7 @@
 package com.rglimits.aws;
 
 import com.rglimits.aws.AwsSettings.CredentialsProvider;
+import com.rglimits.aws.AwsSettings.SubKey;
 import com.rglimits.config.ConfigException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
@@ -141,7 +142,7 @@ public final class AwsClients {
         switch (type) {
             case BASIC:
                 return StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        aws.get(AwsSettings.accessKeyId(providerKey)), aws.get(AwsSettings.secretKey(providerKey))));
+                        aws.get(SubKey.ACCESS_KEY_ID.of(providerKey)), aws.get(SubKey.SECRET_KEY.of(providerKey))));
             case ENV_VAR:
                 return EnvironmentVariableCredentialsProvider.create();
             case SYS_PROP:
@@ -163,8 +164,8 @@ public final class AwsClients {
 
     private static AwsCredentialsProvider profile(AwsSettings aws, String providerKey) {
         ProfileCredentialsProvider.Builder profile = ProfileCredentialsProvider.builder()
-                .profileName(aws.get(AwsSettings.profileName(providerKey)));
-        String path = aws.get(AwsSettings.profilePath(providerKey));
+                .profileName(aws.get(SubKey.PROFILE_NAME.of(providerKey)));
+        String path = aws.get(SubKey.PROFILE_PATH.of(providerKey));
         if (path != null) {
             profile.profileFile(ProfileFile.builder().type(ProfileFile.Type.CREDENTIALS).content(Paths.get(path)).build());
         }
@@ -174,7 +175,7 @@ public final class AwsClients {
     private static AwsCredentialsProvider assumeRole(AwsSettings aws, String providerKey) {
         // The STS client takes the top-level region and STS endpoint, at any depth of roles, as the connectors do.
         StsClientBuilder sts = StsClient.builder()
-                .credentialsProvider(credentialsProvider(aws, AwsSettings.roleCredentialsProvider(providerKey)))
+                .credentialsProvider(credentialsProvider(aws, SubKey.ROLE_PROVIDER.of(providerKey)))
                 .region(region(aws))
                 .httpClientBuilder(ApacheHttpClient.builder());
         String stsEndpoint = aws.get(AwsSettings.ROLE_STS_ENDPOINT);
@@ -182,9 +183,9 @@ public final class AwsClients {
             sts.endpointOverride(URI.create(stsEndpoint));
         }
         return StsAssumeRoleCredentialsProvider.builder()
-                .refreshRequest(r -> r.roleArn(aws.get(AwsSettings.roleArn(providerKey)))
-                        .roleSessionName(aws.get(AwsSettings.roleSessionName(providerKey)))
-                        .externalId(aws.get(AwsSettings.roleExternalId(providerKey))))
+                .refreshRequest(r -> r.roleArn(aws.get(SubKey.ROLE_ARN.of(providerKey)))
+                        .roleSessionName(aws.get(SubKey.ROLE_SESSION_NAME.of(providerKey)))
+                        .externalId(aws.get(SubKey.ROLE_EXTERNAL_ID.of(providerKey))))
                 .stsClient(sts.build())
                 .build();
     }
@@ -192,15 +193,15 @@ public final class AwsClients {
     private static AwsCredentialsProvider webIdentity(AwsSettings aws, String providerKey) {
         // Unset keys leave the provider to its environment variables (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, ...).
         WebIdentityTokenFileCredentialsProvider.Builder webIdentity = WebIdentityTokenFileCredentialsProvider.builder();
-        String roleArn = aws.get(AwsSettings.roleArn(providerKey));
+        String roleArn = aws.get(SubKey.ROLE_ARN.of(providerKey));
         if (roleArn != null) {
             webIdentity.roleArn(roleArn);
         }
-        String sessionName = aws.get(AwsSettings.roleSessionName(providerKey));
+        String sessionName = aws.get(SubKey.ROLE_SESSION_NAME.of(providerKey));
         if (sessionName != null) {
             webIdentity.roleSessionName(sessionName);
         }
-        String tokenFile = aws.get(AwsSettings.webIdentityTokenFile(providerKey));
+        String tokenFile = aws.get(SubKey.WEB_IDENTITY_TOKEN_FILE.of(providerKey));
         if (tokenFile != null) {
             webIdentity.webIdentityTokenFile(Paths.get(tokenFile));
         }
@@ -208,14 +209,14 @@ public final class AwsClients {
     }
 
     private static AwsCredentialsProvider custom(AwsSettings aws, String providerKey) {
-        String className = aws.get(AwsSettings.customClass(providerKey));
+        String className = aws.get(SubKey.CUSTOM_CLASS.of(providerKey));
         try {
             return (AwsCredentialsProvider) Class.forName(className)
                     .getDeclaredConstructor(java.util.Properties.class).newInstance(aws.toProperties());
         } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
                 | InvocationTargetException e) {
             throw new IllegalArgumentException("cannot construct the credentials provider " + className
-                    + " (" + AwsSettings.customClass(providerKey) + ") with a Properties argument: " + e, e);
+                    + " (" + SubKey.CUSTOM_CLASS.of(providerKey) + ") with a Properties argument: " + e, e);
         }
     }
 

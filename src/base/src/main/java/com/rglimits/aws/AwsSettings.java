@@ -30,7 +30,7 @@ public final class AwsSettings implements Serializable {
     /** One of {@link CredentialsProvider}, configured by the sub-keys of this key. */
     public static final String CREDENTIALS_PROVIDER = "aws.credentials.provider";
     /** The endpoint of STS for {@link CredentialsProvider#ASSUME_ROLE}; absent: the region's. */
-    public static final String ROLE_STS_ENDPOINT = roleStsEndpoint(CREDENTIALS_PROVIDER);
+    public static final String ROLE_STS_ENDPOINT = SubKey.ROLE_STS_ENDPOINT.of(CREDENTIALS_PROVIDER);
     public static final String TRUST_ALL_CERTIFICATES = "aws.trust.all.certificates";
     /** {@code HTTP1_1} or {@code HTTP2}, for the asynchronous clients. */
     public static final String HTTP_PROTOCOL_VERSION = "aws.http.protocol.version";
@@ -105,36 +105,51 @@ public final class AwsSettings implements Serializable {
         String given = settings.string(providerKey, null);
         if (given == null) {
             // As the connectors: the two basic keys alone mean BASIC.
-            if (settings.contains(accessKeyId(providerKey)) && settings.contains(secretKey(providerKey))) {
-                copy(settings, accessKeyId(providerKey), values);
-                copy(settings, secretKey(providerKey), values);
+            if (settings.contains(SubKey.ACCESS_KEY_ID.of(providerKey)) && settings.contains(SubKey.SECRET_KEY.of(providerKey))) {
+                copy(settings, SubKey.ACCESS_KEY_ID.of(providerKey), values);
+                copy(settings, SubKey.SECRET_KEY.of(providerKey), values);
             }
             return;
         }
         CredentialsProvider type = settings.enumValue(providerKey, CredentialsProvider.class, CredentialsProvider.AUTO);
         values.put(providerKey, type.name());
-        for (String subKey : subKeys(providerKey, type)) {
-            copy(settings, subKey, values);
+        for (SubKey subKey : subKeys(type)) {
+            copy(settings, subKey.of(providerKey), values);
         }
         if (type == CredentialsProvider.ASSUME_ROLE) {
-            readProvider(settings, roleCredentialsProvider(providerKey), values);
+            readProvider(settings, SubKey.ROLE_PROVIDER.of(providerKey), values);
         }
     }
 
-    private static String[] subKeys(String providerKey, CredentialsProvider type) {
+    /** The sub-keys a provider of this type reads. */
+    private static SubKey[] subKeys(CredentialsProvider type) {
         switch (type) {
             case BASIC:
-                return new String[] {accessKeyId(providerKey), secretKey(providerKey)};
+                return new SubKey[] {SubKey.ACCESS_KEY_ID, SubKey.SECRET_KEY};
             case PROFILE:
-                return new String[] {profileName(providerKey), profilePath(providerKey)};
+                return new SubKey[] {SubKey.PROFILE_NAME, SubKey.PROFILE_PATH};
             case ASSUME_ROLE:
-                return new String[] {roleArn(providerKey), roleSessionName(providerKey), roleExternalId(providerKey)};
+                return new SubKey[] {SubKey.ROLE_ARN, SubKey.ROLE_SESSION_NAME, SubKey.ROLE_EXTERNAL_ID};
             case WEB_IDENTITY_TOKEN:
-                return new String[] {roleArn(providerKey), roleSessionName(providerKey), webIdentityTokenFile(providerKey)};
+                return new SubKey[] {SubKey.ROLE_ARN, SubKey.ROLE_SESSION_NAME, SubKey.WEB_IDENTITY_TOKEN_FILE};
             case CUSTOM:
-                return new String[] {customClass(providerKey)};
+                return new SubKey[] {SubKey.CUSTOM_CLASS};
             default:
-                return new String[0];
+                return new SubKey[0];
+        }
+    }
+
+    /** The sub-keys a provider of this type cannot do without. */
+    private static SubKey[] requiredSubKeys(CredentialsProvider type) {
+        switch (type) {
+            case BASIC:
+                return new SubKey[] {SubKey.ACCESS_KEY_ID, SubKey.SECRET_KEY};
+            case ASSUME_ROLE:
+                return new SubKey[] {SubKey.ROLE_ARN, SubKey.ROLE_SESSION_NAME};
+            case CUSTOM:
+                return new SubKey[] {SubKey.CUSTOM_CLASS};
+            default:
+                return new SubKey[0];
         }
     }
 
@@ -181,7 +196,7 @@ public final class AwsSettings implements Serializable {
     CredentialsProvider providerType(String providerKey) {
         String given = values.get(providerKey);
         if (given == null) {
-            return values.containsKey(accessKeyId(providerKey)) && values.containsKey(secretKey(providerKey))
+            return values.containsKey(SubKey.ACCESS_KEY_ID.of(providerKey)) && values.containsKey(SubKey.SECRET_KEY.of(providerKey))
                     ? CredentialsProvider.BASIC : CredentialsProvider.AUTO;
         }
         try {
@@ -223,24 +238,12 @@ public final class AwsSettings implements Serializable {
             throw new IllegalArgumentException(describe.apply(providerKey) + " must be one of "
                     + Arrays.toString(CredentialsProvider.values()) + ", got '" + values.get(providerKey) + "'");
         }
-        String[] required;
-        switch (type) {
-            case BASIC:
-                required = new String[] {accessKeyId(providerKey), secretKey(providerKey)};
-                break;
-            case ASSUME_ROLE:
-                required = new String[] {roleArn(providerKey), roleSessionName(providerKey)};
-                validateProvider(roleCredentialsProvider(providerKey), describe);
-                break;
-            case CUSTOM:
-                required = new String[] {customClass(providerKey)};
-                break;
-            default:
-                required = new String[0];
+        if (type == CredentialsProvider.ASSUME_ROLE) {
+            validateProvider(SubKey.ROLE_PROVIDER.of(providerKey), describe);
         }
-        for (String key : required) {
-            if (values.get(key) == null) {
-                throw new IllegalArgumentException(describe.apply(key) + " is required with "
+        for (SubKey subKey : requiredSubKeys(type)) {
+            if (values.get(subKey.of(providerKey)) == null) {
+                throw new IllegalArgumentException(describe.apply(subKey.of(providerKey)) + " is required with "
                         + describe.apply(providerKey) + " " + type);
             }
         }
@@ -255,50 +258,31 @@ public final class AwsSettings implements Serializable {
         }
     }
 
-    /** The sub-keys of a credentials provider key, as the connectors name them. */
-    public static String accessKeyId(String providerKey) {
-        return providerKey + ".basic.accesskeyid";
-    }
+    /** The sub-keys of a credentials provider key, as the connectors name them: the provider's key and a suffix. */
+    public enum SubKey {
+        ACCESS_KEY_ID(".basic.accesskeyid"),
+        SECRET_KEY(".basic.secretkey"),
+        PROFILE_NAME(".profile.name"),
+        PROFILE_PATH(".profile.path"),
+        ROLE_ARN(".role.arn"),
+        ROLE_SESSION_NAME(".role.sessionName"),
+        ROLE_EXTERNAL_ID(".role.externalId"),
+        /** The provider of the credentials that assume the role: configured by its own sub-keys, another role included. */
+        ROLE_PROVIDER(".role.provider"),
+        ROLE_STS_ENDPOINT(".role.stsEndpoint"),
+        WEB_IDENTITY_TOKEN_FILE(".webIdentityToken.file"),
+        CUSTOM_CLASS(".custom.class");
 
-    public static String secretKey(String providerKey) {
-        return providerKey + ".basic.secretkey";
-    }
+        private final String suffix;
 
-    public static String profileName(String providerKey) {
-        return providerKey + ".profile.name";
-    }
+        SubKey(String suffix) {
+            this.suffix = suffix;
+        }
 
-    public static String profilePath(String providerKey) {
-        return providerKey + ".profile.path";
-    }
-
-    public static String roleArn(String providerKey) {
-        return providerKey + ".role.arn";
-    }
-
-    public static String roleSessionName(String providerKey) {
-        return providerKey + ".role.sessionName";
-    }
-
-    public static String roleExternalId(String providerKey) {
-        return providerKey + ".role.externalId";
-    }
-
-    /** The provider of the credentials that assume the role: configured by its own sub-keys, another role included. */
-    public static String roleCredentialsProvider(String providerKey) {
-        return providerKey + ".role.provider";
-    }
-
-    public static String roleStsEndpoint(String providerKey) {
-        return providerKey + ".role.stsEndpoint";
-    }
-
-    public static String webIdentityTokenFile(String providerKey) {
-        return providerKey + ".webIdentityToken.file";
-    }
-
-    public static String customClass(String providerKey) {
-        return providerKey + ".custom.class";
+        /** This sub-key of the provider configured under {@code providerKey}. */
+        public String of(String providerKey) {
+            return providerKey + suffix;
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.rglimits.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,29 +44,18 @@ import software.amazon.awssdk.utils.AttributeMap;
  */
 class AwsClientsTest {
     private HttpServer server;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** What the server received: each request's headers, and its body. */
+    private final List<Headers> requests = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private volatile String responseType = "application/x-amz-json-1.0";
     private volatile String responseBody = "{}";
-
-    private static final class Request {
-        final String authorization;
-        final String target;
-        final String body;
-
-        Request(String authorization, String target, String body) {
-            this.authorization = authorization;
-            this.target = target;
-            this.body = body;
-        }
-    }
 
     @BeforeEach
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(new Request(exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("X-Amz-Target"), body));
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            requests.add(exchange.getRequestHeaders());
             byte[] response = responseBody.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", responseType);
             exchange.sendResponseHeaders(200, response.length);
@@ -107,8 +97,8 @@ class AwsClientsTest {
         }
 
         assertThat(requests).hasSize(1);
-        assertThat(requests.get(0).target).isEqualTo("DynamoDB_20120810.ListTables");
-        assertThat(requests.get(0).authorization).contains("Credential=key-1/").contains("/eu-west-1/dynamodb/aws4_request");
+        assertThat(requests.get(0).getFirst("X-Amz-Target")).isEqualTo("DynamoDB_20120810.ListTables");
+        assertThat(requests.get(0).getFirst("Authorization")).contains("Credential=key-1/").contains("/eu-west-1/dynamodb/aws4_request");
     }
 
     @Test
@@ -123,8 +113,8 @@ class AwsClientsTest {
         }
 
         assertThat(requests).hasSize(1);
-        assertThat(requests.get(0).target).isEqualTo("AmazonSQS.ListQueues");
-        assertThat(requests.get(0).authorization).contains("Credential=key-2/").contains("/us-east-1/sqs/aws4_request");
+        assertThat(requests.get(0).getFirst("X-Amz-Target")).isEqualTo("AmazonSQS.ListQueues");
+        assertThat(requests.get(0).getFirst("Authorization")).contains("Credential=key-2/").contains("/us-east-1/sqs/aws4_request");
     }
 
     @Test
@@ -217,8 +207,8 @@ class AwsClientsTest {
         assertThat(credentials.accessKeyId()).isEqualTo("role-key");
         assertThat(((AwsSessionCredentials) credentials).sessionToken()).isEqualTo("role-token");
         assertThat(requests).hasSize(1);
-        assertThat(requests.get(0).authorization).contains("Credential=base-key/").contains("/eu-central-1/sts/aws4_request");
-        assertThat(requests.get(0).body).contains("Action=AssumeRole")
+        assertThat(requests.get(0).getFirst("Authorization")).contains("Credential=base-key/").contains("/eu-central-1/sts/aws4_request");
+        assertThat(bodies.get(0)).contains("Action=AssumeRole")
                 .contains("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fjob")
                 .contains("RoleSessionName=limits-session").contains("ExternalId=ext-7");
     }

@@ -36,8 +36,8 @@ public final class LocalQueryService {
         Map<String, String> values = new HashMap<>();
         values.put(AwsSettings.REGION, LocalAws.REGION);
         values.put(AwsSettings.CREDENTIALS_PROVIDER, "BASIC");
-        values.put(AwsSettings.accessKeyId(AwsSettings.CREDENTIALS_PROVIDER), LocalAws.ACCESS_KEY);
-        values.put(AwsSettings.secretKey(AwsSettings.CREDENTIALS_PROVIDER), LocalAws.SECRET_KEY);
+        values.put(AwsSettings.SubKey.ACCESS_KEY_ID.of(AwsSettings.CREDENTIALS_PROVIDER), LocalAws.ACCESS_KEY);
+        values.put(AwsSettings.SubKey.SECRET_KEY.of(AwsSettings.CREDENTIALS_PROVIDER), LocalAws.SECRET_KEY);
         values.putAll(given.asMap());
         Settings settings = new Settings(values, given::describe);
         QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1", AuthConfig.Mode.NONE);
