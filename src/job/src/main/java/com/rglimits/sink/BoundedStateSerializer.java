@@ -15,11 +15,21 @@ import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerialize
  * {@link IOException} instead of allocating whatever a broken length asks for.
  */
 public abstract class BoundedStateSerializer<T extends Serializable> extends AsyncSinkWriterStateSerializer<T> {
+    private final int version;
     private final int maxStringBytes;
 
-    /** @param maxStringBytes the longest string an entry can hold, in UTF-8 bytes */
-    protected BoundedStateSerializer(int maxStringBytes) {
+    /**
+     * @param version the version of the entries' format, stored with the state
+     * @param maxStringBytes the longest string an entry can hold, in UTF-8 bytes
+     */
+    protected BoundedStateSerializer(int version, int maxStringBytes) {
+        this.version = version;
         this.maxStringBytes = maxStringBytes;
+    }
+
+    @Override
+    public final int getVersion() {
+        return version;
     }
 
     protected static void writeString(DataOutputStream out, String s) throws IOException {

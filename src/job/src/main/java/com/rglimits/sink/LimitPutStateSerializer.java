@@ -24,12 +24,7 @@ public final class LimitPutStateSerializer extends BoundedStateSerializer<LimitP
     private static final int MAX_STRING_BYTES = 400 * 1024;
 
     public LimitPutStateSerializer() {
-        super(MAX_STRING_BYTES);
-    }
-
-    @Override
-    public int getVersion() {
-        return VERSION;
+        super(VERSION, MAX_STRING_BYTES);
     }
 
     @Override

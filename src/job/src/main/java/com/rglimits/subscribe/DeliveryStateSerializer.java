@@ -16,12 +16,7 @@ public final class DeliveryStateSerializer extends BoundedStateSerializer<Delive
     private static final int MAX_STRING_BYTES = 1024 * 1024;
 
     public DeliveryStateSerializer() {
-        super(MAX_STRING_BYTES);
-    }
-
-    @Override
-    public int getVersion() {
-        return VERSION;
+        super(VERSION, MAX_STRING_BYTES);
     }
 
     @Override

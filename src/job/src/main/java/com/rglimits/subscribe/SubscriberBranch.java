@@ -1,5 +1,6 @@
 package com.rglimits.subscribe;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.JobConfig;
 import com.rglimits.limit.UserLimit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -31,11 +32,12 @@ public final class SubscriberBranch {
      */
     public static DataStream<Delivery> attach(DataStream<UserLimit> limits, JobConfig config, boolean bounded) {
         SubscriptionSnapshot initial;
-        try (SubscriptionTableReader reader = new SubscriptionTableReader(config.awsProperties(), config.subscriptionsTable())) {
+        AwsSettings aws = AwsSettings.of(config.awsProperties());
+        try (SubscriptionTableReader reader = new SubscriptionTableReader(aws, config.subscriptionsTable())) {
             initial = reader.read();
         }
         BroadcastStream<SubscriptionSnapshot> subscriptions = limits.getExecutionEnvironment()
-                .fromSource(new SubscriptionsSource(config.awsProperties(), config.subscriptionsTable(),
+                .fromSource(new SubscriptionsSource(aws, config.subscriptionsTable(),
                                 config.subscriptionsPollMs(), bounded),
                         WatermarkStrategy.noWatermarks(), "Read subscriptions", SubscriberFeed.SNAPSHOT_TYPE)
                 .uid(CONTROL_SOURCE_UID)
@@ -47,12 +49,7 @@ public final class SubscriberBranch {
                 .uid(FEED_UID)
                 .name("Subscriber feed: messages per subscriber")
                 .setParallelism(limits.getParallelism());
-        deliveries.sinkTo(SqsFifoSink.builder()
-                        .awsProperties(config.awsProperties())
-                        .sqsEndpoint(config.sqsEndpoint())
-                        .undeliveredTable(config.undeliveredTable())
-                        .deliveryTimeoutMs(config.deliveryTimeoutMs())
-                        .build())
+        deliveries.sinkTo(SqsFifoSink.fromConfig(config))
                 .uid(SINK_UID)
                 .name("Deliver to subscriber queues")
                 .setParallelism(limits.getParallelism());
