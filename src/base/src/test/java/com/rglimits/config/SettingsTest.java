@@ -33,15 +33,4 @@ class SettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("option --subscribers.table and option --subscriptions.table are the same setting: give one of them");
     }
-
-    @Test
-    void theAwsKeysIncludeEveryProvidersSubKeysOnce() {
-        assertThat(AwsSettings.KEYS).startsWith(AwsSettings.REGION, AwsSettings.ENDPOINT, AwsSettings.CREDENTIALS_PROVIDER)
-                .doesNotHaveDuplicates()
-                .allMatch(k -> k.startsWith(AwsSettings.PREFIX))
-                .contains(AwsSettings.ACCESS_KEY_ID, AwsSettings.SECRET_KEY, AwsSettings.PROFILE_NAME, AwsSettings.ROLE_ARN,
-                        AwsSettings.WEB_IDENTITY_TOKEN_FILE, AwsSettings.CUSTOM_CLASS);
-        assertThat(AwsSettings.CredentialsProvider.BASIC.keys()).containsExactly(AwsSettings.ACCESS_KEY_ID, AwsSettings.SECRET_KEY);
-        assertThat(AwsSettings.CredentialsProvider.AUTO.keys()).isEmpty();
-    }
 }

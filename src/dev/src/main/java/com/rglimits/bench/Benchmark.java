@@ -14,6 +14,8 @@ import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.subscribe.SubscriberBranch;
+import com.rglimits.subscribe.SubscriberConnectors;
+import com.rglimits.subscribe.Thresholds;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import java.io.IOException;
@@ -391,8 +393,9 @@ public final class Benchmark {
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config, false), "In-memory records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config, false);
-        if (config.subscriptionsTable() != null) {
-            SubscriberBranch.attach(outputs.limits, config, true);
+        SubscriberConnectors subscribers = SubscriberConnectors.fromConfig(config, true);
+        if (subscribers != null) {
+            SubscriberBranch.attach(outputs.limits, subscribers, Thresholds.parse(config.thresholds()));
         }
         outputs.limits.map(new LatencyProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
                 .sinkTo(sink.create(config)).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Write limits");

@@ -1,5 +1,6 @@
 package com.rglimits.bench;
 
+import com.rglimits.aws.AwsClients;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.OptionReader;
@@ -140,7 +141,7 @@ final class LatencyScenario {
         try (Dynalite dynamo = Dynalite.start();
                 DelayingForwarder network = new DelayingForwarder(dynamo.port(), o.rttMs);
                 DynamoDbClient direct = dynamo.client();
-                DynamoDbClient delayed = LocalAws.pointedAt(DynamoDbClient.builder(), endpoint(network)).build()) {
+                DynamoDbClient delayed = AwsClients.sync(LocalAws.awsSettings(endpoint(network)), DynamoDbClient.builder())) {
             String rtt = String.format(Locale.ROOT, "%s ms RTT", ms(o.rttMs));
             // One live stream for every variant, so that their steady rows compare.
             BenchEvents live = BenchEvents.generate(o.steadyEvents, Math.min(o.users, o.steadyEvents), 1000.0 / o.steadyRate);

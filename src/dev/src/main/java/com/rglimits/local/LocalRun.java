@@ -1,6 +1,6 @@
 package com.rglimits.local;
 
-import com.rglimits.config.AwsSettings;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;

@@ -16,6 +16,7 @@ import com.rglimits.localaws.LocalAws;
 import com.rglimits.localaws.LocalEmulators;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.subscribe.SubscriberConnectors;
 import com.rglimits.table.LimitTable;
 import com.rglimits.table.SubscriptionItems;
 import com.rglimits.table.UndeliveredItems;
@@ -95,7 +96,8 @@ public final class LocalStack {
         UserLimitsPipeline.configure(env, config);
         Sink<UserLimit> limitsSink = LimitsDynamoDbSink.fromConfig(config);
         Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), limitsSink, deadLetterSink, config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), limitsSink, deadLetterSink,
+                SubscriberConnectors.fromConfig(config, false), config);
         try {
             env.execute("user-limits (local stack)");
         } catch (Exception e) {

@@ -1,13 +1,14 @@
 package com.rglimits.localstack;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
-import com.rglimits.config.AwsSettings;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.console.Progress;
 import com.rglimits.file.RecordSplitter;
-import com.rglimits.kinesis.KinesisClients;
 import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.LocalEmulators;
@@ -40,7 +41,7 @@ public final class Producer {
         aws.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
         List<byte[]> records = RecordSplitter.read(file);
-        try (KinesisClient kinesis = KinesisClients.create(aws)) {
+        try (KinesisClient kinesis = AwsClients.sync(AwsSettings.of(aws), KinesisClient.builder())) {
             long start = System.nanoTime();
             List<RecordPublisher.Sent> sent;
             try (Progress progress = Progress.start("publish " + file.getFileName(), records.size(), "records")) {

@@ -1,5 +1,6 @@
 package com.rglimits.config;
 
+import com.rglimits.aws.AwsSettings;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,5 +1,6 @@
 package com.rglimits.config;
 
+import com.rglimits.aws.AwsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

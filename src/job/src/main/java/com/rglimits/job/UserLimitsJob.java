@@ -7,6 +7,7 @@ import com.rglimits.config.RuntimeSettings;
 import com.rglimits.kinesis.DeadLetterSinkFactory;
 import com.rglimits.kinesis.KinesisSourceFactory;
 import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.subscribe.SubscriberConnectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -25,7 +26,7 @@ public final class UserLimitsJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                DeadLetterSinkFactory.create(config), config);
+                DeadLetterSinkFactory.create(config), SubscriberConnectors.fromConfig(config, false), config);
         env.execute("user-limits");
     }
 }

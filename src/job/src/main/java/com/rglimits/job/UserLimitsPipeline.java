@@ -7,6 +7,8 @@ import com.rglimits.event.LimitEvent;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.subscribe.SubscriberBranch;
+import com.rglimits.subscribe.SubscriberConnectors;
+import com.rglimits.subscribe.Thresholds;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,7 +43,7 @@ import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
  *                          +-------------------------------+--> dead-letter sink
  * </pre>
  *
- * With {@code subscribers.table} set, the limits also feed the subscribers ({@link SubscriberBranch}).
+ * Given the subscribers' connectors, the limits also feed the subscribers ({@link SubscriberBranch}).
  */
 public final class UserLimitsPipeline {
     public static final String SOURCE_UID = "source";
@@ -115,12 +117,18 @@ public final class UserLimitsPipeline {
         return bounded ? strategy : strategy.withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
-    /** Adds the whole pipeline to the environment; returns its outputs, e.g. for a test to tap. */
+    /**
+     * Adds the whole pipeline to the environment; returns its outputs, e.g. for a test to tap.
+     *
+     * @param subscribers the subscribers' feed's source and sink ({@link SubscriberConnectors#fromConfig});
+     *     null: no feed
+     */
     public static Outputs build(
             StreamExecutionEnvironment env,
             Source<ParsedRecord, ?, ?> source,
             Sink<UserLimit> limitsSink,
             Sink<DeadLetter> deadLetterSink,
+            SubscriberConnectors subscribers,
             JobConfig config) {
         boolean bounded = source.getBoundedness() == Boundedness.BOUNDED;
         // The type is given: not every source says what it produces (the Kinesis source does not).
@@ -130,8 +138,8 @@ public final class UserLimitsPipeline {
         Outputs outputs = applyEvents(records, config, bounded);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("Write dead letters");
-        if (config.subscriptionsTable() != null) {
-            SubscriberBranch.attach(outputs.limits, config, bounded);
+        if (subscribers != null) {
+            SubscriberBranch.attach(outputs.limits, subscribers, Thresholds.parse(config.thresholds()));
         }
         return outputs;
     }

@@ -1,5 +1,7 @@
 package com.rglimits.kinesis;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
@@ -27,7 +29,7 @@ public final class KinesisSourceFactory {
         if (KinesisStreams.isArn(stream)) {
             return create(config, stream);
         }
-        try (KinesisClient kinesis = KinesisClients.create(config.awsProperties())) {
+        try (KinesisClient kinesis = AwsClients.sync(AwsSettings.of(config.awsProperties()), KinesisClient.builder())) {
             return create(config, KinesisStreams.resolveArn(kinesis, stream));
         }
     }

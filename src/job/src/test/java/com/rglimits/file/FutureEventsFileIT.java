@@ -83,7 +83,7 @@ class FutureEventsFileIT {
                 .forRecordStreamFormat(new EventFileFormat(input.toString(), config.maxAheadMs()),
                         new org.apache.flink.core.fs.Path(input.toUri()))
                 .build();
-        UserLimitsPipeline.build(env, source, limits, deadLetters, config);
+        UserLimitsPipeline.build(env, source, limits, deadLetters, null, config);
         Accounting.Summary summary = Accounting.summary(env.execute("future events test"));
 
         // Counts first: short messages in a CI log.

@@ -127,7 +127,7 @@ class FutureEventsKinesisIT {
         RecordingLimitsSink recorder = new RecordingLimitsSink("future-kinesis-" + input);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), recorder, DeadLetterSinkFactory.create(config), config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), recorder, DeadLetterSinkFactory.create(config), null, config);
         JobID job = cluster.submitJob(env.getStreamGraph().getJobGraph()).get();
 
         StreamReader dlqReader = new StreamReader(kinesis, dlq);

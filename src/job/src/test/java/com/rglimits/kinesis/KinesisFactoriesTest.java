@@ -1,5 +1,6 @@
 package com.rglimits.kinesis;
 
+import com.rglimits.aws.AwsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -391,7 +391,7 @@ class KinesisPipelineIT {
         UserLimitsPipeline.configure(env, config);
         Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        deadLetterSink, config)
+                        deadLetterSink, null, config)
                 .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
         JobGraph graph = env.getStreamGraph().getJobGraph();
         if (savepoint != null) {

@@ -227,7 +227,7 @@ class BurstAfterQuietStreamIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        DeadLetterSinkFactory.create(config), config)
+                        DeadLetterSinkFactory.create(config), null, config)
                 .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
         return env.getStreamGraph().getJobGraph();
     }

@@ -189,10 +189,10 @@ class SqsFifoSinkIT {
                 .sqsEndpoint(faults.endpoint().toString())
                 .undeliveredTable(undeliveredTable)
                 .deliveryTimeoutMs(deliveryTimeoutMs)
-                .maxBatchSize(25)
-                .maxInFlightRequests(4)
-                .maxBufferedRequests(100)
-                .maxTimeInBufferMS(20)
+                .setMaxBatchSize(25)
+                .setMaxInFlightRequests(4)
+                .setMaxBufferedRequests(100)
+                .setMaxTimeInBufferMS(20)
                 .build();
     }
 

@@ -1,6 +1,6 @@
 package com.rglimits.query;
 
-import com.rglimits.config.AwsSettings;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.Settings;
 import com.rglimits.config.TableNames;
@@ -11,26 +11,19 @@ import java.util.Locale;
 /**
  * Every setting of the query service, typed and validated once at start. Read from the same
  * {@link Settings} as the job's, so {@code --key value} options and {@code --config file}
- * work alike; the tables and the {@code aws.*} keys are named as for the job ({@link TableNames},
- * {@link AwsSettings}), the {@code auth*} keys are {@link AuthConfig}'s.
+ * work alike; the tables are named as for the job ({@link TableNames}), the {@code aws.*} keys are
+ * the ones the job's connectors take ({@link AwsSettings}), the {@code auth*} keys are {@link AuthConfig}'s.
  */
 public final class QueryConfig {
     public static final String HOST = "host";
     public static final String PORT = "port";
     public static final String WORKER_THREADS = "http.worker-threads";
+    public static final String TABLE_NAME = TableNames.TABLE_NAME;
     public static final String CONSISTENT_READ = "dynamodb.consistent-read";
     public static final String CALL_TIMEOUT_MS = "dynamodb.call-timeout.ms";
     public static final String ATTEMPT_TIMEOUT_MS = "dynamodb.attempt-timeout.ms";
     public static final String MAX_CONNECTIONS = "dynamodb.max-connections";
-    /** The clients name it when the SDK finds no region. */
-    public static final String AWS_REGION = AwsSettings.REGION;
     public static final String SQS_ENDPOINT = "sqs.endpoint";
-
-    /**
-     * The credentials providers of {@link AwsSettings#CREDENTIALS_PROVIDER} the service's clients
-     * build. AUTO: the SDK's default chain (environment, profile, container or instance role).
-     */
-    public enum CredentialsProvider { AUTO, BASIC }
 
     private final String host;
     private final int port;
@@ -40,11 +33,7 @@ public final class QueryConfig {
     private final Duration callTimeout;
     private final Duration attemptTimeout;
     private final int maxConnections;
-    private final String region;
-    private final URI endpoint;
-    private final CredentialsProvider credentialsProvider;
-    private final String accessKey;
-    private final String secretKey;
+    private final AwsSettings aws;
     private final AuthConfig auth;
     private final String subscriptionsTable;
     private final URI sqsEndpoint;
@@ -56,7 +45,7 @@ public final class QueryConfig {
             throw new ConfigException(s.describe(PORT) + " must be <= 65535, got " + port);
         }
         workerThreads = s.intValue(WORKER_THREADS, 32, 1);
-        tableName = s.string(TableNames.TABLE_NAME, TableNames.DEFAULT_TABLE);
+        tableName = s.string(TABLE_NAME, TableNames.DEFAULT_TABLE);
         consistentRead = booleanValue(s, CONSISTENT_READ, false);
         callTimeout = Duration.ofMillis(s.longValue(CALL_TIMEOUT_MS, 2_000, 1));
         attemptTimeout = Duration.ofMillis(s.longValue(ATTEMPT_TIMEOUT_MS, 700, 1));
@@ -64,22 +53,13 @@ public final class QueryConfig {
             throw new ConfigException(s.describe(ATTEMPT_TIMEOUT_MS) + " must not exceed " + s.describe(CALL_TIMEOUT_MS));
         }
         maxConnections = s.intValue(MAX_CONNECTIONS, 64, 1);
-        region = s.string(AwsSettings.REGION, null);
-        String e = s.string(AwsSettings.ENDPOINT, null);
-        endpoint = e == null ? null : endpoint(s, AwsSettings.ENDPOINT, e);
-        credentialsProvider = credentialsProvider(s);
-        if (credentialsProvider == CredentialsProvider.BASIC) {
-            accessKey = s.required(AwsSettings.ACCESS_KEY_ID);
-            secretKey = s.required(AwsSettings.SECRET_KEY);
-        } else {
-            accessKey = null;
-            secretKey = null;
-        }
+        aws = AwsSettings.read(s);
         auth = AuthConfig.read(s, defaultAuth);
         subscriptionsTable = s.string(TableNames.SUBSCRIBERS_TABLE, TableNames.DEPRECATED_SUBSCRIPTIONS_TABLE,
                 TableNames.DEFAULT_SUBSCRIBERS_TABLE, warning -> System.err.println("warning: " + warning));
         String q = s.string(SQS_ENDPOINT, null);
-        sqsEndpoint = q == null ? endpoint : endpoint(s, SQS_ENDPOINT, q);
+        String e = aws.get(AwsSettings.ENDPOINT);
+        sqsEndpoint = q != null ? endpoint(s, SQS_ENDPOINT, q) : e != null ? URI.create(e) : null;
     }
 
     /** Reads the settings as the service jar does: {@link AuthConfig#MODE} must be given. */
@@ -101,36 +81,6 @@ public final class QueryConfig {
     /** Reads the settings, leaving it to the caller to read its own keys and reject unknown ones. */
     static QueryConfig readFrom(Settings settings, String defaultHost, AuthConfig.Mode defaultAuth) {
         return new QueryConfig(settings, defaultHost, defaultAuth);
-    }
-
-    /**
-     * The job's {@code aws.credentials.provider} and its sub-keys, of which the service's clients
-     * build {@link CredentialsProvider}s; the other providers' keys are an error here, not ignored.
-     */
-    private static CredentialsProvider credentialsProvider(Settings s) {
-        AwsSettings.CredentialsProvider given = s.enumValue(AwsSettings.CREDENTIALS_PROVIDER,
-                AwsSettings.CredentialsProvider.class, AwsSettings.CredentialsProvider.AUTO);
-        CredentialsProvider provider;
-        switch (given) {
-            case AUTO:
-                provider = CredentialsProvider.AUTO;
-                break;
-            case BASIC:
-                provider = CredentialsProvider.BASIC;
-                break;
-            default:
-                throw new ConfigException(s.describe(AwsSettings.CREDENTIALS_PROVIDER) + " must be AUTO or BASIC for the"
-                        + " query service, got '" + given + "'");
-        }
-        for (AwsSettings.CredentialsProvider other : AwsSettings.CredentialsProvider.values()) {
-            for (String key : other.keys()) {
-                if (s.contains(key) && !given.keys().contains(key)) {
-                    throw new ConfigException(s.describe(key) + " applies only with "
-                            + s.describe(AwsSettings.CREDENTIALS_PROVIDER) + " " + other);
-                }
-            }
-        }
-        return provider;
     }
 
     private static boolean booleanValue(Settings s, String key, boolean defaultValue) {
@@ -196,26 +146,9 @@ public final class QueryConfig {
         return maxConnections;
     }
 
-    /** Null: the SDK's default region chain. */
-    public String region() {
-        return region;
-    }
-
-    /** Null: the region's DynamoDB endpoint. */
-    public URI endpoint() {
-        return endpoint;
-    }
-
-    public CredentialsProvider credentialsProvider() {
-        return credentialsProvider;
-    }
-
-    public String accessKey() {
-        return accessKey;
-    }
-
-    public String secretKey() {
-        return secretKey;
+    /** Region (else the SDK's default chain), endpoint (else the region's), credentials: DynamoDB's and SQS's. */
+    public AwsSettings aws() {
+        return aws;
     }
 
     public AuthConfig auth() {

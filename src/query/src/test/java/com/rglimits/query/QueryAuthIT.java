@@ -67,7 +67,7 @@ class QueryAuthIT {
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, TestTokens.jwks(RSA, EC), StandardCharsets.UTF_8);
         QueryConfig config = config(Map.of("auth.jwks.file", jwks.toString(), "auth.algorithms", "RS256,ES256"));
-        client = DynamoClients.builder(config).build();
+        client = DynamoClients.dynamoDb(config);
         server = QueryServer.start(config, client);
         base = "http://127.0.0.1:" + server.port();
     }
