@@ -1,6 +1,6 @@
 package com.rglimits.bench;
 
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.job.UserState;
@@ -59,7 +59,7 @@ final class Prefill {
         var state = OperatorTransformation.bootstrapWith(userIndices)
                 .keyBy(u -> GeneratedStream.userId(u.intValue()), Types.STRING)
                 .transform(new InitialState(stream));
-        SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(), JobConfig.DEFAULT_MAX_PARALLELISM)
+        SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(), JobOptions.MAX_PARALLELISM.defaultValue())
                 .withOperator(OperatorIdentifier.forUid(UserLimitsPipeline.PROCESSOR_UID), state)
                 .write(dir.resolve("savepoint").toUri().toString());
         env.execute("prefill " + users + " users");

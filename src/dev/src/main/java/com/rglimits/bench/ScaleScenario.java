@@ -1,6 +1,7 @@
 package com.rglimits.bench;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
@@ -469,9 +470,9 @@ final class ScaleScenario {
 
     private static JobConfig jobConfig(Benchmark.Options o) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(JobConfig.SOURCE_FILE, "generated");
-        s.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(o.checkpointMs));
-        s.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
+        s.put(JobOptions.SOURCE_FILE.key(), "generated");
+        s.put(JobOptions.CHECKPOINT_INTERVAL.key(), Long.toString(o.checkpointMs));
+        s.put(JobOptions.PARALLELISM.key(), Integer.toString(o.parallelism));
         s.putAll(o.job);
         return JobConfig.from(new Settings(s, k -> k));
     }

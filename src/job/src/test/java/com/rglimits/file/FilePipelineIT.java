@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
@@ -26,10 +27,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The whole pipeline in a MiniCluster over a generated stream, into the real DynamoDB engine. */
@@ -66,13 +67,13 @@ class FilePipelineIT {
 
         Map<String, String> settings = new HashMap<>();
         dynamoDb.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
-        settings.put(JobConfig.SOURCE_FILE, input.toString());
-        settings.put(JobConfig.TABLE_NAME, table);
-        settings.put(JobConfig.PARALLELISM, "2");
-        settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, "500");
+        settings.put(JobOptions.SOURCE_FILE.key(), input.toString());
+        settings.put(JobOptions.TABLE_NAME.key(), table);
+        settings.put(JobOptions.PARALLELISM.key(), "2");
+        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500");
         // Deterministic on a slow machine: only the watermark releases events here (the processing-time bound has its own test).
-        settings.put(JobConfig.MAX_HOLD_MS, "600000");
-        settings.put(JobConfig.COMPLETE_STREAM, Boolean.toString(completeStream));
+        settings.put(JobOptions.MAX_HOLD.key(), "600000");
+        settings.put(JobOptions.COMPLETE_STREAM.key(), Boolean.toString(completeStream));
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
