@@ -89,7 +89,7 @@ public final class BenchEvents {
     }
 
     public static BenchEvents generate(int events, int users) {
-        return generate(events, users, users, 1);
+        return generate(events, users, users, 1, false);
     }
 
     /**
@@ -98,7 +98,16 @@ public final class BenchEvents {
      * wall clock, as a live stream does.
      */
     public static BenchEvents generate(int events, int users, double msPerRecord) {
-        return generate(events, users, users, msPerRecord);
+        return generate(events, users, users, msPerRecord, false);
+    }
+
+    /**
+     * As {@link #generate(int, int, double)}, but each user's sequence numbers without gaps (1, 2,
+     * 3, ...): a complete stream ({@code ordering.complete-stream}) in which every event after a
+     * user's first follows the one before it. For the live stream of the latency scenario.
+     */
+    public static BenchEvents live(int events, int users, double msPerRecord) {
+        return generate(events, users, users, msPerRecord, true);
     }
 
     /**
@@ -108,10 +117,10 @@ public final class BenchEvents {
      * and a shuffle of the stream reorders them among themselves.
      */
     public static BenchEvents inSessions(int events, int users, int activeUsers) {
-        return generate(events, users, activeUsers, 1);
+        return generate(events, users, activeUsers, 1, false);
     }
 
-    private static BenchEvents generate(int events, int users, int activeUsers, double msPerRecord) {
+    private static BenchEvents generate(int events, int users, int activeUsers, double msPerRecord, boolean noGaps) {
         if (events < 1 || users < 1 || activeUsers < 1 || users % activeUsers != 0) {
             throw new IllegalArgumentException("events and users must be >= 1, users a multiple of activeUsers");
         }
@@ -125,7 +134,7 @@ public final class BenchEvents {
             int user = userOf(i, activeUsers, rounds);
             int round = (i % (activeUsers * rounds)) / activeUsers;
             b.setLength(0);
-            write(b, i, user, round, limitsPerUser, progressCents, (long) (i * msPerRecord));
+            write(b, i, user, round, limitsPerUser, progressCents, (long) (i * msPerRecord), noGaps);
             records[i] = b.toString().getBytes(StandardCharsets.UTF_8);
             total += records[i].length;
         }
@@ -135,6 +144,11 @@ public final class BenchEvents {
     private static int userOf(int i, int activeUsers, int rounds) {
         int group = i / (activeUsers * rounds);
         return group * activeUsers + i % activeUsers;
+    }
+
+    /** Whether the record at stream position {@code i} carries its user's first event (of the plain interleaving: round 0). */
+    public boolean isFirstOfUser(int i) {
+        return originOf(i) < users;
     }
 
     /** Index of the user of record {@code i}. */
@@ -163,11 +177,11 @@ public final class BenchEvents {
     }
 
     private static void write(StringBuilder b, int i, int user, int round, int limitsPerUser, long[] progressCents,
-            long offsetMs) {
+            long offsetMs, boolean noGaps) {
         String userId = userId(user);
         int limit = round % limitsPerUser;
         int slot = user * limitsPerUser + limit;
-        long seq = 1 + round * 3L + (mix(i) & 1);
+        long seq = noGaps ? 1 + round : 1 + round * 3L + (mix(i) & 1);
         long createdAt = BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200);
         String type;
         int step = (round - limitsPerUser) / limitsPerUser; // the how-manieth follow-up event of this limit

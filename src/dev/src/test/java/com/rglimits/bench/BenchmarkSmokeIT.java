@@ -55,4 +55,32 @@ class BenchmarkSmokeIT {
         }
         assertThat(md).contains("/ ceiling").contains("Lambda-style baseline:").contains("Goals:");
     }
+
+    @Test
+    @Timeout(180)
+    void tinyScaleRunMeasuresEveryRowInWindows(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("benchmark.md");
+        Benchmark.Options o = Benchmark.Options.parse(new String[] {
+            "--scenarios", "scale", "--scale-users", "2000", "--warmup-s", "1", "--duration-s", "4", "--window-s", "2",
+            "--checkpoint-ms", "1000", "--out", out.toString(), "--work", dir.resolve("work").toString()});
+
+        Benchmark.Report report = Benchmark.run(o);
+
+        ScaleScenario.Figures f = report.scale;
+        assertThat(f.ceiling.windows).hasSize(2);
+        assertThat(f.rows).extracting(r -> r.name)
+                .containsExactly("plain stream, 2,000 users", "sessions, shuffled + 10% redelivered, 2,000 users");
+        for (ScaleScenario.Row r : f.rows) {
+            assertThat(r.windows).as(r.name).hasSize(2);
+            assertThat(r.total.records).as(r.name).isPositive();
+            assertThat(r.total.p99Ms).as(r.name + " latency measured").isNotNaN();
+            assertThat(r.restoreSeconds).as(r.name + ": restored from the prefilled savepoint").isPositive();
+            assertThat(r.accounting).as(r.name + ": nothing dead-lettered (the scenario fails otherwise)")
+                    .contains("dead_lettered=0");
+        }
+        assertThat(f.rows.get(1).accounting).as("redeliveries are duplicates").doesNotContain("duplicates=0 ");
+        String md = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+        assertThat(md).contains("| " + ScaleScenario.CEILING + " |").contains("| plain stream, 2,000 users |")
+                .contains("Per window");
+    }
 }

@@ -222,6 +222,15 @@ public final class JobConfig implements Serializable {
         return get(JobOptions.CACHED_USERS);
     }
 
+    /**
+     * Whether the input carries every record of each user, of every type, numbered in one sequence per
+     * user: then an event whose sequenceNumber follows the last number seen for its user is applied at
+     * once instead of waiting for the watermark (see {@code UserLimitOperator}).
+     */
+    public boolean completeStream() {
+        return get(JobOptions.COMPLETE_STREAM);
+    }
+
     public long dedupRetentionMs() {
         return get(JobOptions.DEDUP_RETENTION).toMillis();
     }

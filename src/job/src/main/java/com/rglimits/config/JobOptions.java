@@ -151,6 +151,13 @@ public final class JobOptions {
                     + " grows by a quarter)."),
             1, null);
 
+    public static final ConfigOption<Boolean> COMPLETE_STREAM = declare(ConfigOptions.key("ordering.complete-stream")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("The input carries every record of each user, of every type (see \"Events next in"
+                    + " line\"): an event whose sequenceNumber follows the last one seen for its user is applied on"
+                    + " arrival instead of waiting for the watermark; after a gap, events wait as before."));
+
     public static final ConfigOption<Duration> DEDUP_RETENTION = declare(ConfigOptions.key("dedup.retention")
             .durationType()
             .defaultValue(Duration.ofDays(7))

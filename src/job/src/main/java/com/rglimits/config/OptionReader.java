@@ -88,6 +88,11 @@ public final class OptionReader {
                 throw new ConfigException(described + " is too large: " + number);
             }
             parsed = type == Integer.class ? Integer.valueOf((int) number) : Long.valueOf(number);
+        } else if (type == Boolean.class) {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw new ConfigException(described + " must be true or false, got '" + value + "'");
+            }
+            parsed = Boolean.valueOf(value);
         } else if (type.isEnum()) {
             parsed = enumValue(type, value, described);
         } else {

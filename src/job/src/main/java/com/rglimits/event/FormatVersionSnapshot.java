@@ -7,16 +7,24 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The snapshot of a hand-written serializer without configuration: it carries only the version of
- * the serializer's byte format, and reads only the current one. Subclasses say which serializer
- * they restore and what they are compatible with; their class names are stored in checkpoints.
+ * the serializer's byte format, and reads that version and the older ones the serializer still
+ * reads. Subclasses say which serializer they restore and what they are compatible with; their class
+ * names are stored in checkpoints.
  */
 public abstract class FormatVersionSnapshot<T> implements TypeSerializerSnapshot<T> {
     private final String typeName;
     private final int formatVersion;
+    private final int oldestReadableVersion;
 
     protected FormatVersionSnapshot(String typeName, int formatVersion) {
+        this(typeName, formatVersion, formatVersion);
+    }
+
+    /** @param oldestReadableVersion the oldest format the serializer reads as it is */
+    protected FormatVersionSnapshot(String typeName, int formatVersion, int oldestReadableVersion) {
         this.typeName = typeName;
         this.formatVersion = formatVersion;
+        this.oldestReadableVersion = oldestReadableVersion;
     }
 
     @Override
@@ -29,9 +37,10 @@ public abstract class FormatVersionSnapshot<T> implements TypeSerializerSnapshot
 
     @Override
     public final void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-        if (readVersion != formatVersion) {
+        if (readVersion < oldestReadableVersion || readVersion > formatVersion) {
             throw new IOException(typeName + " serializer snapshot of format version " + readVersion
-                    + ", this serializer reads only version " + formatVersion);
+                    + ", this serializer reads only version" + (oldestReadableVersion == formatVersion
+                    ? " " + formatVersion : "s " + oldestReadableVersion + " to " + formatVersion));
         }
     }
 }

@@ -33,7 +33,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * decimals as {@link WireDecimals} writes them (scale, then the unscaled two's complement bytes);
  * {@code raw} as an {@code int} length and the bytes; the source as a byte of presence bits
  * for its own fields, then those fields; then the router's fields (jumpedFrom, verdict, and
- * splitWatermark when it is not {@link Long#MIN_VALUE}).
+ * splitWatermark when it is not {@link Long#MIN_VALUE}); {@code marker} is a presence bit alone.
  *
  * <p>A field added to LimitEvent or RecordSource must be added here and to the format
  * (LimitEventSerializerTest fails until it is).
@@ -42,7 +42,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static final long serialVersionUID = 1L;
 
     /** The version of the byte format above; change it with the format. */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
 
     public static final LimitEventSerializer INSTANCE = new LimitEventSerializer();
 
@@ -73,6 +73,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
     private static final int VERDICT = 1 << 23;
     /** splitWatermark is not {@link Long#MIN_VALUE}. */
     private static final int SPLIT_WATERMARK = 1 << 24;
+    private static final int MARKER = 1 << 25;
 
     // Presence bits of the source's fields.
     private static final int SOURCE_STREAM = 1;
@@ -126,6 +127,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
         to.jumpedFrom = from.jumpedFrom;
         to.splitWatermark = from.splitWatermark;
         to.verdict = from.verdict;
+        to.marker = from.marker;
         return to;
     }
 
@@ -161,7 +163,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
                 | bit(e.resetAmount, RESET_AMOUNT) | bit(e.unusedAmount, UNUSED_AMOUNT)
                 | bit(e.resetPercentage, RESET_PERCENTAGE) | bit(e.nextResetTime, NEXT_RESET_TIME)
                 | bit(e.raw, RAW) | bit(e.source, SOURCE) | bit(e.jumpedFrom, JUMPED_FROM) | bit(e.verdict, VERDICT)
-                | (e.splitWatermark != Long.MIN_VALUE ? SPLIT_WATERMARK : 0));
+                | (e.splitWatermark != Long.MIN_VALUE ? SPLIT_WATERMARK : 0) | (e.marker ? MARKER : 0));
         writeString(e.eventId, out);
         writeEnum(e.type, out);
         out.writeLong(e.sequenceNumber);
@@ -251,6 +253,7 @@ public final class LimitEventSerializer extends TypeSerializerSingleton<LimitEve
         e.jumpedFrom = has(present, JUMPED_FROM) ? in.readLong() : null;
         e.verdict = has(present, VERDICT) ? JUMP_VERDICTS[in.readUnsignedByte()] : null;
         e.splitWatermark = has(present, SPLIT_WATERMARK) ? in.readLong() : Long.MIN_VALUE;
+        e.marker = has(present, MARKER);
         return e;
     }
 

@@ -2,11 +2,13 @@ package com.rglimits.job;
 
 import com.rglimits.metrics.ExportedMetrics;
 import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
 
 /**
- * The ordering buffer's gauges of one subtask of {@link UserLimitOperator}, in group
+ * The ordering buffer's metrics of one subtask of {@link UserLimitOperator}, in group
  * {@value #GROUP} (and under {@link ExportedMetrics#GROUP} for CloudWatch):
  *
  * <ul>
@@ -19,12 +21,15 @@ final class OrderingGauges {
     static final String GROUP = "ordering";
     static final String HELD_EVENTS = "heldEvents";
     static final String WATERMARK_LAG = "watermarkLagMs";
+    static final String APPLIED_NEXT_IN_LINE = "appliedNextInLine";
 
     private final LongSupplier held;
     private final LongSupplier wallClock;
     private volatile long watermark = Long.MIN_VALUE;
     /** Read by the metric reporters' thread; the buffer itself is the task thread's only. */
     private volatile long heldEvents;
+    /** Events applied at once because they were next in line for their user (ordering.complete-stream). */
+    final Counter appliedNextInLine = new SimpleCounter();
 
     OrderingGauges(MetricGroup operatorGroup, LongSupplier held, LongSupplier wallClock) {
         this.held = held;
@@ -34,6 +39,7 @@ final class OrderingGauges {
         for (MetricGroup g : new MetricGroup[] {operatorGroup.addGroup(GROUP), ExportedMetrics.group(operatorGroup)}) {
             g.gauge(HELD_EVENTS, heldGauge);
             g.gauge(WATERMARK_LAG, lag);
+            g.counter(APPLIED_NEXT_IN_LINE, appliedNextInLine);
         }
     }
 

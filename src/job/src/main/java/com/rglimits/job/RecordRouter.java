@@ -34,6 +34,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * processing time). On a bounded input it also gives each event its split's watermark just before
  * it ({@link LimitEvent#splitWatermark}), which the keyed operator applies before the event: the
  * result is then a function of the records alone.
+ *
+ * <p>On a complete stream ({@code ordering.complete-stream}) a skipped record of another type that
+ * names its user and carries a sequenceNumber goes on to the user's keyed operator as a marker
+ * ({@link LimitEvent#marker}): the number is taken, so the user's event after it can be next in line.
+ * It is counted as skipped here, once, as before.
  */
 public class RecordRouter extends AbstractStreamOperator<LimitEvent> implements OneInputStreamOperator<ParsedRecord, LimitEvent> {
     private static final long serialVersionUID = 1L;
@@ -45,6 +50,7 @@ public class RecordRouter extends AbstractStreamOperator<LimitEvent> implements 
     private final int confirmingKeys;
     private final long maxOpenMs;
     private final boolean bounded;
+    private final boolean completeStream;
 
     private transient Map<String, EventClock> clocks;
     /** Splits whose clock this instance moved: the others are written by subtask 0 only, so restored copies do not multiply. */
@@ -66,16 +72,23 @@ public class RecordRouter extends AbstractStreamOperator<LimitEvent> implements 
      * @param bounded whether the input is bounded: then no wall clock, and every event carries its split's watermark
      */
     public RecordRouter(long outOfOrdernessMs, long maxJumpMs, int confirmingKeys, long maxOpenMs, boolean bounded) {
+        this(outOfOrdernessMs, maxJumpMs, confirmingKeys, maxOpenMs, bounded, false);
+    }
+
+    /** @param completeStream whether skipped records of other types go on to their users as markers */
+    public RecordRouter(long outOfOrdernessMs, long maxJumpMs, int confirmingKeys, long maxOpenMs, boolean bounded,
+            boolean completeStream) {
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.maxJumpMs = maxJumpMs;
         this.confirmingKeys = confirmingKeys;
         this.maxOpenMs = maxOpenMs;
         this.bounded = bounded;
+        this.completeStream = completeStream;
     }
 
     public static RecordRouter from(JobConfig config, boolean bounded) {
         return new RecordRouter(config.outOfOrdernessMs(), config.maxJumpMs(), config.confirmingKeys(),
-                config.maxHoldMs(), bounded);
+                config.maxHoldMs(), bounded, config.completeStream());
     }
 
     @Override
@@ -114,6 +127,9 @@ public class RecordRouter extends AbstractStreamOperator<LimitEvent> implements 
                 break;
             case SKIPPED:
                 skipped.inc();
+                if (completeStream && record.skippedSequenceNumber != null) {
+                    mark(record, element);
+                }
                 if (record.skippedCreatedAt != null) {
                     observe(record.skippedSource, record.skippedKey, record.skippedCreatedAt, null);
                 }
@@ -141,6 +157,15 @@ public class RecordRouter extends AbstractStreamOperator<LimitEvent> implements 
         }
         output.collect(out.replace(event, element.getTimestamp()));
         send(clock.takeSettled());
+    }
+
+    /** The skipped record's number, to its user; on a bounded input with its split's watermark just before it. */
+    private void mark(ParsedRecord record, StreamRecord<ParsedRecord> element) {
+        LimitEvent marker = LimitEvent.marker(record.skippedKey, record.skippedSequenceNumber);
+        if (bounded) {
+            marker.splitWatermark = clockOf(record.skippedSource).watermark(outOfOrdernessMs);
+        }
+        output.collect(out.replace(marker, element.getTimestamp()));
     }
 
     private void observe(RecordSource source, String key, long createdAt, String eventId) {

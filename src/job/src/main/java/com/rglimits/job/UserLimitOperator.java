@@ -55,6 +55,16 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * until the router's verdict: confirmed, it is an event like any other; refuted (or expired: the
  * processing-time bound or the final watermark found it unconfirmed), it is an INVALID_EVENT.
  *
+ * <p>On a complete stream ({@code ordering.complete-stream}: the input carries every record of a user,
+ * of every type, numbered in one sequence per user) an event is applied on arrival, without waiting for
+ * the watermark, when it is next in line: its sequenceNumber follows the highest number up to which
+ * every number of its user is accounted for ({@link UserStateCache.Entry#inOrderThrough}: taken in
+ * order, or seen on a record of another type, which the router sends on as a marker). No event with a
+ * smaller number can still come (numbers are unique per user), so applying it at once gives what the
+ * watermark would have given. Held events that become next in line then follow at once. An unconfirmed
+ * jump is never next in line: it waits for its verdict. A user's first event, and any event after a
+ * gap (a number not seen yet), waits as before.
+ *
  * <p>On a bounded input ({@code orderedByRecords}) nothing here depends on time or speed: each event
  * carries its split's watermark just before it ({@link LimitEvent#splitWatermark}), which releases
  * the user's held events it passes before the event itself is looked at, exactly as if the watermark
@@ -84,6 +94,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private final long dedupRetentionMs;
     private final int cachedUsers;
     private final boolean orderedByRecords;
+    private final boolean completeStream;
 
     /** The dedup set of a release up to 2026-11-30 restored here, while it has entries; null otherwise. */
     private transient MapState<String, Long> legacySeenEventIds;
@@ -116,29 +127,37 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     /** For an unbounded input: releases by the watermark, the processing-time bound and the arrival hold. */
     public UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long resumingMs, long dedupRetentionMs, int cachedUsers) {
-        this(maxHoldMs, arrivalHoldMs, resumingMs, dedupRetentionMs, cachedUsers, false);
+        this(maxHoldMs, arrivalHoldMs, resumingMs, dedupRetentionMs, cachedUsers, false, false);
     }
 
     private UserLimitOperator(long maxHoldMs, long arrivalHoldMs, long resumingMs, long dedupRetentionMs,
-            int cachedUsers, boolean orderedByRecords) {
+            int cachedUsers, boolean orderedByRecords, boolean completeStream) {
         this.maxHoldMs = maxHoldMs;
         this.arrivalHoldMs = arrivalHoldMs;
         this.resumingMs = resumingMs;
         this.dedupRetentionMs = dedupRetentionMs;
         this.cachedUsers = cachedUsers;
         this.orderedByRecords = orderedByRecords;
+        this.completeStream = completeStream;
     }
 
     /** For a bounded input: only the records' split watermarks and Flink's watermark release events. */
     public static UserLimitOperator orderedByRecords(long dedupRetentionMs, int cachedUsers) {
-        return new UserLimitOperator(Long.MAX_VALUE, 0, 0, dedupRetentionMs, cachedUsers, true);
+        return new UserLimitOperator(Long.MAX_VALUE, 0, 0, dedupRetentionMs, cachedUsers, true, false);
+    }
+
+    /** This operator, applying events that are next in line at once: for a complete stream (see the class comment). */
+    public UserLimitOperator onCompleteStream() {
+        return new UserLimitOperator(maxHoldMs, arrivalHoldMs, resumingMs, dedupRetentionMs, cachedUsers,
+                orderedByRecords, true);
     }
 
     public static UserLimitOperator from(JobConfig config, boolean bounded) {
-        return bounded
+        UserLimitOperator operator = bounded
                 ? orderedByRecords(config.dedupRetentionMs(), config.cachedUsers())
                 : new UserLimitOperator(config.maxHoldMs(), config.arrivalHoldMs(), config.idlenessMs(),
                         config.dedupRetentionMs(), config.cachedUsers());
+        return config.completeStream() ? operator.onCompleteStream() : operator;
     }
 
     /** For tests: the clock the watermark lag is measured against. */
@@ -261,6 +280,11 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             watermark = event.splitWatermark;
             release(user, watermark, now);
         }
+        if (event.marker) {
+            onMarker(user, event.sequenceNumber, now);
+            gauges.update();
+            return;
+        }
         Long last = user.lastSequence();
         // Every event seen before is held now or was taken in order (the cursor passed it), so only an
         // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
@@ -280,8 +304,16 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         }
         users.seen(user, EventIdHash.of(event.eventId));
         // Records of a burst can arrive before the input is marked active again: those resume it too.
+        // Worked out before the fast path, which must not keep a split behind the watermark from being noticed.
         boolean resuming = !orderedByRecords
                 && (inputIdle || now < resumedAt + resumingMs || splitComesBehind(user, event, watermark, now));
+        if (completeStream && event.jumpedFrom == null && isNextInLine(user, event.sequenceNumber)) {
+            apply(user, event, now);
+            gauges.appliedNextInLine.inc();
+            applyNextInLine(user, now);
+            gauges.update();
+            return;
+        }
         if (holding.hold(user, EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
             release(user, watermark, now);
@@ -289,6 +321,36 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             scheduleWakeUp(now);
         }
         gauges.update();
+    }
+
+    private static boolean isNextInLine(UserStateCache.Entry user, long sequenceNumber) {
+        long through = user.inOrderThrough();
+        return through != Long.MIN_VALUE && sequenceNumber == through + 1;
+    }
+
+    /**
+     * A record of another type took this number of the user: when it is the next one, every number up
+     * to it is accounted for, and a held event after it may be next in line. A marker ahead of a gap,
+     * or of a user whose numbers are not known yet, is dropped: it only makes a later event wait.
+     */
+    private void onMarker(UserStateCache.Entry user, long sequenceNumber, long now) {
+        if (isNextInLine(user, sequenceNumber)) {
+            users.seenThrough(user, sequenceNumber);
+            applyNextInLine(user, now);
+        }
+    }
+
+    /** Applies the user's held events that are next in line, one after the other. */
+    private void applyNextInLine(UserStateCache.Entry user, long now) {
+        while (user.holdsEvents()) {
+            LimitEvent next = user.inOrderThrough() == Long.MIN_VALUE ? null
+                    : holding.takeWithSequence(user, user.inOrderThrough() + 1);
+            if (next == null) {
+                return;
+            }
+            apply(user, next, now);
+            gauges.appliedNextInLine.inc();
+        }
     }
 
     /**
@@ -408,7 +470,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         return legacySeenEventIds.contains(event.eventId);
     }
 
-    /** Applies the user's events due at this watermark; refutes its expired jumps. */
+    /** Applies the user's events due at this watermark, then any held event that is next in line; refutes its expired jumps. */
     private void release(UserStateCache.Entry user, long watermark, long now) throws Exception {
         List<LimitEvent> due = holding.release(user, watermark, now, watermarkStillSince, expired);
         if (!expired.isEmpty()) {
@@ -418,29 +480,33 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             }
             expired.clear();
         }
-        if (due.isEmpty()) {
-            return;
-        }
-        Long last = user.lastSequence();
         for (LimitEvent event : due) {
+            Long last = user.lastSequence();
             if (last != null && event.sequenceNumber <= last) {
                 deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
                 continue;
             }
-            last = event.sequenceNumber;
-            RuleResult result = LimitRules.apply(users.limit(user, event.userLimitId), event);
-            if (result.isApplied()) {
-                users.put(user, result.limit());
-                applied.inc();
-                if (result.progressMismatch()) {
-                    progressMismatches.inc();
-                }
-                output.collect(new StreamRecord<>(result.limit()));
-            } else {
-                deadLetter(event, result.rejection(), result.error(), now);
-            }
+            apply(user, event, now);
         }
-        users.lastSequence(user, last);
+        if (completeStream) {
+            applyNextInLine(user, now);
+        }
+    }
+
+    /** Applies an event taken in order (the rules may reject it); the user's cursor moves to it either way. */
+    private void apply(UserStateCache.Entry user, LimitEvent event, long now) {
+        RuleResult result = LimitRules.apply(users.limit(user, event.userLimitId), event);
+        if (result.isApplied()) {
+            users.put(user, result.limit());
+            applied.inc();
+            if (result.progressMismatch()) {
+                progressMismatches.inc();
+            }
+            output.collect(new StreamRecord<>(result.limit()));
+        } else {
+            deadLetter(event, result.rejection(), result.error(), now);
+        }
+        users.lastSequence(user, event.sequenceNumber);
     }
 
     @Override

@@ -10,6 +10,12 @@ import java.util.List;
 public class UserState {
     /** The highest sequenceNumber taken in order (applied or rejected by a rule); null before the first. */
     public Long lastSequence;
+    /**
+     * On a complete stream ({@code ordering.complete-stream}): the highest sequenceNumber up to which
+     * every number of the user is accounted for, when records of other types took numbers after
+     * {@link #lastSequence}; null when it is not above {@code lastSequence}.
+     */
+    public Long seenThrough;
     /** The user's limits, in no particular order. */
     public List<UserLimit> limits;
 

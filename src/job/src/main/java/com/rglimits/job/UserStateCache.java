@@ -45,6 +45,8 @@ final class UserStateCache {
     static final class Entry extends HoldingArea.Holder {
         private final String userId;
         private Long lastSequence;
+        /** See {@link UserState#seenThrough}; may be at or below lastSequence here (then it says nothing). */
+        private Long seenThrough;
         /** The user's limits, in no particular order: a user has a handful, found by a scan. */
         private UserLimit[] limits = NO_LIMITS;
         private int limitCount;
@@ -70,6 +72,16 @@ final class UserStateCache {
 
         Long lastSequence() {
             return lastSequence;
+        }
+
+        /**
+         * The highest sequenceNumber up to which every number of the user is accounted for (taken in
+         * order, or seen on a record of another type), or {@link Long#MIN_VALUE} when unknown: an event
+         * with the next number is next in line.
+         */
+        long inOrderThrough() {
+            long last = lastSequence != null ? lastSequence : Long.MIN_VALUE;
+            return seenThrough != null ? Math.max(seenThrough, last) : last;
         }
     }
 
@@ -112,6 +124,7 @@ final class UserStateCache {
             }
             if (stored != null) {
                 e.lastSequence = stored.lastSequence;
+                e.seenThrough = stored.seenThrough;
                 e.limits = stored.limits.toArray(NO_LIMITS);
                 e.limitCount = e.limits.length;
             }
@@ -156,6 +169,12 @@ final class UserStateCache {
             e.lastSequence = sequence;
             changed(e);
         }
+    }
+
+    /** A record of another type took the user's next number: every number up to it is accounted for. */
+    void seenThrough(Entry e, long sequence) {
+        e.seenThrough = sequence;
+        changed(e);
     }
 
     /** Remembers an eventId hash of the user: in memory until the next write-back. */
@@ -207,6 +226,8 @@ final class UserStateCache {
             if (e.changed) {
                 UserState s = new UserState();
                 s.lastSequence = e.lastSequence;
+                s.seenThrough = e.seenThrough != null && (e.lastSequence == null || e.seenThrough > e.lastSequence)
+                        ? e.seenThrough : null;
                 s.limits = new ArrayList<>(Arrays.asList(e.limits).subList(0, e.limitCount));
                 userState.update(s);
                 if (e.inLegacyLayout) {

@@ -32,36 +32,46 @@ import org.apache.flink.core.memory.DataOutputView;
  * keyed operator writes its users back at a checkpoint.
  *
  * <p>Format {@value #FORMAT_VERSION}: a byte with one bit per nullable field of the state
- * ({@code lastSequence}, {@code limits}), set when the field is present; the cursor as 8 bytes; the
- * number of limits as {@link WireStrings#writeLength} writes a count; then per limit a {@code short}
+ * ({@code lastSequence}, {@code limits}, {@code seenThrough}), set when the field is present; the
+ * cursor as 8 bytes; {@code seenThrough} as 8 bytes; the number of limits as
+ * {@link WireStrings#writeLength} writes a count; then per limit a {@code short}
  * with one bit per nullable field of the limit, set when present (all clear but {@code NULL_LIMIT}
  * for a null element of the list), and its fields in declaration order, absent ones left out. Longs
  * as 8 bytes; enums as their ordinal in one byte; strings as {@link WireStrings} and decimals as
  * {@link WireDecimals} write them (the encodings of {@code LimitEventSerializer}).
  *
- * <p>Savepoints of the releases up to this one's predecessor hold {@code user-state} written by the
- * PojoSerializer: the snapshot answers "compatible after migration" to its snapshot, and Flink then
- * reads every value with the PojoSerializer and writes it with this one, once, at the restore.
+ * <p>Format 1 (release of 2026-11-30 onwards) is format 2 without {@code seenThrough}: its values
+ * never set that bit, so this serializer reads them as they are, and the snapshot answers "compatible
+ * as is" to a snapshot of format 1 (a value is rewritten in format 2 when its user next changes;
+ * nothing is migrated at the restore, which matters for tens of millions of users). Savepoints of the
+ * releases before hold {@code user-state} written by the PojoSerializer: the snapshot answers
+ * "compatible after migration" to its snapshot, and Flink then reads every value with the
+ * PojoSerializer and writes it with this one, once, at the restore.
  *
  * <p>Adding a field to UserState or UserLimit (UserStateSerializerTest fails until it is handled):
- * write it in a new format version (bump {@link #FORMAT_VERSION}); keep reading the previous version
- * (the snapshot's {@code readSnapshot} accepts it and keeps it, and its {@code restoreSerializer()}
- * returns a serializer that reads that version); have {@code resolveSchemaCompatibility} answer
- * "compatible after migration" for a snapshot of the previous version, so that Flink rewrites the
- * state in the new one at the restore. The same for an enum constant removed or moved (ordinals are stored); one appended
+ * write it in a new format version (bump {@link #FORMAT_VERSION}). If the old values stay readable
+ * as they are (a new nullable field behind a presence bit the old format never set, as
+ * {@code seenThrough}), let the snapshot read the old version and answer "compatible as is" to it.
+ * Otherwise keep reading the previous version (the snapshot's {@code readSnapshot} accepts it and
+ * keeps it, and its {@code restoreSerializer()} returns a serializer that reads that version) and
+ * have {@code resolveSchemaCompatibility} answer "compatible after migration" for a snapshot of the
+ * previous version, so that Flink rewrites the state in the new one at the restore. The same for an enum constant removed or moved (ordinals are stored); one appended
  * at the end changes nothing.
  */
 public final class UserStateSerializer extends TypeSerializerSingleton<UserState> {
     private static final long serialVersionUID = 1L;
 
     /** The version of the byte format above; change it with the format. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The oldest format this serializer reads as it is: see the class comment. */
+    static final int OLDEST_READABLE_VERSION = 1;
 
     public static final UserStateSerializer INSTANCE = new UserStateSerializer();
 
     // Presence bits of the state's nullable fields.
     private static final int LAST_SEQUENCE = 1;
     private static final int LIMITS = 1 << 1;
+    private static final int SEEN_THROUGH = 1 << 2;
 
     // Presence bits of a limit's nullable fields.
     private static final int USER_ID = 1;
@@ -99,6 +109,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     public UserState copy(UserState from) {
         UserState to = new UserState();
         to.lastSequence = from.lastSequence;
+        to.seenThrough = from.seenThrough;
         if (from.limits != null) {
             to.limits = new ArrayList<>(from.limits.size());
             for (UserLimit l : from.limits) {
@@ -120,8 +131,9 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
 
     @Override
     public void serialize(UserState s, DataOutputView out) throws IOException {
-        out.writeByte(bit(s.lastSequence, LAST_SEQUENCE) | bit(s.limits, LIMITS));
+        out.writeByte(bit(s.lastSequence, LAST_SEQUENCE) | bit(s.limits, LIMITS) | bit(s.seenThrough, SEEN_THROUGH));
         writeLong(s.lastSequence, out);
+        writeLong(s.seenThrough, out);
         if (s.limits != null) {
             WireStrings.writeLength(s.limits.size(), out);
             for (UserLimit l : s.limits) {
@@ -170,6 +182,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     public UserState deserialize(UserState s, DataInputView in) throws IOException {
         int present = in.readUnsignedByte();
         s.lastSequence = has(present, LAST_SEQUENCE) ? in.readLong() : null;
+        s.seenThrough = has(present, SEEN_THROUGH) ? in.readLong() : null;
         if (has(present, LIMITS)) {
             int size = WireStrings.readLength(in);
             List<UserLimit> limits = new ArrayList<>(size);
@@ -222,7 +235,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
 
     /**
      * The serializer has no configuration; the snapshot carries only {@link #FORMAT_VERSION}, and
-     * reads nothing but the current format. At a restore Flink 1.19 calls
+     * reads it and {@link #OLDEST_READABLE_VERSION}. At a restore Flink 1.19 calls
      * {@code resolveSchemaCompatibility(TypeSerializerSnapshot)} on the new serializer's snapshot with
      * the snapshot the state was written with (StateSerializerProvider); the deprecated
      * {@code resolveSchemaCompatibility(TypeSerializer)} of the old snapshot is reached only through
@@ -230,7 +243,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
      */
     public static final class UserStateSerializerSnapshot extends FormatVersionSnapshot<UserState> {
         public UserStateSerializerSnapshot() {
-            super("UserState", FORMAT_VERSION);
+            super("UserState", FORMAT_VERSION, OLDEST_READABLE_VERSION);
         }
 
         @Override
@@ -239,9 +252,9 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         }
 
         /**
-         * As is for this format; after migration for the PojoSerializer of the previous releases
-         * (Flink reads the state with the serializer that snapshot restores); anything else is not
-         * UserState as any release wrote it.
+         * As is for this format and format 1 (whose values this one reads); after migration for the
+         * PojoSerializer of the previous releases (Flink reads the state with the serializer that
+         * snapshot restores); anything else is not UserState as any release wrote it.
          */
         @Override
         public TypeSerializerSchemaCompatibility<UserState> resolveSchemaCompatibility(

@@ -263,6 +263,36 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
         return h.event;
     }
 
+    /**
+     * Takes out of the buffer the user's held event with this sequenceNumber, when one is held and is
+     * not an unconfirmed jump (the first in {@link EventOrdering#APPLY_ORDER} should there be several);
+     * null otherwise. For an event that became next in line for its user.
+     */
+    public LimitEvent takeWithSequence(U user, long sequenceNumber) {
+        if (user.events == null) {
+            return null;
+        }
+        HeldEvent found = null;
+        for (HeldEvent h : user.events) {
+            if (h.event.sequenceNumber == sequenceNumber && !EventOrdering.isUnconfirmedJump(h)
+                    && (found == null || h.event.createdAt < found.event.createdAt)) {
+                found = h;
+            }
+        }
+        if (found == null) {
+            return null;
+        }
+        found.released = true;
+        size--;
+        if (user.events.size() == 1) {
+            unlink(user);
+        } else {
+            user.events.remove(found);
+            user.changed = true;
+        }
+        return found.event;
+    }
+
     private HeldEvent heldJump(U user, String eventId) {
         if (user.events != null) {
             for (HeldEvent h : user.events) {

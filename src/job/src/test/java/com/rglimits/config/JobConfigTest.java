@@ -25,6 +25,7 @@ class JobConfigTest {
         assertThat(c.tableName()).isEqualTo("user-limits");
         assertThat(c.maxParallelism()).isEqualTo(128);
         assertThat(c.maxAheadMs()).isEqualTo(300_000);
+        assertThat(c.completeStream()).as("the fast path only where the stream is said to be complete").isFalse();
     }
 
     @Test
@@ -116,6 +117,10 @@ class JobConfigTest {
                 .hasMessage("option --ordering.max-ahead must be >= 0 ms, got -1");
         assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--ordering.max-ahead.ms", "-1"})))
                 .hasMessage("option --ordering.max-ahead.ms must be >= 0 ms, got -1");
+        assertThatThrownBy(() -> JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--ordering.complete-stream", "yes"})))
+                .hasMessage("option --ordering.complete-stream must be true or false, got 'yes'");
+        assertThat(JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in", "--ordering.complete-stream", "TRUE"}))
+                .completeStream()).isTrue();
     }
 
     @Test

@@ -52,9 +52,9 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
             "userId", "userLimitId", "brandId", "currencyCode", "limitType", "period", "status", "value", "activeFrom",
             "activeUntil", "previousLimitValue", "amount", "previousProgress", "remainingAmount", "resetAmount",
             "unusedAmount", "resetPercentage", "nextResetTime", "raw", "source", "jumpedFrom", "splitWatermark",
-            "verdict");
+            "verdict", "marker");
     /** Fields that only cross the network (transient): the POJO type of the held events' state leaves them out. */
-    private static final List<String> NETWORK_ONLY_FIELDS = List.of("splitWatermark", "verdict");
+    private static final List<String> NETWORK_ONLY_FIELDS = List.of("splitWatermark", "verdict", "marker");
     private static final List<String> SOURCE_FIELDS =
             List.of("stream", "shardId", "sequenceNumber", "file", "line", "element");
 
@@ -88,7 +88,7 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
     protected LimitEvent[] getTestData() {
         return new LimitEvent[] {
             created(), progress(), reset(), allNullableFieldsNull(), nonAsciiStrings(), largeRaw(), everyFieldSet(),
-            verdict()
+            verdict(), LimitEvent.marker("user-\uD800", 41)
         };
     }
 
@@ -208,22 +208,25 @@ class LimitEventSerializerTest extends SerializerTestBase<LimitEvent> {
         }
     }
 
-    /** Held events keep whether they are an unconfirmed jump; the router's per-record fields are never stored. */
+    /** Held events keep whether they are an unconfirmed jump; the router's per-record fields and markers are never stored. */
     @Test
     void thePojoTypeOfStateHoldsTheJumpButNotTheNetworkOnlyFields() throws IOException {
         LimitEvent e = progress();
         e.jumpedFrom = 1_672_531_200_000L;
         e.splitWatermark = 1_672_531_100_000L;
         e.verdict = JumpVerdict.REFUTED;
+        e.marker = true;
 
         LimitEvent stored = roundTrip(POJO_SERIALIZER, e);
 
         assertThat(stored.jumpedFrom).isEqualTo(1_672_531_200_000L);
         assertThat(stored.splitWatermark).isEqualTo(Long.MIN_VALUE);
         assertThat(stored.verdict).isNull();
+        assertThat(stored.marker).isFalse();
         LimitEvent sent = roundTrip(SERIALIZER, e);
         assertThat(sent.splitWatermark).isEqualTo(1_672_531_100_000L);
         assertThat(sent.verdict).isEqualTo(JumpVerdict.REFUTED);
+        assertThat(sent.marker).isTrue();
     }
 
     @Test

@@ -27,9 +27,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The whole pipeline in a MiniCluster over a generated stream, into the real DynamoDB engine. */
@@ -53,9 +54,11 @@ class FilePipelineIT {
         client.close();
     }
 
-    @Test
-    void tableEqualsTheInOrderResultAndEveryRecordIsAccountedFor(@TempDir Path dir) throws Exception {
-        GeneratedEvents generated = GeneratedEvents.generate(7, 8, 2_000, 4_000);
+    /** completeStream: every number of a user on a record (others of other types), events next in line applied at once. */
+    @ParameterizedTest(name = "complete stream: {0}")
+    @ValueSource(booleans = {false, true})
+    void tableEqualsTheInOrderResultAndEveryRecordIsAccountedFor(boolean completeStream, @TempDir Path dir) throws Exception {
+        GeneratedEvents generated = GeneratedEvents.generate(7, 8, 2_000, 4_000, completeStream);
         Path input = dir.resolve("events.ndjson");
         Files.write(input, generated.ndjson());
         Path dlqParts = dir.resolve("dlq");
@@ -70,6 +73,7 @@ class FilePipelineIT {
         settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500");
         // Deterministic on a slow machine: only the watermark releases events here (the processing-time bound has its own test).
         settings.put(JobOptions.MAX_HOLD.key(), "600000");
+        settings.put(JobOptions.COMPLETE_STREAM.key(), Boolean.toString(completeStream));
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

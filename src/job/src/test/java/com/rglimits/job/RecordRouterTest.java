@@ -31,7 +31,11 @@ class RecordRouterTest {
     private OneInputStreamOperatorTestHarness<ParsedRecord, LimitEvent> harness;
 
     private void open(boolean bounded, OperatorSubtaskState restore) throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new RecordRouter(BOUND, JUMP, 3, 30_000, bounded));
+        open(new RecordRouter(BOUND, JUMP, 3, 30_000, bounded), restore);
+    }
+
+    private void open(RecordRouter router, OperatorSubtaskState restore) throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(router);
         harness.getExecutionConfig().disableGenericTypes();
         // As on the job's edge to the keyed operator: the POJO serializer would drop the router's own fields.
         harness.setup(LimitEventSerializer.INSTANCE);
@@ -57,7 +61,10 @@ class RecordRouterTest {
         send(split, created(eventId, user, "lim", 1, createdAt, "10"));
     }
 
-    /** The router's output in order: events as "id@splitWatermark[jump from]", verdicts as "VERDICT id", watermarks as "W t". */
+    /**
+     * The router's output in order: events as "id@splitWatermark[jump from]", verdicts as "VERDICT id",
+     * markers as "marker user#seq[@splitWatermark]", watermarks as "W t".
+     */
     private List<String> output() {
         List<String> out = new ArrayList<>();
         for (Object o : harness.getOutput()) {
@@ -66,6 +73,8 @@ class RecordRouterTest {
             } else {
                 LimitEvent e = (LimitEvent) ((StreamRecord<?>) o).getValue();
                 out.add(e.verdict != null ? e.verdict + " " + e.eventId + " of " + e.userId
+                        : e.marker ? "marker " + e.userId + "#" + e.sequenceNumber
+                                + (e.splitWatermark == Long.MIN_VALUE ? "" : "@" + (e.splitWatermark - T0))
                         : e.eventId + "@" + (e.splitWatermark == Long.MIN_VALUE ? "-" : Long.toString(e.splitWatermark - T0))
                                 + (e.jumpedFrom != null ? " jump from " + (e.jumpedFrom - T0) : ""));
             }
@@ -169,5 +178,32 @@ class RecordRouterTest {
         assertThat(output()).containsExactly("a1@-");
         assertThat(harness.getSideOutput(Descriptors.DEAD_LETTERS)).singleElement()
                 .satisfies(d -> assertThat(d.getValue().error).startsWith("record is not valid JSON"));
+    }
+
+    @Test
+    void onACompleteStreamARecordOfAnotherTypeGoesToItsUserAsAMarkerWithItsSplitWatermark() throws Exception {
+        open(new RecordRouter(BOUND, JUMP, 3, 30_000, true, true), null);
+        event("s1", "a1", "a", T0);
+        event("s1", "b1", "b", T0);
+        event("s1", "c1", "c", T0 + 1_000);
+        send("s1", envelope("o1", "LIMIT_USER_CREATED", "e", 7, T0 + 2_000));
+        ObjectNode noUser = envelope("o2", "LIMIT_USER_CREATED", "f", 8, T0);
+        noUser.remove("aggregateId");
+        ((ObjectNode) noUser.get("payload")).remove("userId");
+        send("s1", noUser);
+        ObjectNode noNumber = envelope("o3", "LIMIT_USER_CREATED", "g", 9, T0);
+        noNumber.put("sequenceNumber", "9");
+        send("s1", noNumber);
+
+        assertThat(output()).as("only a record that names its user and has an integer number is a marker")
+                .containsExactly("a1@-", "b1@-", "c1@-", "marker e#7@" + (1_000 - BOUND - 1));
+    }
+
+    @Test
+    void withoutTheSettingRecordsOfOtherTypesStopHere() throws Exception {
+        open(false, null);
+        send("s1", envelope("o1", "LIMIT_USER_CREATED", "e", 7, T0));
+
+        assertThat(output()).isEmpty();
     }
 }

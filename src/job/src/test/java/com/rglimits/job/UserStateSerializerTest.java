@@ -51,7 +51,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
      * {@link #theSerializerKnowsEveryField()}: add it to UserStateSerializer in a new format version
      * (see its javadoc), then here.
      */
-    private static final List<String> STATE_FIELDS = List.of("lastSequence", "limits");
+    private static final List<String> STATE_FIELDS = List.of("lastSequence", "seenThrough", "limits");
     private static final List<String> LIMIT_FIELDS = List.of("userId", "userLimitId", "brandId", "currencyCode",
             "type", "period", "status", "value", "progress", "activeFrom", "activeUntil", "nextResetTime", "createdAt",
             "updatedAt", "lastEventId", "lastSequenceNumber", "lastEventType");
@@ -84,7 +84,10 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
 
     @Override
     protected UserState[] getTestData() {
-        return variedStates();
+        // The varied states (which the previous release's POJO type can hold too) and seenThrough, which it cannot.
+        return Stream.concat(Arrays.stream(variedStates()),
+                Stream.of(seenThrough(state(4L, list(dayLimit())), 9L), seenThrough(state(null, null), 3L)))
+                .toArray(UserState[]::new);
     }
 
     /** Every shape of state the format has a case for. */
@@ -183,7 +186,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
 
     @Test
     void readsBackWhatThePojoSerializerReadsBack() throws IOException {
-        for (UserState s : getTestData()) {
+        for (UserState s : variedStates()) {
             assertThat(roundTrip(SERIALIZER, s)).usingRecursiveComparison().isEqualTo(roundTrip(POJO_SERIALIZER, s));
         }
     }
@@ -191,7 +194,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
     /** What a migration does to each value: read with the PojoSerializer, written with this one. */
     @Test
     void aValueThePojoSerializerWroteIsTheSameAfterARewriteInThisFormat() throws IOException {
-        for (UserState s : getTestData()) {
+        for (UserState s : variedStates()) {
             DataOutputSerializer pojoBytes = new DataOutputSerializer(256);
             POJO_SERIALIZER.serialize(s, pojoBytes);
             UserState readByPojo = POJO_SERIALIZER.deserialize(new DataInputDeserializer(pojoBytes.getCopyOfBuffer()));
@@ -233,7 +236,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
                 new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
 
         assertThat(restored).isInstanceOf(UserStateSerializer.UserStateSerializerSnapshot.class);
-        assertThat(restored.getCurrentVersion()).isEqualTo(1);
+        assertThat(restored.getCurrentVersion()).isEqualTo(2);
         assertThat(restored.restoreSerializer()).isSameAs(SERIALIZER);
         assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs()).isTrue();
     }
@@ -248,7 +251,33 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         assertThatThrownBy(() -> TypeSerializerSnapshot.readVersionedSnapshot(
                         new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader()))
                 .isInstanceOf(IOException.class)
-                .hasMessage("UserState serializer snapshot of format version 2, this serializer reads only version 1");
+                .hasMessage("UserState serializer snapshot of format version 3, this serializer reads only versions 1 to 2");
+    }
+
+    /**
+     * Savepoints of format 1 (no seenThrough) restore as they are: the snapshot is read and answers
+     * "compatible as is", and a value in format 1 reads with seenThrough null (nothing is migrated at
+     * the restore, which matters for tens of millions of users).
+     */
+    @Test
+    void formatOneIsReadAsItIs() throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        out.writeUTF(UserStateSerializer.UserStateSerializerSnapshot.class.getName());
+        out.writeInt(1);
+        TypeSerializerSnapshot<UserState> formatOne = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+
+        assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(formatOne).isCompatibleAsIs()).isTrue();
+        assertThat(formatOne.restoreSerializer()).isSameAs(SERIALIZER);
+        // A format-1 value: presence bits (lastSequence, limits), the cursor, an empty list of limits.
+        DataOutputSerializer value = new DataOutputSerializer(16);
+        value.writeByte(0b11);
+        value.writeLong(7);
+        value.writeByte(0);
+        UserState read = SERIALIZER.deserialize(new DataInputDeserializer(value.getCopyOfBuffer()));
+        assertThat(read.lastSequence).isEqualTo(7L);
+        assertThat(read.seenThrough).isNull();
+        assertThat(read.limits).isEmpty();
     }
 
     /** The upgrade from the previous release: Flink rewrites its state (UserStateMigrationTest shows it does). */
@@ -348,6 +377,11 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         UserState s = new UserState();
         s.lastSequence = lastSequence;
         s.limits = limits;
+        return s;
+    }
+
+    private static UserState seenThrough(UserState s, Long seenThrough) {
+        s.seenThrough = seenThrough;
         return s;
     }
 

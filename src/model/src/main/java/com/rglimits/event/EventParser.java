@@ -57,11 +57,16 @@ public final class EventParser {
             EventType type = processedType(typeName);
             if (type == null) {
                 Long createdAt = optionalLongOrNull(root.get("createdAt"));
-                String key = keyOf(root);
-                if (createdAt != null && ahead(createdAt, now) > maxAheadMs) {
-                    return ParsedRecord.skippedAhead(typeName, key, source);
+                String userId = userOf(root);
+                String key = userId != null ? userId : textOrNull(root.get("eventId"));
+                Long sequenceNumber = userId != null ? optionalLongOrNull(root.get("sequenceNumber")) : null;
+                if (sequenceNumber != null && sequenceNumber < 0) {
+                    sequenceNumber = null;
                 }
-                return ParsedRecord.skipped(typeName, createdAt, key, source);
+                if (createdAt != null && ahead(createdAt, now) > maxAheadMs) {
+                    return ParsedRecord.skippedAhead(typeName, key, sequenceNumber, source);
+                }
+                return ParsedRecord.skipped(typeName, createdAt, key, sequenceNumber, source);
             }
             LimitEvent event = event(root, type, raw, source);
             long ahead = ahead(event.createdAt, now);
@@ -311,14 +316,14 @@ public final class EventParser {
         return ParsedRecord.invalid(d);
     }
 
-    /** Whose record of another type this is: its aggregateId, else payload.userId, else its eventId (null: none of them). */
-    private static String keyOf(JsonNode root) {
-        String key = textOrNull(root.get("aggregateId"));
-        if (key == null) {
+    /** The user a record of another type names: its aggregateId, else payload.userId (null: neither). */
+    private static String userOf(JsonNode root) {
+        String user = textOrNull(root.get("aggregateId"));
+        if (user == null) {
             JsonNode payload = root.get("payload");
-            key = payload != null ? textOrNull(payload.get("userId")) : null;
+            user = payload != null ? textOrNull(payload.get("userId")) : null;
         }
-        return key != null ? key : textOrNull(root.get("eventId"));
+        return user;
     }
 
     private static String textOrNull(JsonNode node) {

@@ -64,7 +64,24 @@ public class LimitEvent {
      */
     public transient JumpVerdict verdict;
 
+    /**
+     * Not an event but a record of another type of this user, of which only userId and sequenceNumber
+     * are set: on a complete stream ({@code ordering.complete-stream}) the router sends one for each
+     * such record, so that the user's keyed operator knows the number is taken. Crosses the network,
+     * never stored.
+     */
+    public transient boolean marker;
+
     public LimitEvent() {}
+
+    /** A record of another type of this user, with its sequenceNumber (see {@link #marker}). */
+    public static LimitEvent marker(String userId, long sequenceNumber) {
+        LimitEvent m = new LimitEvent();
+        m.userId = userId;
+        m.sequenceNumber = sequenceNumber;
+        m.marker = true;
+        return m;
+    }
 
     /** The router's verdict on a jump of this user's event {@code eventId}. */
     public static LimitEvent verdict(String userId, String eventId, JumpVerdict verdict) {
@@ -79,6 +96,9 @@ public class LimitEvent {
     public String toString() {
         if (verdict != null) {
             return verdict + "{eventId=" + eventId + ", userId=" + userId + "}";
+        }
+        if (marker) {
+            return "MARKER{userId=" + userId + ", seq=" + sequenceNumber + "}";
         }
         return type + "{eventId=" + eventId + ", userId=" + userId + ", userLimitId=" + userLimitId
                 + ", seq=" + sequenceNumber + ", createdAt=" + createdAt + "}";

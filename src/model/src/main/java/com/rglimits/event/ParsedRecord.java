@@ -23,6 +23,12 @@ public class ParsedRecord {
     /** For SKIPPED: where it was read. */
     public RecordSource skippedSource;
     /**
+     * For SKIPPED: its sequenceNumber when it is an integer >= 0 and the record names its user
+     * (aggregateId or payload.userId, which is then {@link #skippedKey}); else null. On a complete
+     * stream it tells the user's keyed operator that this number is taken.
+     */
+    public Long skippedSequenceNumber;
+    /**
      * createdAt was further ahead of the processing time than the bound: for INVALID, the reason;
      * for SKIPPED, why it carries no event time.
      */
@@ -37,19 +43,21 @@ public class ParsedRecord {
         return r;
     }
 
-    public static ParsedRecord skipped(String type, Long createdAt, String key, RecordSource source) {
+    /** @param sequenceNumber see {@link #skippedSequenceNumber} */
+    public static ParsedRecord skipped(String type, Long createdAt, String key, Long sequenceNumber, RecordSource source) {
         ParsedRecord r = new ParsedRecord();
         r.kind = Kind.SKIPPED;
         r.skippedType = type;
         r.skippedCreatedAt = createdAt;
         r.skippedKey = key;
+        r.skippedSequenceNumber = sequenceNumber;
         r.skippedSource = source;
         return r;
     }
 
     /** Another type whose createdAt is too far ahead: skipped as usual, but without an event time. */
-    public static ParsedRecord skippedAhead(String type, String key, RecordSource source) {
-        ParsedRecord r = skipped(type, null, key, source);
+    public static ParsedRecord skippedAhead(String type, String key, Long sequenceNumber, RecordSource source) {
+        ParsedRecord r = skipped(type, null, key, sequenceNumber, source);
         r.createdAtAhead = true;
         return r;
     }

@@ -48,13 +48,22 @@ public final class GeneratedEvents {
      * @param maxJitterMs how far (in event time) an event may be moved later; keep it below the out-of-orderness bound
      */
     public static GeneratedEvents generate(long seed, int users, int eventsPerUser, long maxJitterMs) {
+        return generate(seed, users, eventsPerUser, maxJitterMs, false);
+    }
+
+    /**
+     * @param complete whether every sequence number of a user is on a record: where the stream would
+     *     leave a number out, a record of another type takes it (a complete stream, as
+     *     {@code ordering.complete-stream} expects); the same stream otherwise
+     */
+    public static GeneratedEvents generate(long seed, int users, int eventsPerUser, long maxJitterMs, boolean complete) {
         Random random = new Random(seed);
         GeneratedEvents g = new GeneratedEvents();
         List<Arrival> arrivals = new ArrayList<>();
         long baseTime = BASE_TIME;
         for (int u = 0; u < users; u++) {
             String userId = "user-" + u;
-            List<ObjectNode> inOrder = userEvents(random, userId, eventsPerUser, baseTime + random.nextInt(1_000));
+            List<ObjectNode> inOrder = userEvents(random, userId, eventsPerUser, baseTime + random.nextInt(1_000), complete);
             for (ObjectNode node : inOrder) {
                 long createdAt = node.get("createdAt").asLong();
                 byte[] bytes = Events.bytes(node);
@@ -82,14 +91,18 @@ public final class GeneratedEvents {
         return g;
     }
 
-    private static List<ObjectNode> userEvents(Random random, String userId, int count, long start) {
+    private static List<ObjectNode> userEvents(Random random, String userId, int count, long start, boolean complete) {
         List<ObjectNode> events = new ArrayList<>();
         List<String> limits = new ArrayList<>();
         Map<String, BigDecimal> progress = new HashMap<>();
         long seq = 0;
         long time = start;
         for (int i = 0; i < count; i++) {
-            seq += 1 + (random.nextInt(4) == 0 ? 1 : 0);
+            boolean gap = random.nextInt(4) == 0;
+            if (gap && complete) {
+                events.add(Events.envelope(userId + "-o" + i, "LIMIT_USER_PENDING_PAYMENT_CREATED", userId, seq + 1, time));
+            }
+            seq += 1 + (gap ? 1 : 0);
             time += 1 + random.nextInt(300);
             String eventId = userId + "-e" + i;
             int dice = random.nextInt(100);

@@ -1,0 +1,98 @@
+package com.rglimits.bench;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+/**
+ * A metric reporter of the benchmark's MiniCluster (same JVM): keeps the RocksDB gauges and the
+ * accounting counters of the running job so that the benchmark can read them while it runs (block
+ * cache hits and misses, SST sizes; applied, duplicates, dead letters). Registered with
+ * {@code metrics.reporter.bench.factory.class}.
+ */
+public final class BenchMetrics implements MetricReporter {
+    private static final Map<String, Gauge<?>> ROCKSDB = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> ACCOUNTING = new ConcurrentHashMap<>();
+
+    /** Creates the reporter Flink asks for. */
+    public static final class Factory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new BenchMetrics();
+        }
+    }
+
+    static void clear() {
+        ROCKSDB.clear();
+        ACCOUNTING.clear();
+    }
+
+    /** The sum over subtasks of the accounting counter {@code name} (e.g. {@code applied}, {@code dead_lettered.LATE_EVENT}). */
+    static long accounting(String name) {
+        long total = 0;
+        for (Map.Entry<String, Counter> e : ACCOUNTING.entrySet()) {
+            if (e.getKey().endsWith(".accounting." + name)) {
+                total += e.getValue().getCount();
+            }
+        }
+        return total;
+    }
+
+    /** The sum over subtasks and reasons of the dead-letter counters. */
+    static long deadLettered() {
+        long total = 0;
+        for (Map.Entry<String, Counter> e : ACCOUNTING.entrySet()) {
+            if (e.getKey().contains(".accounting.dead_lettered.")) {
+                total += e.getValue().getCount();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The sum of the RocksDB gauges whose name ends with {@code name} (e.g. {@code rocksdb_block_cache_hit},
+     * {@code rocksdb_live-sst-files-size}: every column family reports its own), or the largest of them with
+     * {@code largest} (a value of the whole instance, which every column family reports alike).
+     */
+    static long rocksDb(String name, boolean largest) {
+        long total = 0;
+        for (Map.Entry<String, Gauge<?>> e : ROCKSDB.entrySet()) {
+            if (e.getKey().endsWith(name)) {
+                Object v = e.getValue().getValue();
+                long value = v instanceof Number ? ((Number) v).longValue() : 0;
+                total = largest ? Math.max(total, value) : total + value;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void open(MetricConfig config) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
+        String id = group.getMetricIdentifier(metricName);
+        if (metric instanceof Gauge && id.contains("rocksdb")) {
+            ROCKSDB.put(id, (Gauge<?>) metric);
+        } else if (metric instanceof Counter && id.contains(".accounting.")) {
+            ACCOUNTING.put(id, (Counter) metric);
+        }
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
+        String id = group.getMetricIdentifier(metricName);
+        ROCKSDB.remove(id);
+        ACCOUNTING.remove(id);
+    }
+}

@@ -1,0 +1,570 @@
+package com.rglimits.bench;
+
+import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
+import com.rglimits.config.Settings;
+import com.rglimits.event.EventParser;
+import com.rglimits.event.ParsedRecord;
+import com.rglimits.event.RecordSource;
+import com.rglimits.job.Descriptors;
+import com.rglimits.job.UserLimitsPipeline;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.contrib.streaming.state.RocksDBNativeMetricOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
+import org.apache.flink.runtime.checkpoint.SubtaskStateStats;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.FileUtils;
+
+/**
+ * Issue 26: the job sustained for minutes at 100,000 to 10,000,000 users, with checkpoints, side by
+ * side with the parse-only ceiling measured the same way. Each row starts from a savepoint holding
+ * every user's limits ({@link Prefill}), so that the state has its full size from the first second;
+ * the source generates the stream on the fly ({@link GeneratedStream}). A row warms up for
+ * {@code --warmup-s} after the restore (the first limit at the sink), then is measured for
+ * {@code --duration-s} in windows of {@code --window-s}: events/s, cores, events/s per core, latency
+ * from emission to the sink, checkpoints (count, duration, the keyed operator's synchronous pause,
+ * size), RocksDB block-cache hit rate, state on disk. The submission of each job to its first limit
+ * is the restore; to the first window at 90 % of the row's throughput, the time to steady throughput.
+ */
+final class ScaleScenario {
+    static final String CEILING = "Parse-only ceiling";
+    static final long SEED = 26;
+    /** A row's throughput is steady from the first second whose next window reaches this share of the measured mean. */
+    static final double STEADY_SHARE = 0.9;
+    /** A restore that takes longer than this fails the row. */
+    private static final long MAX_RESTORE_NANOS = 900_000_000_000L;
+    static final String KEYED_OPERATOR = "Order, de-duplicate and apply events";
+
+    /** The counters at one instant. */
+    static final class Sample {
+        final long nanos = System.nanoTime();
+        final long wallMs = System.currentTimeMillis();
+        long records;
+        long limits;
+        long cpuNanos;
+        long jitNanos;
+        long gcNanos;
+        long cacheHits;
+        long cacheMisses;
+
+        static Sample now(long records, long limits) {
+            Sample s = new Sample();
+            s.records = records;
+            s.limits = limits;
+            s.cpuNanos = BenchRun.processCpuNanos();
+            RuntimeCpu runtime = RuntimeCpu.now();
+            s.jitNanos = runtime.jitNanos;
+            s.gcNanos = runtime.gcNanos;
+            s.cacheHits = BenchMetrics.rocksDb("rocksdb_block_cache_hit", true);
+            s.cacheMisses = BenchMetrics.rocksDb("rocksdb_block_cache_miss", true);
+            return s;
+        }
+    }
+
+    /** Figures between two samples. */
+    static final class Span {
+        final double seconds;
+        final long records;
+        final double cpuSeconds;
+        final double jitSeconds;
+        final double gcSeconds;
+        final long cacheHits;
+        final long cacheMisses;
+        double p50Ms = Double.NaN;
+        double p99Ms = Double.NaN;
+        final List<Checkpoint> checkpoints = new ArrayList<>();
+        final long fromMs;
+        final long toMs;
+
+        Span(Sample from, Sample to) {
+            fromMs = from.wallMs;
+            toMs = to.wallMs;
+            seconds = (to.nanos - from.nanos) / 1e9;
+            records = to.records - from.records;
+            cpuSeconds = (to.cpuNanos - from.cpuNanos) / 1e9;
+            jitSeconds = (to.jitNanos - from.jitNanos) / 1e9;
+            gcSeconds = (to.gcNanos - from.gcNanos) / 1e9;
+            cacheHits = to.cacheHits - from.cacheHits;
+            cacheMisses = to.cacheMisses - from.cacheMisses;
+        }
+
+        double eventsPerSecond() {
+            return records / seconds;
+        }
+
+        double cores() {
+            return cpuSeconds / seconds;
+        }
+
+        double eventsPerCore() {
+            return records / cpuSeconds;
+        }
+
+        /** Events per core second without the benchmark's own generator (its CPU per record measured apart). */
+        double eventsPerCoreNet(double generatorNanosPerRecord) {
+            return records / (cpuSeconds - records * generatorNanosPerRecord / 1e9);
+        }
+
+        double cacheHitRate() {
+            long all = cacheHits + cacheMisses;
+            return all == 0 ? Double.NaN : (double) cacheHits / all;
+        }
+
+        void latencies(long[] sortedNanos) {
+            if (sortedNanos.length > 0) {
+                p50Ms = sortedNanos[(int) Math.round(0.50 * (sortedNanos.length - 1))] / 1e6;
+                p99Ms = sortedNanos[(int) Math.round(0.99 * (sortedNanos.length - 1))] / 1e6;
+            }
+        }
+    }
+
+    /** One completed checkpoint of a measured window. */
+    static final class Checkpoint {
+        long id;
+        long triggeredAtMs;
+        long durationMs;
+        /** The keyed operator's synchronous part (its write-back): the pause of its input. */
+        long syncMs;
+        long asyncMs;
+        long stateBytes;
+        long checkpointedBytes;
+    }
+
+    /** One row: a job, or the ceiling. */
+    static final class Row {
+        final String name;
+        final int users;
+        final List<Span> windows = new ArrayList<>();
+        Span total;
+        /** Submission to the first limit at the sink (the restore), and to steady throughput; NaN for the ceiling. */
+        double restoreSeconds = Double.NaN;
+        double steadySeconds = Double.NaN;
+        String restoredFrom = "";
+        int checkpointsFailed;
+        long rocksDbBytes = -1;
+        long liveSstBytes = -1;
+        long blockCacheCapacity = -1;
+        long managedMemoryBytes = -1;
+        String accounting = "";
+        /** Per second from submission: records emitted (for the plot). */
+        final List<double[]> perSecond = new ArrayList<>();
+
+        Row(String name, int users) {
+            this.name = name;
+            this.users = users;
+        }
+    }
+
+    /** Everything the scenario measured. */
+    static final class Figures {
+        final List<Row> rows = new ArrayList<>();
+        Row ceiling;
+        /** CPU nanoseconds the benchmark's generator takes per record (not the job's work). */
+        double generatorNanosPerRecord;
+        String started;
+        String load;
+        String pressure;
+
+        String markdown(Benchmark.Options o) {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format(Locale.ROOT, "Scale rows (issue 26), run %s on %d cores: load average %s; CPU pressure "
+                            + "(some, avg60) %s. JDK %s, max heap %.0f MiB, parallelism %d, checkpoints every %d ms, "
+                            + "Flink settings %s, job settings %s. Each job restores a savepoint of all its users "
+                            + "(%d limits each), warms up %d s after the restore and is measured for %d s in windows of "
+                            + "%d s. The generator's own CPU, %.0f ns per record, is in every row (ceiling included); "
+                            + "\"net\" leaves it out.%n%n",
+                    started, Runtime.getRuntime().availableProcessors(), load, pressure, System.getProperty("java.version"),
+                    Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
+                    GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord));
+            b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | of the ceiling per core "
+                    + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
+                    + "| checkpoint MiB, incremental median / full | state on disk MiB | block cache hit | "
+                    + "restore: first limit / steady s |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            List<Row> all = new ArrayList<>();
+            all.add(ceiling);
+            all.addAll(rows);
+            for (Row r : all) {
+                Span t = r.total;
+                List<Checkpoint> cs = t.checkpoints;
+                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        r.name, t.eventsPerSecond(), t.cores(), t.jitSeconds / t.seconds, t.gcSeconds / t.seconds,
+                        t.eventsPerCore(), t.eventsPerCoreNet(generatorNanosPerRecord),
+                        r == ceiling ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.eventsPerCore() / ceiling.total.eventsPerCore()),
+                        ms(t.p50Ms), ms(t.p99Ms),
+                        r == ceiling ? "-" : cs.size() + (r.checkpointsFailed > 0 ? " (" + r.checkpointsFailed + " failed)" : ""),
+                        cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", median(cs, c -> c.durationMs) / 1e3, max(cs, c -> c.durationMs) / 1e3),
+                        cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%,.0f / %,.0f", median(cs, c -> c.syncMs), max(cs, c -> c.syncMs)),
+                        cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f / %.0f", Benchmark.mib((long) median(cs, c -> c.checkpointedBytes)),
+                                Benchmark.mib(cs.get(cs.size() - 1).stateBytes)),
+                        r.rocksDbBytes < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", Benchmark.mib(r.rocksDbBytes)),
+                        Double.isNaN(t.cacheHitRate()) ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.cacheHitRate()),
+                        Double.isNaN(r.restoreSeconds) ? "-" : String.format(Locale.ROOT, "%.1f / %s", r.restoreSeconds,
+                                Double.isNaN(r.steadySeconds) ? "-" : String.format(Locale.ROOT, "%.1f", r.steadySeconds))));
+            }
+            b.append(String.format(Locale.ROOT, "%nRocksDB's block cache: %s. Accounting at the end of each job: %s.%n",
+                    rows.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f MiB", Benchmark.mib(rows.get(0).blockCacheCapacity)),
+                    String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
+            b.append("\nPer window (events/s; events/s per core; p50 / p99 ms; checkpoints triggered in it, with the "
+                    + "keyed operator's write-back pause in ms; block cache hits):\n\n");
+            b.append("| row |");
+            int windows = all.stream().mapToInt(r -> r.windows.size()).max().orElse(0);
+            for (int i = 0; i < windows; i++) {
+                b.append(String.format(Locale.ROOT, " %d-%d s |", i * o.windowS, (i + 1) * o.windowS));
+            }
+            b.append("\n|---|");
+            for (int i = 0; i < windows; i++) {
+                b.append("---|");
+            }
+            b.append('\n');
+            for (Row r : all) {
+                b.append("| ").append(r.name).append(" |");
+                for (Span w : r.windows) {
+                    StringBuilder pauses = new StringBuilder();
+                    for (Checkpoint c : w.checkpoints) {
+                        pauses.append(pauses.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,d", c.syncMs));
+                    }
+                    b.append(String.format(Locale.ROOT, " %,.0f; %,.0f; %s / %s%s%s |", w.eventsPerSecond(), w.eventsPerCore(),
+                            ms(w.p50Ms), ms(w.p99Ms),
+                            r == ceiling ? "" : "; chk " + (pauses.length() == 0 ? "-" : pauses),
+                            Double.isNaN(w.cacheHitRate()) ? "" : String.format(Locale.ROOT, "; %.0f %%", 100 * w.cacheHitRate())));
+                }
+                b.append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    private static double median(List<Checkpoint> cs, java.util.function.ToLongFunction<Checkpoint> f) {
+        long[] v = cs.stream().mapToLong(f).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
+    }
+
+    private static double max(List<Checkpoint> cs, java.util.function.ToLongFunction<Checkpoint> f) {
+        return cs.stream().mapToLong(f).max().orElse(0);
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, v < 10 ? "%.1f" : "%,.0f", v);
+    }
+
+    private ScaleScenario() {}
+
+    static Figures run(Benchmark.Options o) throws Exception {
+        Figures f = new Figures();
+        f.started = java.time.Instant.now().toString();
+        f.load = loadAverage();
+        f.pressure = cpuPressure();
+        f.generatorNanosPerRecord = generatorCost(o);
+        f.ceiling = ceiling(o);
+        for (int users : o.scaleUsers) {
+            Path savepoint = Prefill.savepoint(o.work, users, Math.max(2, o.parallelism));
+            for (GeneratedStream.Shape shape : o.scaleShapes) {
+                String name = String.format(Locale.ROOT, "%s, %,d users", shape == GeneratedStream.Shape.PLAIN
+                        ? "plain stream" : "sessions, shuffled + 10% redelivered", users);
+                f.rows.add(job(o, name, new GeneratedStream(users, shape, SEED), savepoint));
+            }
+        }
+        f.load += " at the start, " + loadAverage() + " at the end";
+        f.pressure += " at the start, " + cpuPressure() + " at the end";
+        return f;
+    }
+
+    /**
+     * CPU per record of the benchmark's own generator (bytes only, no parse), so that it can be told
+     * from the job's: this thread's CPU time, since the process's would count every other thread too.
+     */
+    static double generatorCost(Benchmark.Options o) {
+        GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED);
+        GeneratedStream.AsciiWriter w = new GeneratedStream.AsciiWriter();
+        long bytes = 0;
+        for (long g = 0; g < 2_000_000; g++) {
+            bytes += stream.record(g, w).length;
+        }
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() - t0 < Math.min(10, o.durationS) * 1_000_000_000L) {
+            for (int i = 0; i < 4096; i++) {
+                bytes += stream.record(n++, w).length;
+            }
+        }
+        double perRecord = (double) (threads.getCurrentThreadCpuTime() - c0) / n;
+        Benchmark.log(String.format(Locale.ROOT, "generator: %.0f ns of CPU per record (%.0f bytes on average)", perRecord,
+                (double) bytes / (n + 2_000_000)));
+        return perRecord;
+    }
+
+    /** Generate and parse in one thread, sampled like the jobs. */
+    static Row ceiling(Benchmark.Options o) {
+        Benchmark.log("scale: " + CEILING);
+        GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED);
+        GeneratedStream.AsciiWriter w = new GeneratedStream.AsciiWriter();
+        Row row = new Row(CEILING, stream.users);
+        List<Sample> samples = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + (o.warmupS + o.durationS) * 1_000_000_000L;
+        long nextSample = start;
+        long valid = 0;
+        long g = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= nextSample) {
+                samples.add(Sample.now(g, valid));
+                nextSample += 1_000_000_000L;
+                if (now >= end) {
+                    break;
+                }
+            }
+            for (int i = 0; i < 1024; i++, g++) {
+                ParsedRecord p = EventParser.parse(stream.record(g, w), RecordSource.fileElement("ceiling", g),
+                        System.currentTimeMillis());
+                if (p.kind == ParsedRecord.Kind.EVENT) {
+                    valid++;
+                }
+            }
+        }
+        if (valid != g) {
+            throw new IllegalStateException("generated records failed validation: " + valid + " of " + g);
+        }
+        windows(row, samples, o.warmupS, o, null);
+        row.accounting = "valid=" + valid;
+        return row;
+    }
+
+    /** One job: restore, warm up, measure, cancel. */
+    static Row job(Benchmark.Options o, String name, GeneratedStream stream, Path savepoint) throws Exception {
+        Benchmark.log("scale: " + name);
+        Row row = new Row(name, stream.users);
+        Path dir = o.work.resolve("scale").toAbsolutePath();
+        FileUtils.deleteDirectory(dir.toFile());
+        Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+        Path rocksDb = Files.createDirectories(dir.resolve("rocksdb"));
+        ScaleRun run = ScaleRun.begin(stream);
+        BenchMetrics.clear();
+
+        Configuration flink = new Configuration();
+        o.flink.forEach(flink::setString);
+        flink.setString("state.backend.rocksdb.localdir", rocksDb.toString());
+        flink.set(RocksDBNativeMetricOptions.MONITOR_BLOCK_CACHE_HIT, true);
+        flink.set(RocksDBNativeMetricOptions.MONITOR_BLOCK_CACHE_MISS, true);
+        flink.set(RocksDBNativeMetricOptions.BLOCK_CACHE_CAPACITY, true);
+        flink.set(RocksDBNativeMetricOptions.MONITOR_LIVE_SST_FILES_SIZE, true);
+        flink.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
+        flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
+        // Any free port: other Flink clusters may run on this machine.
+        flink.setString("rest.bind-port", "0");
+
+        JobConfig config = jobConfig(o);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
+        UserLimitsPipeline.configure(env, config);
+        env.getCheckpointConfig().setCheckpointStorage(checkpoints.toUri().toString());
+        DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new GeneratingParser(stream), Long.MAX_VALUE,
+                RateLimiterStrategy.noOp(), Benchmark.PARSED_RECORD_TYPE);
+        DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config, false), "Generated records")
+                .uid(UserLimitsPipeline.SOURCE_UID);
+        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config, false);
+        outputs.limits.map(new ScaleProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
+                .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Discard limits");
+        outputs.deadLetters.sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Discard dead letters");
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint.toUri().toString(), false));
+        row.restoredFrom = savepoint.getFileName().toString();
+        JobVertexID keyed = null;
+        for (JobVertex v : graph.getVertices()) {
+            if (v.getName().contains(KEYED_OPERATOR)) {
+                keyed = v.getID();
+            }
+        }
+
+        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder().setConfiguration(flink)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(o.parallelism).build();
+        List<Sample> samples = new ArrayList<>();
+        try (MiniCluster mc = new MiniCluster(cluster)) {
+            mc.start();
+            System.gc();
+            long submitted = System.nanoTime();
+            JobID id = mc.submitJob(graph).get().getJobID();
+            long restoredAt = 0;
+            long next = submitted;
+            while (true) {
+                next += 1_000_000_000L;
+                Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+                Sample s = Sample.now(run.emitted.get(), run.atSink.get());
+                if (restoredAt == 0 && s.limits > 0) {
+                    restoredAt = s.nanos;
+                    row.restoreSeconds = (restoredAt - submitted) / 1e9;
+                    Benchmark.log(String.format(Locale.ROOT, "  restored: first limit %.1f s after submission", row.restoreSeconds));
+                }
+                if (restoredAt != 0) {
+                    samples.add(s);
+                    row.perSecond.add(new double[] {(s.nanos - submitted) / 1e9, s.records});
+                }
+                JobStatus status = mc.getJobStatus(id).get();
+                if (status.isGloballyTerminalState()) {
+                    throw new IllegalStateException(name + ": the job ended (" + status + ")");
+                }
+                if (restoredAt == 0 && s.nanos - submitted > MAX_RESTORE_NANOS) {
+                    throw new IllegalStateException(name + ": no limit reached the sink within 15 minutes of submission");
+                }
+                if (restoredAt != 0 && s.nanos >= restoredAt + (o.warmupS + o.durationS) * 1_000_000_000L) {
+                    break;
+                }
+            }
+            row.rocksDbBytes = Sampler.directorySize(rocksDb);
+            row.liveSstBytes = BenchMetrics.rocksDb("rocksdb_live-sst-files-size", false);
+            row.blockCacheCapacity = BenchMetrics.rocksDb("rocksdb_block-cache-capacity", true);
+            long deadLettered = BenchMetrics.deadLettered();
+            long mismatches = BenchMetrics.accounting("progress_mismatches");
+            row.accounting = String.format(Locale.ROOT, "records=%d applied=%d duplicates=%d dead_lettered=%d",
+                    BenchMetrics.accounting("records"), BenchMetrics.accounting("applied"),
+                    BenchMetrics.accounting("duplicates"), deadLettered);
+            AccessExecutionGraph executed = mc.getExecutionGraph(id).get();
+            mc.cancelJob(id).get();
+            while (!mc.getJobStatus(id).get().isGloballyTerminalState()) {
+                Thread.sleep(100);
+            }
+            if (deadLettered != 0 || mismatches != 0) {
+                throw new IllegalStateException(name + ": every event must be applied, in order: " + row.accounting
+                        + " progress_mismatches=" + mismatches);
+            }
+            windows(row, samples, o.warmupS, o, run);
+            checkpoints(row, executed.getCheckpointStatsSnapshot(), keyed);
+            steady(row, samples, submitted);
+        } finally {
+            FileUtils.deleteDirectory(dir.toFile());
+        }
+        Benchmark.log(String.format(Locale.ROOT, "  %,.0f events/s, %,.0f per core, p99 %.0f ms, %d checkpoints; %s",
+                row.total.eventsPerSecond(), row.total.eventsPerCore(), row.total.p99Ms, row.total.checkpoints.size(),
+                row.accounting));
+        return row;
+    }
+
+    private static JobConfig jobConfig(Benchmark.Options o) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(JobOptions.SOURCE_FILE.key(), "generated");
+        s.put(JobOptions.CHECKPOINT_INTERVAL.key(), Long.toString(o.checkpointMs));
+        s.put(JobOptions.PARALLELISM.key(), Integer.toString(o.parallelism));
+        s.putAll(o.job);
+        return JobConfig.from(new Settings(s, k -> k));
+    }
+
+    /** The measured windows after {@code warmupS} seconds of samples, and their total. */
+    private static void windows(Row row, List<Sample> samples, long warmupS, Benchmark.Options o, ScaleRun run) {
+        int first = (int) Math.min(warmupS, samples.size() - 1);
+        int last = (int) Math.min(samples.size() - 1, first + o.durationS);
+        for (int i = first; i + o.windowS <= last; i += o.windowS) {
+            row.windows.add(span(samples.get(i), samples.get(i + (int) o.windowS), run));
+        }
+        row.total = span(samples.get(first), samples.get(last), run);
+    }
+
+    /** @param run the job's run, for the latencies; null for the ceiling */
+    private static Span span(Sample from, Sample to, ScaleRun run) {
+        Span s = new Span(from, to);
+        if (run != null) {
+            s.latencies(run.latenciesBetween(from.nanos, to.nanos));
+        }
+        return s;
+    }
+
+    /** The checkpoints triggered in each window: the completed ones, and how many of the whole window failed. */
+    private static void checkpoints(Row row, CheckpointStatsSnapshot stats, JobVertexID keyed) {
+        for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
+            boolean inWindow = c.getTriggerTimestamp() >= row.total.fromMs && c.getTriggerTimestamp() < row.total.toMs;
+            if (c.getStatus() == CheckpointStatsStatus.FAILED && inWindow) {
+                row.checkpointsFailed++;
+            }
+            if (c.getStatus() != CheckpointStatsStatus.COMPLETED) {
+                continue;
+            }
+            Checkpoint k = new Checkpoint();
+            k.id = c.getCheckpointId();
+            k.triggeredAtMs = c.getTriggerTimestamp();
+            k.durationMs = c.getEndToEndDuration();
+            k.stateBytes = c.getStateSize();
+            k.checkpointedBytes = c.getCheckpointedSize();
+            TaskStateStats task = keyed == null ? null : c.getTaskStateStats(keyed);
+            if (task != null) {
+                for (SubtaskStateStats sub : task.getSubtaskStats()) {
+                    if (sub != null) {
+                        k.syncMs = Math.max(k.syncMs, sub.getSyncCheckpointDuration());
+                        k.asyncMs = Math.max(k.asyncMs, sub.getAsyncCheckpointDuration());
+                    }
+                }
+            }
+            for (Span w : row.windows) {
+                if (k.triggeredAtMs >= w.fromMs && k.triggeredAtMs < w.toMs) {
+                    w.checkpoints.add(k);
+                }
+            }
+            if (inWindow) {
+                row.total.checkpoints.add(k);
+            }
+        }
+        row.total.checkpoints.sort((a, b) -> Long.compare(a.id, b.id));
+    }
+
+    /** Submission to the first second from which a window's throughput is at least {@link #STEADY_SHARE} of the measured mean. */
+    private static void steady(Row row, List<Sample> samples, long submitted) {
+        double target = STEADY_SHARE * row.total.eventsPerSecond();
+        for (int i = 0; i + 10 < samples.size(); i++) {
+            Span next = new Span(samples.get(i), samples.get(i + 10));
+            if (next.eventsPerSecond() >= target) {
+                row.steadySeconds = (samples.get(i).nanos - submitted) / 1e9;
+                return;
+            }
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/loadavg"))).trim().split(" ")[0];
+        } catch (Exception e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** The share of the last 60 s in which some runnable task waited for a CPU (/proc/pressure/cpu). */
+    static String cpuPressure() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/pressure/cpu"))) {
+                if (line.startsWith("some")) {
+                    return Arrays.stream(line.split(" ")).filter(p -> p.startsWith("avg60=")).findFirst()
+                            .map(p -> p.substring(6) + " %").orElse("-");
+                }
+            }
+        } catch (Exception e) {
+            // not Linux, or no pressure stall information
+        }
+        return "-";
+    }
+}
