@@ -152,8 +152,9 @@ final class QueryHandler implements HttpHandler {
     /** Sets the ETag; true (and a 304 sent) when the client's If-None-Match already names it. */
     private static boolean notModified(HttpServerExchange exchange, String tag) {
         exchange.getResponseHeaders().put(Headers.ETAG, ETags.quoted(tag));
-        // Clients and caches may keep the body but must revalidate: limits change at any time.
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+        // Personal data: never kept by a shared cache; the client's own may keep it but must
+        // revalidate (If-None-Match), as limits change at any time.
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "private, no-cache");
         HeaderValues ifNoneMatch = exchange.getRequestHeaders().get(Headers.IF_NONE_MATCH);
         if (ifNoneMatch == null || !ETags.noneMatchHits(String.join(",", ifNoneMatch), tag)) {
             return false;

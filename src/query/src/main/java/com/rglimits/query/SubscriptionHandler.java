@@ -1,9 +1,11 @@
 package com.rglimits.query;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rglimits.aws.SqsQueueHost;
 import com.rglimits.event.LimitType;
 import com.rglimits.table.SubscriptionItems;
 import io.undertow.server.HttpServerExchange;
@@ -45,10 +47,12 @@ final class SubscriptionHandler {
     private final ObjectMapper mapper = new ObjectMapper();
     private final SubscriptionStore store;
     private final SqsClient sqs;
+    private final SqsQueueHost queueHost;
 
     SubscriptionHandler(SubscriptionStore store, SqsClient sqs) {
         this.store = store;
         this.sqs = sqs;
+        this.queueHost = SqsQueueHost.of(sqs.serviceClientConfiguration());
     }
 
     /** {@code parts}: the request path split on '/', parts[1] being "subscribers". */
@@ -83,6 +87,12 @@ final class SubscriptionHandler {
         String queueUrl = body.has("queueUrl") ? text(body, "queueUrl") : null;
         if (queueUrl != null && !queueUrl.matches("https?://\\S+\\.fifo")) {
             throw ApiException.badRequest("queueUrl must be the http(s) URL of an SQS FIFO queue (its name ends in .fifo)");
+        }
+        if (queueUrl != null) {
+            // The job refuses such a queue too; refused here, nobody registers a subscriber it would never feed.
+            queueHost.refusal(queueUrl).ifPresent(why -> {
+                throw ApiException.badRequest("queueUrl is not allowed: " + why);
+            });
         }
         var existing = store.subscriber(name);
         if (existing.isPresent()) {
@@ -214,8 +224,11 @@ final class SubscriptionHandler {
             return mapper.createObjectNode();
         }
         JsonNode node;
-        try {
-            node = mapper.readTree(bytes);
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            node = mapper.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw ApiException.badRequest("the body must be one JSON object, with nothing after it");
+            }
         } catch (IOException e) {
             throw ApiException.badRequest("the body is not JSON");
         }
@@ -303,6 +316,8 @@ final class SubscriptionHandler {
         try {
             exchange.setStatusCode(status);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            // A subscriber names the users it follows: kept by no cache at all.
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "private, no-store");
             exchange.getResponseSender().send(mapper.writeValueAsString(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -40,6 +40,8 @@ final class TokenAccess implements ReadAccess {
     /** RFC 6750 b64token, case-insensitive scheme, one or more spaces. */
     private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
     private static final System.Logger LOG = System.getLogger(TokenAccess.class.getName());
+    private static final String SCOPE = "scope";
+    private static final String NOT_A_SCOPE_STRING = "JWT scope claim is not a string";
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String userClaim;
@@ -60,7 +62,21 @@ final class TokenAccess implements ReadAccess {
                 Set.of(config.audience()),
                 new JWTClaimsSet.Builder().issuer(config.issuer()).build(),
                 Set.of(JWTClaimNames.EXPIRATION_TIME),
-                null);
+                null) {
+            @Override
+            public void verify(JWTClaimsSet claimsSet, SecurityContext context) throws BadJWTException {
+                super.verify(claimsSet, context);
+                // Nimbus counts a required claim present when its name is, and checks no expiry when
+                // its value is null: "exp": null would make a token that never expires.
+                if (claimsSet.getExpirationTime() == null) {
+                    throw new BadJWTException("JWT missing required claims: [exp]");
+                }
+                Object scope = claimsSet.getClaim(SCOPE);
+                if (scope != null && !(scope instanceof String)) {
+                    throw new BadJWTException(NOT_A_SCOPE_STRING);
+                }
+            }
+        };
         claims.setMaxClockSkew((int) config.clockSkew().getSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         userClaim = config.userClaim();
@@ -141,13 +157,18 @@ final class TokenAccess implements ReadAccess {
             return "the token's issuer is not accepted";
         } else if (m.contains(" aud ")) {
             return "the token's audience is not accepted";
+        } else if (m.equals(NOT_A_SCOPE_STRING)) {
+            return "the token's scope claim is not a space-separated string";
         }
         return "the token lacks a required claim or has one not accepted";
     }
 
-    /** OAuth 2.0's space-separated {@code scope}, or the {@code scp} array (or string) some issuers send. */
+    /**
+     * OAuth 2.0's space-separated {@code scope} (RFC 6749 3.3, RFC 9068 2.2.3; any other JSON type
+     * is refused when the token is verified), or the {@code scp} array (or string) some issuers send.
+     */
     static Set<String> scopes(JWTClaimsSet claims) {
-        Object scope = claims.getClaim("scope");
+        Object scope = claims.getClaim(SCOPE);
         Object scp = claims.getClaim("scp");
         Set<String> out = new HashSet<>();
         for (Object value : new Object[] {scope, scp}) {

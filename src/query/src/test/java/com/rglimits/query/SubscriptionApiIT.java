@@ -97,9 +97,36 @@ class SubscriptionApiIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again)).isEqualTo(s);
         assertThat(call("PUT", "/subscribers/payments", "{\"queueUrl\":\"" + queueUrl + "\"}").statusCode()).isEqualTo(200);
-        HttpResponse<String> other = call("PUT", "/subscribers/payments", "{\"queueUrl\":\"http://sqs.test/1/other.fifo\"}");
+        HttpResponse<String> other = call("PUT", "/subscribers/payments", "{\"queueUrl\":\"" + elasticMq.endpoint() + "/000000000000/other.fifo\"}");
         assertThat(other.statusCode()).isEqualTo(409);
         assertThat(json(other).get("error").asText()).isEqualTo("conflict");
+    }
+
+    @Test
+    void subscriberAnswersAreNeverKeptByACache() {
+        HttpResponse<String> created = call("PUT", "/subscribers/cache-check", null);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Cache-Control")).hasValue("private, no-store");
+        assertThat(call("PUT", "/subscribers/cache-check/subscriptions/users/u-7", null).statusCode()).isEqualTo(204);
+        HttpResponse<String> read = call("GET", "/subscribers/cache-check", null);
+        assertThat(read.body()).contains("\"userId\":\"u-7\"");
+        assertThat(read.headers().firstValue("Cache-Control")).hasValue("private, no-store");
+    }
+
+    @Test
+    void aQueueOnAnotherHostThanTheSqsEndpointIsRefused() throws Exception {
+        String queueName = TestBeds.uniqueName("elsewhere") + ".fifo";
+        String queueUrl = ElasticMq.createFifoQueue(sqs, queueName);
+        // The same emulator under another host name: SQS would take it, the service must not.
+        String otherHost = "http://localhost:" + elasticMq.port() + "/000000000000/" + queueName;
+        for (String url : new String[] {otherHost, "https://sqs.evil.test/000000000000/" + queueName}) {
+            HttpResponse<String> r = call("PUT", "/subscribers/elsewhere", "{\"queueUrl\":\"" + url + "\"}");
+            assertThat(r.statusCode()).as(url).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).isEqualTo(
+                    "queueUrl is not allowed: the queue URL's host is not the SQS endpoint's host 127.0.0.1");
+        }
+        assertThat(call("GET", "/subscribers/elsewhere", null).statusCode()).isEqualTo(404);
+        assertThat(call("PUT", "/subscribers/elsewhere", "{\"queueUrl\":\"" + queueUrl + "\"}").statusCode()).isEqualTo(201);
     }
 
     @Test
@@ -182,6 +209,25 @@ class SubscriptionApiIT {
         }
         assertThat(call("POST", "/subscribers/validation", null).statusCode()).isEqualTo(405);
         assertThat(call("GET", "/subscribers/other", null).statusCode()).as("nothing registered by a bad request").isEqualTo(404);
+    }
+
+    @Test
+    void contentAfterTheJsonBodyIsRefused() throws Exception {
+        assertThat(call("PUT", "/subscribers/trailing", null).statusCode()).isEqualTo(201);
+        String[][] requests = {
+            {"/subscribers/trailing-other", "{}{\"queueUrl\":\"" + elasticMq.endpoint() + "/000000000000/x.fifo\"}"},
+            {"/subscribers/trailing/subscriptions/all-users", "{\"kinds\":[\"LIMIT_CHANGED\"]} {\"kinds\":[]}"},
+            {"/subscribers/trailing/subscriptions/users/u-1", "{} []"},
+        };
+        for (String[] request : requests) {
+            HttpResponse<String> r = call("PUT", request[0], request[1]);
+            assertThat(r.statusCode()).as(request[1]).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).isEqualTo("the body must be one JSON object, with nothing after it");
+        }
+        assertThat(call("GET", "/subscribers/trailing-other", null).statusCode()).isEqualTo(404);
+        assertThat(json(call("GET", "/subscribers/trailing", null)).get("subscriptions")).isEmpty();
+        // Whitespace after the object is not content.
+        assertThat(call("PUT", "/subscribers/trailing/subscriptions/users/u-1", "{}\r\n ").statusCode()).isEqualTo(204);
     }
 
     @Test
