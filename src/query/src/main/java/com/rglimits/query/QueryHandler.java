@@ -47,13 +47,16 @@ final class QueryHandler implements HttpHandler {
     private final LimitReader reader;
     private final ReadAccess access;
     private final SubscriptionHandler subscriptions;
+    /** Null: the service has no input stream ({@code source.stream}), so no {@code POST /events}. */
+    private final EventIngestion events;
     private final byte[] openApi;
     private final byte[] health;
 
-    QueryHandler(LimitReader reader, ReadAccess access, SubscriptionHandler subscriptions) {
+    QueryHandler(LimitReader reader, ReadAccess access, SubscriptionHandler subscriptions, EventIngestion events) {
         this.reader = reader;
         this.access = access;
         this.subscriptions = subscriptions;
+        this.events = events;
         this.openApi = resource("openapi.json");
         this.health = bytes(mapper.createObjectNode().put("status", "UP"));
     }
@@ -111,6 +114,10 @@ final class QueryHandler implements HttpHandler {
             String userLimitId = id("userLimitId", parts[4]);
             access.check(exchange, userId);
             getLimit(exchange, userId, userLimitId);
+        } else if (parts.length == 2 && parts[1].equals("events") && events != null) {
+            access.checkEventsWriter(exchange);
+            requireNoParameters(exchange, Set.of());
+            events.handle(exchange);
         } else if (parts.length >= 3 && parts[1].equals("subscribers")) {
             access.checkAdmin(exchange);
             requireNoParameters(exchange, Set.of());

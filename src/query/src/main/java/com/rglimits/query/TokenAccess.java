@@ -47,6 +47,7 @@ final class TokenAccess implements ReadAccess {
     private final String userClaim;
     private final String readScope;
     private final String adminScope;
+    private final String eventsScope;
 
     TokenAccess(AuthConfig config) {
         // From a URL: cached (5 min), refreshed ahead of expiry, and refetched when a token names
@@ -82,6 +83,7 @@ final class TokenAccess implements ReadAccess {
         userClaim = config.userClaim();
         readScope = config.readScope();
         adminScope = config.adminScope();
+        eventsScope = config.eventsScope();
     }
 
     @Override
@@ -97,13 +99,21 @@ final class TokenAccess implements ReadAccess {
 
     @Override
     public void checkAdmin(HttpServerExchange exchange) {
+        requireScope(exchange, adminScope, "managing subscriptions needs the admin scope", "the token may not manage subscriptions");
+    }
+
+    @Override
+    public void checkEventsWriter(HttpServerExchange exchange) {
+        requireScope(exchange, eventsScope, "putting events needs the events scope", "the token may not put events");
+    }
+
+    private void requireScope(HttpServerExchange exchange, String scope, String description, String message) {
         JWTClaimsSet claims = verify(bearerToken(exchange), exchange);
-        if (scopes(claims).contains(adminScope)) {
+        if (scopes(claims).contains(scope)) {
             return;
         }
-        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge("insufficient_scope",
-                "managing subscriptions needs the admin scope", adminScope));
-        throw new ApiException(403, "forbidden", "the token may not manage subscriptions");
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge("insufficient_scope", description, scope));
+        throw new ApiException(403, "forbidden", message);
     }
 
     private static String bearerToken(HttpServerExchange exchange) {

@@ -197,7 +197,7 @@ class QueryAuthIT {
             assertThat(get.at("/responses/403/$ref").asText()).isEqualTo("#/components/responses/Forbidden");
         }
         assertThat(doc.at("/components/securitySchemes/bearerAuth/x-scopes").toString())
-                .contains("limits:read").contains("subscriptions:admin");
+                .contains("limits:read").contains("subscriptions:admin").contains("events:write");
         assertThat(doc.at("/paths/~1health/get/security").isArray()).isTrue();
         assertThat(doc.at("/paths/~1health/get/security")).isEmpty();
     }
