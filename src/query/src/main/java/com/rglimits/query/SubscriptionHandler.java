@@ -157,7 +157,21 @@ final class SubscriptionHandler {
         try {
             String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                     .attributes().get(QueueAttributeName.QUEUE_ARN);
-            String policy = pollPolicy(queueArn, principal).toString();
+            setPolicy(queueUrl, pollPolicy(queueArn, principal).toString());
+        } catch (SdkClientException e) {
+            throw unavailable("SQS");
+        } catch (AwsServiceException e) {
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw unavailable("SQS");
+            }
+            throw new ApiException(502, "queue_not_granted", "SQS refused to set the queue's policy: "
+                    + e.awsErrorDetails().errorMessage());
+        }
+    }
+
+    /** An empty policy removes the queue's policy. */
+    private void setPolicy(String queueUrl, String policy) {
+        try {
             sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
         } catch (SdkClientException e) {
             throw unavailable("SQS");
@@ -217,6 +231,11 @@ final class SubscriptionHandler {
         if (!hasSubscriber(entries)) {
             throw unknown(name);
         }
+        // The queue is kept (its messages may still be read), but its principal loses it: the same name
+        // registered again would otherwise hand the old principal the new subscriber's messages.
+        entries.stream().filter(e -> e.get(SubscriptionItems.ENTRY).s().equals(SubscriptionItems.SUBSCRIBER_ENTRY)
+                        && e.containsKey(SubscriptionItems.PRINCIPAL_ARN))
+                .findFirst().ifPresent(e -> setPolicy(e.get(SubscriptionItems.QUEUE_URL).s(), ""));
         store.deleteSubscriber(name, entries);
         noContent(exchange);
     }

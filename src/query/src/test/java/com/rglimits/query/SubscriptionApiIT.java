@@ -176,6 +176,14 @@ class SubscriptionApiIT {
                     .isEqualTo("subscriber by-principal is registered for another principal; delete it first to change it");
             assertThat(policy(viaKeeper, queueUrl)).as("untouched by the refused request").isEqualTo(expectedPolicy);
 
+            // Deleted, the kept queue's grant is revoked: the name registered again is nobody's to poll.
+            assertThat(callUrl("DELETE", url + "by-principal", null).statusCode()).isEqualTo(204);
+            assertThat(viaKeeper.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.POLICY))
+                    .attributes().get(QueueAttributeName.POLICY)).as("no policy").isEmpty();
+            HttpResponse<String> reRegistered = callUrl("PUT", url + "by-principal", null);
+            assertThat(reRegistered.statusCode()).isEqualTo(201);
+            assertThat(json(reRegistered).get("queueUrl").asText()).isEqualTo(queueUrl);
+
             assertThat(callUrl("PUT", url + "no-principal", null).statusCode()).isEqualTo(201);
             HttpResponse<String> noPrincipal = callUrl("PUT", url + "no-principal", body);
             assertThat(noPrincipal.statusCode()).isEqualTo(409);
