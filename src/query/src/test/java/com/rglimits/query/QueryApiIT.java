@@ -136,7 +136,7 @@ class QueryApiIT {
         assertThat(paths).containsExactlyInAnyOrder(
                 "/users/{userId}/limits", "/users/{userId}/limits/{userLimitId}", "/health", "/openapi.json",
                 "/subscribers/{name}", "/subscribers/{name}/subscriptions/all-users",
-                "/subscribers/{name}/subscriptions/users/{userId}");
+                "/subscribers/{name}/subscriptions/users/{userId}", "/events");
         assertThat(doc.at("/components/schemas/Limit/properties/percentageUsed/description").asText())
                 .contains("HALF_UP").contains("Absent when value is 0");
     }
