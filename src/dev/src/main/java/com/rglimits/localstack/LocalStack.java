@@ -20,6 +20,7 @@ import com.rglimits.subscribe.SubscriberConnectors;
 import com.rglimits.table.LimitTable;
 import com.rglimits.table.SubscriptionItems;
 import com.rglimits.table.UndeliveredItems;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,11 +37,12 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * and the job reading the real Kinesis API in an embedded Flink, until Ctrl-C.
  *
  * <pre>
- * mvn -q compile exec:java@local-stack [-Dexec.args="--port 4567 --shards 4 --ordering.out-of-orderness 5s ..."]
+ * mvn -q compile exec:exec@local-stack [-Dargs="--port 4567 --sqs-port 9324 --shards 4 --ordering.out-of-orderness 5s ..."]
  * </pre>
  * Settings: every job setting (same keys as the job; defaults below point it at the emulators),
  * plus {@code port} (the emulators' endpoint, default 4567), {@code shards} (input stream, default 4)
- * and {@code sqs-port} (ElasticMQ, default 9324).
+ * and {@code sqs-port} (ElasticMQ, default 9324). While it runs, {@link LocalStackEndpoints} tells
+ * the producer, the watcher and the subscriber tool where it serves.
  */
 public final class LocalStack {
     public static final int DEFAULT_PORT = 4567;
@@ -74,8 +76,10 @@ public final class LocalStack {
 
         LocalEmulators emulators = LocalEmulators.start(port);
         ElasticMq sqs = ElasticMq.start(sqsPort);
+        LocalStackEndpoints endpoints = new LocalStackEndpoints(emulators.endpoint(), sqs.endpoint());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                Files.deleteIfExists(LocalStackEndpoints.FILE);
                 sqs.close();
                 emulators.close();
             } catch (Exception ignored) {
@@ -89,6 +93,7 @@ public final class LocalStack {
             SubscriptionItems.create(dynamoDb, config.subscriptionsTable());
             UndeliveredItems.create(dynamoDb, config.undeliveredTable());
         }
+        endpoints.write(LocalStackEndpoints.FILE);
         System.out.println(banner(emulators, config, shards));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
@@ -151,9 +156,10 @@ public final class LocalStack {
                         + config.sqsEndpoint() + "\"",
                 "  curl -X PUT localhost:8080/subscribers/payments",
                 "  curl -X PUT localhost:8080/subscribers/payments/subscriptions/all-users",
-                "  mvn -q compile exec:java@subscriber -Dexec.args=\"--subscriber payments\"",
+                "  mvn -q compile exec:java@subscriber -Dexec.args=\"--subscriber payments --sqs.endpoint "
+                        + config.sqsEndpoint() + "\"",
                 "",
-                "Publish events (another terminal):",
+                "Publish events (another terminal; the tools below find this stack's ports in " + LocalStackEndpoints.FILE + "):",
                 "  mvn -q compile exec:java@producer -Dexec.args=\"--file data/sample-events.json --rate 50\"",
                 "Watch the table and the dead letters:",
                 "  mvn -q compile exec:java@watch",

@@ -3,7 +3,6 @@ package com.rglimits.localstack;
 import com.rglimits.aws.AwsClients;
 import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
-import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
@@ -26,7 +25,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * </pre>
  * Settings (same keys as the job): {@code file} (required), {@code rate} records per second
  * (default 100; 0 = as fast as possible), {@code source.stream} (default the local stack's input
- * stream), {@code aws.*} (default the local stack's endpoint), {@code config} a properties file.
+ * stream), {@code aws.*} (default the running local stack's endpoint, {@link LocalStackEndpoints}), {@code config} a properties file.
  */
 public final class Producer {
     private Producer() {}
@@ -37,7 +36,7 @@ public final class Producer {
         Path file = Path.of(s.required("file"));
         double rate = s.longValue("rate", 100, 0);
         String stream = s.string(JobOptions.SOURCE_STREAM.key(), LocalStack.INPUT_STREAM);
-        Properties aws = LocalEmulators.awsProperties(java.net.URI.create("http://127.0.0.1:" + LocalStack.DEFAULT_PORT));
+        Properties aws = LocalEmulators.awsProperties(LocalStackEndpoints.current(LocalStackEndpoints.FILE).aws);
         aws.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
         List<byte[]> records = RecordSplitter.read(file);

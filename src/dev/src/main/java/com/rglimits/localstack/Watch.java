@@ -10,7 +10,6 @@ import com.rglimits.kinesis.StreamReader;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.LocalEmulators;
 import com.rglimits.table.LimitTable;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +26,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * <pre>
  * mvn -q compile exec:java@watch
  * </pre>
- * Settings: {@code dlq.stream}, {@code table.name}, {@code aws.*} (defaults: the local stack's),
+ * Settings: {@code dlq.stream}, {@code table.name}, {@code aws.*} (defaults: the running local stack's, {@link LocalStackEndpoints}),
  * {@code interval.ms} (default 2000), {@code config} a properties file.
  */
 public final class Watch {
@@ -39,7 +38,7 @@ public final class Watch {
         String dlq = s.string(JobOptions.DLQ_STREAM.key(), LocalStack.DLQ_STREAM);
         String table = s.string(TableNames.TABLE_NAME, TableNames.DEFAULT_TABLE);
         long interval = s.longValue("interval.ms", 2_000, 100);
-        Properties given = LocalEmulators.awsProperties(URI.create("http://127.0.0.1:" + LocalStack.DEFAULT_PORT));
+        Properties given = LocalEmulators.awsProperties(LocalStackEndpoints.current(LocalStackEndpoints.FILE).aws);
         given.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
         AwsSettings aws = AwsSettings.of(given);

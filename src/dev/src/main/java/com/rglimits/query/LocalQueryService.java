@@ -5,6 +5,7 @@ import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
 import com.rglimits.localaws.Dynalite;
+import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.LocalAws;
 import com.rglimits.table.LimitTable;
 import java.net.URI;
@@ -31,6 +32,8 @@ public final class LocalQueryService {
     }
 
     static AutoCloseable start(String[] args) throws Exception {
+        // EMULATOR QUIRK: POST /events against the local stack's kinesalite (--source.stream), before any AWS client exists.
+        Kinesalite.disableCbor();
         Settings given = ConfigReaders.fromArgs(args);
         // dynalite takes any credentials, but the SDK still wants some and a region.
         Map<String, String> values = new HashMap<>();

@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.localaws.LocalEmulators;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalStackPartsTest {
     @Test
@@ -20,5 +26,36 @@ class LocalStackPartsTest {
         assertThat(config.awsProperties().getProperty("aws.endpoint")).isEqualTo("http://127.0.0.1:4999");
         assertThat(config.subscriptionsTable()).isEqualTo("user-limits-subscriptions");
         assertThat(config.sqsEndpoint()).isEqualTo("http://127.0.0.1:9400");
+    }
+
+    @Test
+    void theToolsFollowTheRunningStacksPorts(@TempDir Path dir) {
+        Path file = dir.resolve("target/local-stack/endpoints.properties");
+        LocalStackEndpoints none = LocalStackEndpoints.current(file);
+        assertThat(none.aws).isEqualTo(URI.create("http://127.0.0.1:4567"));
+        assertThat(none.sqs).isEqualTo(URI.create("http://127.0.0.1:9324"));
+        new LocalStackEndpoints(URI.create("http://127.0.0.1:4999"), URI.create("http://127.0.0.1:9400")).write(file);
+        LocalStackEndpoints running = LocalStackEndpoints.current(file);
+        assertThat(running.aws).isEqualTo(URI.create("http://127.0.0.1:4999"));
+        assertThat(running.sqs).isEqualTo(URI.create("http://127.0.0.1:9400"));
+    }
+
+    @Test
+    void theSubscriberToolSaysInOneLineWhereSqsDidNotAnswer() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Subscriber.run(new String[] {"--subscriber", "payments", "--sqs.endpoint", "http://127.0.0.1:" + port},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        String error = err.toString(StandardCharsets.UTF_8);
+        assertThat(error).startsWith("error: SQS does not answer at http://127.0.0.1:" + port + " (")
+                .endsWith("); give the endpoint the local stack printed (\"SQS (ElasticMQ): ...\"):"
+                        + " --sqs.endpoint http://127.0.0.1:PORT" + System.lineSeparator());
+        assertThat(error.lines()).hasSize(1);
     }
 }

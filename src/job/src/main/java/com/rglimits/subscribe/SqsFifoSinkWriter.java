@@ -1,6 +1,7 @@
 package com.rglimits.subscribe;
 
 import com.rglimits.aws.AwsSettings;
+import com.rglimits.aws.SqsQueueHost;
 import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.sink.AwsAsyncSinkWriter;
 import com.rglimits.table.UndeliveredItems;
@@ -15,6 +16,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,6 +61,8 @@ class SqsFifoSinkWriter extends AwsAsyncSinkWriter<Delivery, Delivery> {
     private static final long MAX_BACKOFF_MS = 2_000;
 
     private final SqsAsyncClient sqs;
+    /** The only host queue URLs may name: the SQS endpoint's this writer's client talks to. */
+    private final SqsQueueHost queueHost;
     private final DynamoDbAsyncClient dynamo;
     private final String undeliveredTable;
     private final long deliveryTimeoutMs;
@@ -94,6 +98,7 @@ class SqsFifoSinkWriter extends AwsAsyncSinkWriter<Delivery, Delivery> {
         // One SQS call must end well within a delivery timeout, or a hung connection would hold the queue.
         sqs = client(sqsSettings.withDefault(AwsSettings.HTTP_CLIENT_READ_TIMEOUT, Long.toString(deliveryTimeoutMs)),
                 SqsAsyncClient.builder());
+        queueHost = SqsQueueHost.of(sqs.serviceClientConfiguration());
         dynamo = client(dynamoDbSettings, DynamoDbAsyncClient.builder());
     }
 
@@ -144,6 +149,11 @@ class SqsFifoSinkWriter extends AwsAsyncSinkWriter<Delivery, Delivery> {
     private CompletableFuture<Void> deliver(String queue, LinkedList<Delivery> pending, long deadline, int failedRounds) {
         if (pending.isEmpty()) {
             return CompletableFuture.completedFuture(null);
+        }
+        // Whatever wrote the subscriptions table, users' data goes to no other host than SQS's.
+        Optional<String> refused = queueHost.refusal(queue);
+        if (refused.isPresent()) {
+            return undeliverable(pending, UndeliveredReason.QUEUE_NOT_ALLOWED, refused.get());
         }
         long now = System.currentTimeMillis();
         Long skipUntil = unavailableUntil.get(queue);

@@ -8,6 +8,8 @@ public enum UndeliveredReason {
     REJECTED,
     /** Throttled, slow or failing beyond {@code subscribers.delivery-timeout}. */
     DELIVERY_TIMEOUT,
+    /** Not sent: the queue URL names another host than the SQS endpoint the job uses (never sent there). */
+    QUEUE_NOT_ALLOWED,
     /** Not tried: the queue failed (one of the above) less than a delivery timeout ago. */
     QUEUE_UNAVAILABLE
 }

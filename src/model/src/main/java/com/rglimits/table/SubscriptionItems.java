@@ -19,6 +19,8 @@ public final class SubscriptionItems {
     /** On the subscriber item: whether the service created the queue. */
     public static final String QUEUE_CREATED = "queueCreated";
     public static final String CREATED_AT = "createdAt";
+    /** On the subscriber item, when it was registered by one: the IAM principal its queue's policy lets poll it. */
+    public static final String PRINCIPAL_ARN = "principalArn";
     /** On a subscription item: the user id, or {@value #ALL_USERS}. */
     public static final String USER_ID = "userId";
     public static final String LIMIT_TYPES = "limitTypes";

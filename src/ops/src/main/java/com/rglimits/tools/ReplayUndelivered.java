@@ -2,6 +2,8 @@ package com.rglimits.tools;
 
 import com.rglimits.aws.AwsClients;
 import com.rglimits.aws.AwsSettings;
+import com.rglimits.aws.SqsQueueHost;
+import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
 import com.rglimits.config.TableNames;
@@ -60,6 +62,14 @@ public final class ReplayUndelivered {
                     .thenComparing(i -> i.get(UndeliveredItems.MESSAGE_ID).s()));
             if (dryRun) {
                 return items.size() + " undeliverable message(s) of subscriber " + subscriber + " (dry run: nothing sent)";
+            }
+            // As the job: nothing is sent to a queue on another host than SQS's, not even a part.
+            SqsQueueHost queueHost = SqsQueueHost.of(sqs.serviceClientConfiguration());
+            for (Map<String, AttributeValue> item : items) {
+                String target = queueUrl != null ? queueUrl : item.get(UndeliveredItems.QUEUE_URL).s();
+                queueHost.refusal(target).ifPresent(why -> {
+                    throw new ConfigException("queue " + target + " is not allowed: " + why + "; nothing sent");
+                });
             }
             for (Map<String, AttributeValue> item : items) {
                 String target = queueUrl != null ? queueUrl : item.get(UndeliveredItems.QUEUE_URL).s();

@@ -161,6 +161,48 @@ class SqsFifoSinkIT {
         assertThat(scan(undelivered)).hasSize(200).allMatch(i -> i.get(UndeliveredItems.SUBSCRIBER).s().equals("sub-3"));
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aQueueOnAnotherHostIsNeverSentToAndRecordedAsNotAllowed() throws Exception {
+        String allowed = ElasticMq.createFifoQueue(sqs, TestBeds.uniqueName("allowed") + ".fifo");
+        String name = TestBeds.uniqueName("elsewhere") + ".fifo";
+        String sameQueue = ElasticMq.createFifoQueue(sqs, name);
+        // The emulator's own queue under another host name: SQS would take the messages.
+        String otherHost = "http://localhost:" + elasticMq.port() + "/000000000000/" + name;
+        List<Delivery> input = Subscribers.deliveries(List.of(allowed, otherHost), 10, 5);
+        String undelivered = undeliveredTable();
+        SqsFifoSink sink = SqsFifoSink.builder()
+                .awsProperties(dynalite.awsProperties())
+                .sqsEndpoint(elasticMq.endpoint().toString())
+                .undeliveredTable(undelivered)
+                .deliveryTimeoutMs(60_000)
+                .build();
+        JobExecutionResult result = run(input, sink);
+
+        assertInUserOrder(QueueConsumer.drain(sqs, allowed, 50), 10, 5);
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(sameQueue).waitTimeSeconds(1)).messages()).as("nothing sent").isEmpty();
+        List<Map<String, AttributeValue>> items = scan(undelivered);
+        assertThat(items).hasSize(50).allSatisfy(i -> {
+            assertThat(i.get(UndeliveredItems.QUEUE_URL).s()).isEqualTo(otherHost);
+            assertThat(i.get(UndeliveredItems.REASON).s()).isEqualTo("QUEUE_NOT_ALLOWED");
+            assertThat(i.get(UndeliveredItems.ERROR).s()).isEqualTo("the queue URL's host is not the SQS endpoint's host 127.0.0.1");
+        });
+        assertThat(counter(result.getJobID(), SqsFifoSinkWriter.METRIC_UNDELIVERABLE)).isEqualTo(50);
+        assertThat(counter(result.getJobID(), SqsFifoSinkWriter.METRIC_SQS_REQUESTS)).as("one queue's requests only")
+                .isLessThanOrEqualTo(50);
+
+        // The replay tool does not send them there either, and keeps them.
+        String subscriber = items.get(0).get(UndeliveredItems.SUBSCRIBER).s();
+        List<String> args = new ArrayList<>(List.of("--subscriber", subscriber, "--subscribers.undelivered-table", undelivered,
+                "--sqs.endpoint", elasticMq.endpoint().toString()));
+        dynalite.awsProperties().forEach((k, v) -> args.addAll(List.of("--" + k, (String) v)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayUndelivered.run(args.toArray(new String[0])))
+                .hasMessage("queue " + otherHost + " is not allowed: the queue URL's host is not the SQS endpoint's host"
+                        + " 127.0.0.1; nothing sent");
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(sameQueue).waitTimeSeconds(1)).messages()).isEmpty();
+        assertThat(scan(undelivered)).hasSize(50);
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     /** Exactly {@code perUser} messages per user, each once, in increasing sequence numbers, grouped by user. */

@@ -36,6 +36,7 @@ public final class AuthConfig {
     public static final String USER_CLAIM = "auth.user-claim";
     public static final String READ_SCOPE = "auth.read-scope";
     public static final String ADMIN_SCOPE = "auth.admin-scope";
+    public static final String EVENTS_SCOPE = "auth.events-scope";
     public static final String CLOCK_SKEW_S = "auth.clock-skew.s";
     public static final String JWKS_TIMEOUT_MS = "auth.jwks.timeout.ms";
 
@@ -64,6 +65,7 @@ public final class AuthConfig {
     private final String userClaim;
     private final String readScope;
     private final String adminScope;
+    private final String eventsScope;
     private final Duration clockSkew;
     private final Duration jwksTimeout;
 
@@ -86,6 +88,7 @@ public final class AuthConfig {
             userClaim = null;
             readScope = null;
             adminScope = null;
+            eventsScope = null;
             clockSkew = Duration.ZERO;
             jwksTimeout = Duration.ZERO;
             return;
@@ -106,6 +109,11 @@ public final class AuthConfig {
         adminScope = scope(s, ADMIN_SCOPE, "subscriptions:admin");
         if (readScope.equals(adminScope)) {
             throw new ConfigException(s.describe(READ_SCOPE) + " and " + s.describe(ADMIN_SCOPE) + " must differ");
+        }
+        eventsScope = scope(s, EVENTS_SCOPE, "events:write");
+        if (eventsScope.equals(readScope) || eventsScope.equals(adminScope)) {
+            throw new ConfigException(s.describe(EVENTS_SCOPE) + " must differ from " + s.describe(READ_SCOPE)
+                    + " and " + s.describe(ADMIN_SCOPE));
         }
         clockSkew = Duration.ofSeconds(s.intValue(CLOCK_SKEW_S, 60, 0));
         jwksTimeout = Duration.ofMillis(s.intValue(JWKS_TIMEOUT_MS, 2_000, 100));
@@ -207,6 +215,11 @@ public final class AuthConfig {
     /** The scope the subscription endpoints take (register, subscribe, read, delete). */
     public String adminScope() {
         return adminScope;
+    }
+
+    /** The scope that puts events into the input stream ({@code POST /events}). */
+    public String eventsScope() {
+        return eventsScope;
     }
 
     public Duration clockSkew() {

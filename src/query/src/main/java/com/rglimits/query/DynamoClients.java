@@ -4,6 +4,7 @@ import com.rglimits.aws.AwsClients;
 import com.rglimits.aws.AwsSettings;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -29,6 +30,15 @@ final class DynamoClients {
                         .connectionTimeout(attemptTimeout)
                         .connectionAcquisitionTimeout(attemptTimeout)
                         .socketTimeout(attemptTimeout));
+    }
+
+    /** The Kinesis client of {@code POST /events}: the service's region, endpoint, credentials and timeouts. */
+    static KinesisClient kinesis(QueryConfig c) {
+        return AwsClients.sync(c.aws(),
+                KinesisClient.builder().overrideConfiguration(o -> o
+                        .apiCallTimeout(c.callTimeout())
+                        .apiCallAttemptTimeout(c.attemptTimeout())),
+                http -> http.connectionTimeout(c.attemptTimeout()).socketTimeout(c.attemptTimeout()));
     }
 
     /** The SQS client of the subscription endpoints: the same region, credentials and timeouts, SQS's endpoint. */

@@ -24,6 +24,9 @@ public final class QueryConfig {
     public static final String ATTEMPT_TIMEOUT_MS = "dynamodb.attempt-timeout.ms";
     public static final String MAX_CONNECTIONS = "dynamodb.max-connections";
     public static final String SQS_ENDPOINT = "sqs.endpoint";
+    /** The job's input stream (its setting's name): set, {@code POST /events} puts events into it. */
+    public static final String EVENTS_STREAM = "source.stream";
+    public static final String EVENTS_MAX_AHEAD_MS = "events.max-ahead.ms";
 
     private final String host;
     private final int port;
@@ -37,6 +40,8 @@ public final class QueryConfig {
     private final AuthConfig auth;
     private final String subscriptionsTable;
     private final URI sqsEndpoint;
+    private final String eventsStream;
+    private final long eventsMaxAheadMs;
 
     private QueryConfig(Settings s, String defaultHost, AuthConfig.Mode defaultAuth) {
         host = s.string(HOST, defaultHost);
@@ -60,6 +65,8 @@ public final class QueryConfig {
         String q = s.string(SQS_ENDPOINT, null);
         String e = aws.get(AwsSettings.ENDPOINT);
         sqsEndpoint = q != null ? endpoint(s, SQS_ENDPOINT, q) : e != null ? URI.create(e) : null;
+        eventsStream = s.string(EVENTS_STREAM, null);
+        eventsMaxAheadMs = s.longValue(EVENTS_MAX_AHEAD_MS, 5 * 60_000, 0);
     }
 
     /** Reads the settings as the service jar does: {@link AuthConfig#MODE} must be given. */
@@ -158,6 +165,16 @@ public final class QueryConfig {
     /** The subscriptions table the subscription endpoints manage (and the job reads). */
     public String subscriptionsTable() {
         return subscriptionsTable;
+    }
+
+    /** The stream {@code POST /events} puts events into; null: no such endpoint. */
+    public String eventsStream() {
+        return eventsStream;
+    }
+
+    /** How far an event's createdAt may be ahead of now: the job's {@code ordering.max-ahead}, so both refuse alike. */
+    public long eventsMaxAheadMs() {
+        return eventsMaxAheadMs;
     }
 
     /** SQS's endpoint: {@link #SQS_ENDPOINT}, else {@code aws.endpoint}; null: the region's. */

@@ -47,13 +47,16 @@ final class QueryHandler implements HttpHandler {
     private final LimitReader reader;
     private final ReadAccess access;
     private final SubscriptionHandler subscriptions;
+    /** Null: the service has no input stream ({@code source.stream}), so no {@code POST /events}. */
+    private final EventIngestion events;
     private final byte[] openApi;
     private final byte[] health;
 
-    QueryHandler(LimitReader reader, ReadAccess access, SubscriptionHandler subscriptions) {
+    QueryHandler(LimitReader reader, ReadAccess access, SubscriptionHandler subscriptions, EventIngestion events) {
         this.reader = reader;
         this.access = access;
         this.subscriptions = subscriptions;
+        this.events = events;
         this.openApi = resource("openapi.json");
         this.health = bytes(mapper.createObjectNode().put("status", "UP"));
     }
@@ -111,6 +114,10 @@ final class QueryHandler implements HttpHandler {
             String userLimitId = id("userLimitId", parts[4]);
             access.check(exchange, userId);
             getLimit(exchange, userId, userLimitId);
+        } else if (parts.length == 2 && parts[1].equals("events") && events != null) {
+            access.checkEventsWriter(exchange);
+            requireNoParameters(exchange, Set.of());
+            events.handle(exchange);
         } else if (parts.length >= 3 && parts[1].equals("subscribers")) {
             access.checkAdmin(exchange);
             requireNoParameters(exchange, Set.of());
@@ -152,8 +159,9 @@ final class QueryHandler implements HttpHandler {
     /** Sets the ETag; true (and a 304 sent) when the client's If-None-Match already names it. */
     private static boolean notModified(HttpServerExchange exchange, String tag) {
         exchange.getResponseHeaders().put(Headers.ETAG, ETags.quoted(tag));
-        // Clients and caches may keep the body but must revalidate: limits change at any time.
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
+        // Personal data: never kept by a shared cache; the client's own may keep it but must
+        // revalidate (If-None-Match), as limits change at any time.
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "private, no-cache");
         HeaderValues ifNoneMatch = exchange.getRequestHeaders().get(Headers.IF_NONE_MATCH);
         if (ifNoneMatch == null || !ETags.noneMatchHits(String.join(",", ifNoneMatch), tag)) {
             return false;

@@ -4,19 +4,22 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The query API on Undertow, reading through the given DynamoDB client. */
 public final class QueryServer implements AutoCloseable {
-    /** Bodies are small JSON objects of the subscription endpoints; anything larger is refused unread. */
-    private static final long MAX_BODY = 64 * 1024;
+    /** The largest body, POST /events' (each endpoint bounds its own); anything larger is refused unread. */
+    private static final long MAX_BODY = EventIngestion.MAX_BODY;
 
     private final Undertow undertow;
     private final SqsClient sqs;
+    private final KinesisClient kinesis;
 
-    private QueryServer(Undertow undertow, SqsClient sqs) {
+    private QueryServer(Undertow undertow, SqsClient sqs, KinesisClient kinesis) {
         this.undertow = undertow;
         this.sqs = sqs;
+        this.kinesis = kinesis;
     }
 
     /**
@@ -25,6 +28,7 @@ public final class QueryServer implements AutoCloseable {
      */
     public static QueryServer start(QueryConfig config, DynamoDbClient client) {
         SqsClient sqs = DynamoClients.sqs(config);
+        KinesisClient kinesis = config.eventsStream() == null ? null : DynamoClients.kinesis(config);
         try {
             LimitReader reader = new LimitReader(client, config.tableName(), config.consistentRead());
             SubscriptionHandler subscriptions = new SubscriptionHandler(
@@ -33,12 +37,16 @@ public final class QueryServer implements AutoCloseable {
                     .addHttpListener(config.port(), config.host())
                     .setWorkerThreads(config.workerThreads())
                     .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY)
-                    .setHandler(new QueryHandler(reader, ReadAccess.of(config.auth()), subscriptions))
+                    .setHandler(new QueryHandler(reader, ReadAccess.of(config.auth()), subscriptions, kinesis == null ? null
+                            : new EventIngestion(kinesis, config.eventsStream(), config.eventsMaxAheadMs())))
                     .build();
             undertow.start();
-            return new QueryServer(undertow, sqs);
+            return new QueryServer(undertow, sqs, kinesis);
         } catch (RuntimeException e) {
             sqs.close();
+            if (kinesis != null) {
+                kinesis.close();
+            }
             throw e;
         }
     }
@@ -52,5 +60,8 @@ public final class QueryServer implements AutoCloseable {
     public void close() {
         undertow.stop();
         sqs.close();
+        if (kinesis != null) {
+            kinesis.close();
+        }
     }
 }

@@ -11,6 +11,9 @@ interface ReadAccess {
 
         @Override
         public void checkAdmin(HttpServerExchange exchange) {}
+
+        @Override
+        public void checkEventsWriter(HttpServerExchange exchange) {}
     };
 
     /**
@@ -21,6 +24,9 @@ interface ReadAccess {
 
     /** Returns when the request may manage subscriptions (the admin scope); otherwise throws 401 or 403. */
     void checkAdmin(HttpServerExchange exchange);
+
+    /** Returns when the request may put events into the input stream (the events scope); otherwise throws 401 or 403. */
+    void checkEventsWriter(HttpServerExchange exchange);
 
     static ReadAccess of(AuthConfig config) {
         return config.mode() == AuthConfig.Mode.NONE ? OPEN : new TokenAccess(config);

@@ -1,9 +1,11 @@
 package com.rglimits.query;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rglimits.aws.SqsQueueHost;
 import com.rglimits.event.LimitType;
 import com.rglimits.table.SubscriptionItems;
 import io.undertow.server.HttpServerExchange;
@@ -41,14 +43,20 @@ final class SubscriptionHandler {
     /** The feed's message kinds (the job's com.rglimits.subscribe.MessageKind, which this jar lacks). */
     static final List<String> KINDS = List.of("LIMIT_CHANGED", "LIMIT_THRESHOLD_REACHED");
     private static final int MAX_BODY = 16 * 1024;
+    private static final String PRINCIPAL_ARN = SubscriptionItems.PRINCIPAL_ARN;
+    /** An IAM role or user (with its path) or an account's root, in any partition. */
+    private static final Pattern PRINCIPAL = Pattern.compile(
+            "arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|(role|user)/[A-Za-z0-9+=,.@_/-]{1,512})");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final SubscriptionStore store;
     private final SqsClient sqs;
+    private final SqsQueueHost queueHost;
 
     SubscriptionHandler(SubscriptionStore store, SqsClient sqs) {
         this.store = store;
         this.sqs = sqs;
+        this.queueHost = SqsQueueHost.of(sqs.serviceClientConfiguration());
     }
 
     /** {@code parts}: the request path split on '/', parts[1] being "subscribers". */
@@ -79,34 +87,113 @@ final class SubscriptionHandler {
     }
 
     private void register(HttpServerExchange exchange, String name) {
-        JsonNode body = body(exchange, Set.of("queueUrl"));
+        JsonNode body = body(exchange, Set.of("queueUrl", PRINCIPAL_ARN));
         String queueUrl = body.has("queueUrl") ? text(body, "queueUrl") : null;
+        String principal = body.has(PRINCIPAL_ARN) ? text(body, PRINCIPAL_ARN) : null;
+        if (queueUrl != null && principal != null) {
+            throw ApiException.badRequest("give queueUrl or principalArn, not both: the service grants a principal"
+                    + " access only to a queue it created");
+        }
+        if (principal != null && !PRINCIPAL.matcher(principal).matches()) {
+            throw ApiException.badRequest("principalArn must be the ARN of an IAM role, user or account root"
+                    + " (arn:aws:iam::123456789012:role/NAME), got '" + echo(principal) + "'");
+        }
         if (queueUrl != null && !queueUrl.matches("https?://\\S+\\.fifo")) {
             throw ApiException.badRequest("queueUrl must be the http(s) URL of an SQS FIFO queue (its name ends in .fifo)");
         }
+        if (queueUrl != null) {
+            // The job refuses such a queue too; refused here, nobody registers a subscriber it would never feed.
+            queueHost.refusal(queueUrl).ifPresent(why -> {
+                throw ApiException.badRequest("queueUrl is not allowed: " + why);
+            });
+        }
         var existing = store.subscriber(name);
         if (existing.isPresent()) {
-            registered(exchange, name, existing.get(), queueUrl, 200);
+            registered(exchange, name, existing.get(), queueUrl, principal);
             return;
         }
         boolean create = queueUrl == null;
         String url = create ? createQueue(name) : queueUrl;
-        if (store.createSubscriber(name, url, create, System.currentTimeMillis())) {
+        if (store.createSubscriber(name, url, create, principal, System.currentTimeMillis())) {
+            // Granted once the name is this principal's: a concurrent registration with another principal
+            // loses the conditional write above and never touches the policy.
+            if (principal != null) {
+                grant(url, principal);
+            }
             exchange.getResponseHeaders().put(Headers.LOCATION, "/subscribers/" + name);
             send(exchange, 201, subscriberJson(name, store.entries(name)));
         } else {
             // Registered concurrently: the same answer as a repeated request.
-            registered(exchange, name, store.subscriber(name).orElseThrow(), queueUrl, 200);
+            registered(exchange, name, store.subscriber(name).orElseThrow(), queueUrl, principal);
         }
     }
 
-    private void registered(HttpServerExchange exchange, String name, Map<String, AttributeValue> item, String queueUrl, int status) {
+    /** A repeated registration: 200 with the subscriber when it asks for what is registered, else 409. */
+    private void registered(HttpServerExchange exchange, String name, Map<String, AttributeValue> item,
+            String queueUrl, String principal) {
         String current = item.get(SubscriptionItems.QUEUE_URL).s();
         if (queueUrl != null && !queueUrl.equals(current)) {
             throw new ApiException(409, "conflict", "subscriber " + name + " is registered with another queue ("
                     + current + "); delete it first to change its queue");
         }
-        send(exchange, status, subscriberJson(name, store.entries(name)));
+        AttributeValue registeredPrincipal = item.get(SubscriptionItems.PRINCIPAL_ARN);
+        if (principal != null) {
+            if (registeredPrincipal == null || !principal.equals(registeredPrincipal.s())) {
+                throw new ApiException(409, "conflict", "subscriber " + name + " is registered "
+                        + (registeredPrincipal == null ? "without a principal" : "for another principal")
+                        + "; delete it first to change it");
+            }
+            // Again, in case the first request ended between storing the subscriber and granting.
+            grant(current, principal);
+        }
+        send(exchange, 200, subscriberJson(name, store.entries(name)));
+    }
+
+    /**
+     * Sets the queue's policy: the principal may receive, delete and change the visibility of its
+     * messages, nothing else (sending stays with the job's role, through its own IAM policy).
+     */
+    private void grant(String queueUrl, String principal) {
+        try {
+            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            setPolicy(queueUrl, pollPolicy(queueArn, principal).toString());
+        } catch (SdkClientException e) {
+            throw unavailable("SQS");
+        } catch (AwsServiceException e) {
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw unavailable("SQS");
+            }
+            throw new ApiException(502, "queue_not_granted", "SQS refused to set the queue's policy: "
+                    + e.awsErrorDetails().errorMessage());
+        }
+    }
+
+    /** An empty policy removes the queue's policy. */
+    private void setPolicy(String queueUrl, String policy) {
+        try {
+            sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+        } catch (SdkClientException e) {
+            throw unavailable("SQS");
+        } catch (AwsServiceException e) {
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw unavailable("SQS");
+            }
+            throw new ApiException(502, "queue_not_granted", "SQS refused to set the queue's policy: "
+                    + e.awsErrorDetails().errorMessage());
+        }
+    }
+
+    static ObjectNode pollPolicy(String queueArn, String principal) {
+        ObjectNode policy = new ObjectMapper().createObjectNode();
+        policy.put("Version", "2012-10-17");
+        ObjectNode statement = policy.putArray("Statement").addObject();
+        statement.put("Sid", "SubscriberPolls");
+        statement.put("Effect", "Allow");
+        statement.putObject("Principal").put("AWS", principal);
+        statement.putArray("Action").add("sqs:ReceiveMessage").add("sqs:DeleteMessage").add("sqs:ChangeMessageVisibility");
+        statement.put("Resource", queueArn);
+        return policy;
     }
 
     private String createQueue(String name) {
@@ -144,6 +231,11 @@ final class SubscriptionHandler {
         if (!hasSubscriber(entries)) {
             throw unknown(name);
         }
+        // The queue is kept (its messages may still be read), but its principal loses it: the same name
+        // registered again would otherwise hand the old principal the new subscriber's messages.
+        entries.stream().filter(e -> e.get(SubscriptionItems.ENTRY).s().equals(SubscriptionItems.SUBSCRIBER_ENTRY)
+                        && e.containsKey(SubscriptionItems.PRINCIPAL_ARN))
+                .findFirst().ifPresent(e -> setPolicy(e.get(SubscriptionItems.QUEUE_URL).s(), ""));
         store.deleteSubscriber(name, entries);
         noContent(exchange);
     }
@@ -183,6 +275,9 @@ final class SubscriptionHandler {
                 o.put("queueUrl", e.get(SubscriptionItems.QUEUE_URL).s());
                 o.put("queueCreated", Boolean.TRUE.equals(e.get(SubscriptionItems.QUEUE_CREATED).bool()));
                 o.put("createdAt", Long.parseLong(e.get(SubscriptionItems.CREATED_AT).n()));
+                if (e.containsKey(SubscriptionItems.PRINCIPAL_ARN)) {
+                    o.put(PRINCIPAL_ARN, e.get(SubscriptionItems.PRINCIPAL_ARN).s());
+                }
             } else {
                 ObjectNode s = subscriptions.addObject();
                 String userId = e.get(SubscriptionItems.USER_ID).s();
@@ -214,8 +309,11 @@ final class SubscriptionHandler {
             return mapper.createObjectNode();
         }
         JsonNode node;
-        try {
-            node = mapper.readTree(bytes);
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            node = mapper.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw ApiException.badRequest("the body must be one JSON object, with nothing after it");
+            }
         } catch (IOException e) {
             throw ApiException.badRequest("the body is not JSON");
         }
@@ -303,6 +401,8 @@ final class SubscriptionHandler {
         try {
             exchange.setStatusCode(status);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            // A subscriber names the users it follows: kept by no cache at all.
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "private, no-store");
             exchange.getResponseSender().send(mapper.writeValueAsString(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);

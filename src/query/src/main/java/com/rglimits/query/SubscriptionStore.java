@@ -39,10 +39,13 @@ final class SubscriptionStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
-    /** Writes the subscriber unless it exists; returns whether it was written. */
-    boolean createSubscriber(String name, String queueUrl, boolean queueCreated, long now) {
+    /** Writes the subscriber unless it exists; returns whether it was written. {@code principalArn} may be null. */
+    boolean createSubscriber(String name, String queueUrl, boolean queueCreated, String principalArn, long now) {
         Map<String, AttributeValue> item = key(name, SubscriptionItems.SUBSCRIBER_ENTRY);
         item.put(SubscriptionItems.QUEUE_URL, s(queueUrl));
+        if (principalArn != null) {
+            item.put(SubscriptionItems.PRINCIPAL_ARN, s(principalArn));
+        }
         item.put(SubscriptionItems.QUEUE_CREATED, AttributeValue.builder().bool(queueCreated).build());
         item.put(SubscriptionItems.CREATED_AT, AttributeValue.builder().n(Long.toString(now)).build());
         try {

@@ -41,6 +41,8 @@ final class TokenAccess implements ReadAccess {
     /** RFC 6750 b64token, case-insensitive scheme, one or more spaces. */
     private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
     private static final System.Logger LOG = System.getLogger(TokenAccess.class.getName());
+    private static final String SCOPE = "scope";
+    private static final String NOT_A_SCOPE_STRING = "JWT scope claim is not a string";
 
     /** Nimbus' default bound on a JWKS document. */
     private static final int JWKS_SIZE_LIMIT = 51_200;
@@ -49,6 +51,7 @@ final class TokenAccess implements ReadAccess {
     private final String userClaim;
     private final String readScope;
     private final String adminScope;
+    private final String eventsScope;
 
     TokenAccess(AuthConfig config) {
         // From a URL: cached (5 min), refreshed ahead of expiry, and refetched when a token names
@@ -67,12 +70,27 @@ final class TokenAccess implements ReadAccess {
                 Set.of(config.audience()),
                 new JWTClaimsSet.Builder().issuer(config.issuer()).build(),
                 Set.of(JWTClaimNames.EXPIRATION_TIME),
-                null);
+                null) {
+            @Override
+            public void verify(JWTClaimsSet claimsSet, SecurityContext context) throws BadJWTException {
+                super.verify(claimsSet, context);
+                // Nimbus counts a required claim present when its name is, and checks no expiry when
+                // its value is null: "exp": null would make a token that never expires.
+                if (claimsSet.getExpirationTime() == null) {
+                    throw new BadJWTException("JWT missing required claims: [exp]");
+                }
+                Object scope = claimsSet.getClaim(SCOPE);
+                if (scope != null && !(scope instanceof String)) {
+                    throw new BadJWTException(NOT_A_SCOPE_STRING);
+                }
+            }
+        };
         claims.setMaxClockSkew((int) config.clockSkew().getSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         userClaim = config.userClaim();
         readScope = config.readScope();
         adminScope = config.adminScope();
+        eventsScope = config.eventsScope();
     }
 
     @Override
@@ -88,13 +106,21 @@ final class TokenAccess implements ReadAccess {
 
     @Override
     public void checkAdmin(HttpServerExchange exchange) {
+        requireScope(exchange, adminScope, "managing subscriptions needs the admin scope", "the token may not manage subscriptions");
+    }
+
+    @Override
+    public void checkEventsWriter(HttpServerExchange exchange) {
+        requireScope(exchange, eventsScope, "putting events needs the events scope", "the token may not put events");
+    }
+
+    private void requireScope(HttpServerExchange exchange, String scope, String description, String message) {
         JWTClaimsSet claims = verify(bearerToken(exchange), exchange);
-        if (scopes(claims).contains(adminScope)) {
+        if (scopes(claims).contains(scope)) {
             return;
         }
-        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge("insufficient_scope",
-                "managing subscriptions needs the admin scope", adminScope));
-        throw new ApiException(403, "forbidden", "the token may not manage subscriptions");
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge("insufficient_scope", description, scope));
+        throw new ApiException(403, "forbidden", message);
     }
 
     private static String bearerToken(HttpServerExchange exchange) {
@@ -148,13 +174,18 @@ final class TokenAccess implements ReadAccess {
             return "the token's issuer is not accepted";
         } else if (m.contains(" aud ")) {
             return "the token's audience is not accepted";
+        } else if (m.equals(NOT_A_SCOPE_STRING)) {
+            return "the token's scope claim is not a space-separated string";
         }
         return "the token lacks a required claim or has one not accepted";
     }
 
-    /** OAuth 2.0's space-separated {@code scope}, or the {@code scp} array (or string) some issuers send. */
+    /**
+     * OAuth 2.0's space-separated {@code scope} (RFC 6749 3.3, RFC 9068 2.2.3; any other JSON type
+     * is refused when the token is verified), or the {@code scp} array (or string) some issuers send.
+     */
     static Set<String> scopes(JWTClaimsSet claims) {
-        Object scope = claims.getClaim("scope");
+        Object scope = claims.getClaim(SCOPE);
         Object scp = claims.getClaim("scp");
         Set<String> out = new HashSet<>();
         for (Object value : new Object[] {scope, scp}) {

@@ -136,7 +136,7 @@ class QueryApiIT {
         assertThat(paths).containsExactlyInAnyOrder(
                 "/users/{userId}/limits", "/users/{userId}/limits/{userLimitId}", "/health", "/openapi.json",
                 "/subscribers/{name}", "/subscribers/{name}/subscriptions/all-users",
-                "/subscribers/{name}/subscriptions/users/{userId}");
+                "/subscribers/{name}/subscriptions/users/{userId}", "/events");
         assertThat(doc.at("/components/schemas/Limit/properties/percentageUsed/description").asText())
                 .contains("HALF_UP").contains("Absent when value is 0");
     }
@@ -282,12 +282,14 @@ class QueryApiIT {
         HttpResponse<String> first = Http.get(url);
         String etag = first.headers().firstValue("ETag").orElseThrow();
         assertThat(etag).matches("\"[0-9a-f]{32}\"");
-        assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
 
         HttpResponse<String> same = Http.get(url, "If-None-Match", etag);
         assertThat(same.statusCode()).isEqualTo(304);
         assertThat(same.body()).isEmpty();
         assertThat(same.headers().firstValue("ETag")).hasValue(etag);
+        assertThat(same.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+        assertThat(Http.get(url + "/lim-1").headers().firstValue("Cache-Control")).hasValue("private, no-cache");
         assertThat(Http.get(url, "If-None-Match", "W/" + etag).statusCode()).as("weak comparison").isEqualTo(304);
         assertThat(Http.get(url, "If-None-Match", "\"other\", " + etag).statusCode()).isEqualTo(304);
         assertThat(Http.get(url, "If-None-Match", "*").statusCode()).isEqualTo(304);

@@ -157,6 +157,26 @@ class QueryAuthIT {
     }
 
     @Test
+    void aNullExpiryIsRefusedAsAMissingOne() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String payload = "{\"iss\":\"" + TestTokens.ISSUER + "\",\"aud\":\"" + TestTokens.AUDIENCE + "\",\"sub\":\"u-1\","
+                + "\"iat\":" + now + ",\"exp\":%s}";
+        assertThat(get("/users/u-1/limits", TestTokens.signPayload(RSA, String.format(payload, now + 300))).statusCode())
+                .as("the same token with a real expiry").isEqualTo(200);
+        assertInvalidToken(get("/users/u-1/limits", TestTokens.signPayload(RSA, String.format(payload, "null"))),
+                "the token lacks a required claim or has one not accepted");
+    }
+
+    @Test
+    void scopeIsASpaceSeparatedStringOnly() throws Exception {
+        // OAuth 2.0 (RFC 6749 3.3, RFC 9068 2.2.3) defines "scope" as one string; "scp" is the array some issuers send.
+        String array = TestTokens.sign(RSA, TestTokens.claims().subject("support-svc").claim("scope", List.of("limits:read")).build());
+        assertInvalidToken(get("/users/u-2/limits", array), "the token's scope claim is not a space-separated string");
+        String number = TestTokens.sign(RSA, TestTokens.claims().subject("u-1").claim("scope", 7).build());
+        assertInvalidToken(get("/users/u-1/limits", number), "the token's scope claim is not a space-separated string");
+    }
+
+    @Test
     void es256TokensWhenAllowed() {
         assertThat(get("/users/u-1/limits", TestTokens.sign(EC, TestTokens.claims().subject("u-1").build())).statusCode())
                 .isEqualTo(200);
@@ -179,7 +199,7 @@ class QueryAuthIT {
             assertThat(get.at("/responses/403/$ref").asText()).isEqualTo("#/components/responses/Forbidden");
         }
         assertThat(doc.at("/components/securitySchemes/bearerAuth/x-scopes").toString())
-                .contains("limits:read").contains("subscriptions:admin");
+                .contains("limits:read").contains("subscriptions:admin").contains("events:write");
         assertThat(doc.at("/paths/~1health/get/security").isArray()).isTrue();
         assertThat(doc.at("/paths/~1health/get/security")).isEmpty();
     }

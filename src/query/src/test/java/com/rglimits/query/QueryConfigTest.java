@@ -143,7 +143,7 @@ class QueryConfigTest {
         AuthConfig a = parse("--auth", "JWT", "--auth.jwks.url", "https://issuer.example/.well-known/jwks.json",
                 "--auth.issuer", "https://issuer.example/", "--auth.audience", "limits-api", "--auth.algorithms", "RS256, ES256",
                 "--auth.user-claim", "player_id", "--auth.read-scope", "limits.read", "--auth.admin-scope", "subs.admin",
-                "--auth.clock-skew.s", "5", "--auth.jwks.timeout.ms", "750").auth();
+                "--auth.events-scope", "events.put", "--auth.clock-skew.s", "5", "--auth.jwks.timeout.ms", "750").auth();
         assertThat(a.jwksUrl()).hasToString("https://issuer.example/.well-known/jwks.json");
         assertThat(a.issuer()).isEqualTo("https://issuer.example/");
         assertThat(a.audience()).isEqualTo("limits-api");
@@ -151,6 +151,7 @@ class QueryConfigTest {
         assertThat(a.userClaim()).isEqualTo("player_id");
         assertThat(a.readScope()).isEqualTo("limits.read");
         assertThat(a.adminScope()).isEqualTo("subs.admin");
+        assertThat(a.eventsScope()).isEqualTo("events.put");
         assertThat(a.clockSkew()).isEqualTo(Duration.ofSeconds(5));
         assertThat(a.jwksTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(parse("--auth", "jwt", "--auth.jwks.url", "http://127.0.0.1:9000/jwks", "--auth.issuer", "i",
@@ -174,6 +175,8 @@ class QueryConfigTest {
                 with(jwt, "--auth.jwks.url", "https://i/jwks", "--auth.read-scope", "a b"));
         assertBad("option --auth.read-scope and option --auth.admin-scope must differ",
                 with(jwt, "--auth.jwks.url", "https://i/jwks", "--auth.read-scope", "x", "--auth.admin-scope", "x"));
+        assertBad("option --auth.events-scope must differ from option --auth.read-scope and option --auth.admin-scope",
+                with(jwt, "--auth.jwks.url", "https://i/jwks", "--auth.events-scope", "limits:read"));
         assertBad("option --auth.clock-skew.s must be >= 0, got -1",
                 with(jwt, "--auth.jwks.url", "https://i/jwks", "--auth.clock-skew.s", "-1"));
         assertBad("unknown setting option --auth.scope", with(jwt, "--auth.jwks.url", "https://i/jwks", "--auth.scope", "x"));

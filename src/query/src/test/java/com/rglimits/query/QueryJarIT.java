@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * to start without an authentication setting, in one line, and with {@code --auth none} it serves.
  */
 class QueryJarIT {
-    /** The query service (src/query) and the model and base modules it reads with. */
-    static final Set<String> QUERY_PACKAGES = Set.of("aws", "config", "deadletter", "event", "file", "limit", "query", "subscribe",
-            "table");
+    /** The query service (src/query) and the model and base modules it reads with (base: config, aws). */
+    static final Set<String> QUERY_PACKAGES = Set.of("aws", "config", "deadletter", "event", "file", "limit", "query",
+            "subscribe", "table");
 
     @Test
     void theQueryServiceJarHoldsItsPackagesAndStarts() throws Exception {

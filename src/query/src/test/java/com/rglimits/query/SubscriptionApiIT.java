@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.rglimits.aws.AwsClients;
 import com.rglimits.config.Settings;
 import com.rglimits.config.TableNames;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.localaws.ElasticMq;
+import com.rglimits.localaws.LocalAws;
 import com.rglimits.table.SubscriptionItems;
+import com.rglimits.testing.SqsPolicyKeeper;
 import com.rglimits.testing.TestBeds;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -71,7 +74,11 @@ class SubscriptionApiIT {
     }
 
     private static HttpResponse<String> call(String method, String path, String body, String... headers) {
-        return Http.send(HttpRequest.newBuilder(URI.create(base + path)).method(method,
+        return callUrl(method, base + path, body, headers);
+    }
+
+    private static HttpResponse<String> callUrl(String method, String url, String body, String... headers) {
+        return Http.send(HttpRequest.newBuilder(URI.create(url)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
@@ -97,9 +104,121 @@ class SubscriptionApiIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again)).isEqualTo(s);
         assertThat(call("PUT", "/subscribers/payments", "{\"queueUrl\":\"" + queueUrl + "\"}").statusCode()).isEqualTo(200);
-        HttpResponse<String> other = call("PUT", "/subscribers/payments", "{\"queueUrl\":\"http://sqs.test/1/other.fifo\"}");
+        HttpResponse<String> other = call("PUT", "/subscribers/payments", "{\"queueUrl\":\"" + elasticMq.endpoint() + "/000000000000/other.fifo\"}");
         assertThat(other.statusCode()).isEqualTo(409);
         assertThat(json(other).get("error").asText()).isEqualTo("conflict");
+    }
+
+    @Test
+    void subscriberAnswersAreNeverKeptByACache() {
+        HttpResponse<String> created = call("PUT", "/subscribers/cache-check", null);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Cache-Control")).hasValue("private, no-store");
+        assertThat(call("PUT", "/subscribers/cache-check/subscriptions/users/u-7", null).statusCode()).isEqualTo(204);
+        HttpResponse<String> read = call("GET", "/subscribers/cache-check", null);
+        assertThat(read.body()).contains("\"userId\":\"u-7\"");
+        assertThat(read.headers().firstValue("Cache-Control")).hasValue("private, no-store");
+    }
+
+    @Test
+    void aQueueOnAnotherHostThanTheSqsEndpointIsRefused() throws Exception {
+        String queueName = TestBeds.uniqueName("elsewhere") + ".fifo";
+        String queueUrl = ElasticMq.createFifoQueue(sqs, queueName);
+        // The same emulator under another host name: SQS would take it, the service must not.
+        String otherHost = "http://localhost:" + elasticMq.port() + "/000000000000/" + queueName;
+        for (String url : new String[] {otherHost, "https://sqs.evil.test/000000000000/" + queueName}) {
+            HttpResponse<String> r = call("PUT", "/subscribers/elsewhere", "{\"queueUrl\":\"" + url + "\"}");
+            assertThat(r.statusCode()).as(url).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).isEqualTo(
+                    "queueUrl is not allowed: the queue URL's host is not the SQS endpoint's host 127.0.0.1");
+        }
+        assertThat(call("GET", "/subscribers/elsewhere", null).statusCode()).isEqualTo(404);
+        assertThat(call("PUT", "/subscribers/elsewhere", "{\"queueUrl\":\"" + queueUrl + "\"}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void registeringByPrincipalLetsExactlyThatPrincipalPollTheQueue() throws Exception {
+        // ElasticMQ drops queue policies; the keeper in front of it keeps them as SQS does.
+        try (SqsPolicyKeeper keeper = new SqsPolicyKeeper(elasticMq.endpoint());
+                SqsClient viaKeeper = AwsClients.sync(LocalAws.awsSettings(keeper.endpoint()), SqsClient.builder());
+                QueryServer service = QueryServer.start(config(Map.of("auth", "none", "sqs.endpoint", keeper.endpoint().toString())),
+                        client)) {
+            String url = "http://127.0.0.1:" + service.port() + "/subscribers/";
+            String arn = "arn:aws:iam::123456789012:role/payments/poller";
+            String body = "{\"principalArn\":\"" + arn + "\"}";
+            HttpResponse<String> first = callUrl("PUT", url + "by-principal", body);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+            JsonNode s = json(first);
+            assertThat(s.get("principalArn").asText()).isEqualTo(arn);
+            assertThat(s.get("queueCreated").asBoolean()).isTrue();
+            String queueUrl = s.get("queueUrl").asText();
+            assertThat(queueUrl).endsWith("/user-limits-by-principal.fifo");
+            String queueArn = viaKeeper.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            JsonNode expectedPolicy = JSON.readTree("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"SubscriberPolls\","
+                    + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + arn + "\"},"
+                    + "\"Action\":[\"sqs:ReceiveMessage\",\"sqs:DeleteMessage\",\"sqs:ChangeMessageVisibility\"],"
+                    + "\"Resource\":\"" + queueArn + "\"}]}");
+            assertThat(policy(viaKeeper, queueUrl)).isEqualTo(expectedPolicy);
+
+            // The same principal again: its subscriber back, and the grant made again (here: after someone changed it).
+            viaKeeper.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY,
+                    expectedPolicy.toString().replace(arn, "arn:aws:iam::123456789012:role/intruder"))));
+            HttpResponse<String> again = callUrl("PUT", url + "by-principal", body);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(json(again)).isEqualTo(s);
+            assertThat(policy(viaKeeper, queueUrl)).isEqualTo(expectedPolicy);
+            assertThat(json(callUrl("GET", url + "by-principal", null))).isEqualTo(s);
+
+            HttpResponse<String> other = callUrl("PUT", url + "by-principal", "{\"principalArn\":\"arn:aws:iam::123456789012:role/other\"}");
+            assertThat(other.statusCode()).isEqualTo(409);
+            assertThat(json(other).get("message").asText())
+                    .isEqualTo("subscriber by-principal is registered for another principal; delete it first to change it");
+            assertThat(policy(viaKeeper, queueUrl)).as("untouched by the refused request").isEqualTo(expectedPolicy);
+
+            // Deleted, the kept queue's grant is revoked: the name registered again is nobody's to poll.
+            assertThat(callUrl("DELETE", url + "by-principal", null).statusCode()).isEqualTo(204);
+            assertThat(viaKeeper.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.POLICY))
+                    .attributes().get(QueueAttributeName.POLICY)).as("no policy").isEmpty();
+            HttpResponse<String> reRegistered = callUrl("PUT", url + "by-principal", null);
+            assertThat(reRegistered.statusCode()).isEqualTo(201);
+            assertThat(json(reRegistered).get("queueUrl").asText()).isEqualTo(queueUrl);
+
+            assertThat(callUrl("PUT", url + "no-principal", null).statusCode()).isEqualTo(201);
+            HttpResponse<String> noPrincipal = callUrl("PUT", url + "no-principal", body);
+            assertThat(noPrincipal.statusCode()).isEqualTo(409);
+            assertThat(json(noPrincipal).get("message").asText())
+                    .isEqualTo("subscriber no-principal is registered without a principal; delete it first to change it");
+            String plainQueue = json(callUrl("GET", url + "no-principal", null)).get("queueUrl").asText();
+            assertThat(viaKeeper.getQueueAttributes(b -> b.queueUrl(plainQueue).attributeNames(QueueAttributeName.POLICY))
+                    .attributes()).doesNotContainKey(QueueAttributeName.POLICY);
+        }
+    }
+
+    private static JsonNode policy(SqsClient sqs, String queueUrl) throws Exception {
+        return JSON.readTree(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.POLICY))
+                .attributes().get(QueueAttributeName.POLICY));
+    }
+
+    @Test
+    void aPrincipalMustBeAnIamArnAndComesWithoutAQueue() throws Exception {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"principalArn\":\"arn:aws:iam::123456789012:role/x\",\"queueUrl\":\"" + elasticMq.endpoint() + "/0/q.fifo\"}",
+                "give queueUrl or principalArn, not both: the service grants a principal access only to a queue it created");
+        for (String bad : new String[] {"*", "arn:aws:iam::123456789012:group/admins", "arn:aws:iam::12345:role/x",
+                "arn:aws:sts::123456789012:assumed-role/x/session", "arn:aws:iam::123456789012:role/has space"}) {
+            cases.put("{\"principalArn\":\"" + bad + "\"}", "principalArn must be the ARN of an IAM role, user or account root"
+                    + " (arn:aws:iam::123456789012:role/NAME), got '" + bad + "'");
+        }
+        cases.put("{\"principalArn\":7}", "principalArn must be a non-empty string");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            HttpResponse<String> r = call("PUT", "/subscribers/bad-principal", c.getKey());
+            assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).isEqualTo(c.getValue());
+        }
+        assertThat(call("GET", "/subscribers/bad-principal", null).statusCode()).isEqualTo(404);
+        assertThat(call("PUT", "/subscribers/root-principal", "{\"principalArn\":\"arn:aws:iam::123456789012:root\"}").statusCode())
+                .isEqualTo(201);
     }
 
     @Test
@@ -165,7 +284,7 @@ class SubscriptionApiIT {
                 new String[] {"PUT", "/subscribers/other", "{\"queueUrl\":\"http://sqs.test/1/standard\"}"});
         cases.put("the body is not JSON", new String[] {"PUT", "/subscribers/other", "{"});
         cases.put("the body must be a JSON object", new String[] {"PUT", "/subscribers/other", "[]"});
-        cases.put("unknown field 'queue'; allowed: queueUrl", new String[] {"PUT", "/subscribers/other", "{\"queue\":\"x\"}"});
+        cases.put("unknown field 'queue'; allowed: principalArn, queueUrl", new String[] {"PUT", "/subscribers/other", "{\"queue\":\"x\"}"});
         cases.put("limitTypes must hold only [BALANCE, BET, DEPOSIT, LOSS, SESSION], got \"WIN\"",
                 new String[] {"PUT", "/subscribers/validation/subscriptions/all-users", "{\"limitTypes\":[\"WIN\"]}"});
         cases.put("kinds must be an array of [LIMIT_CHANGED, LIMIT_THRESHOLD_REACHED]",
@@ -182,6 +301,25 @@ class SubscriptionApiIT {
         }
         assertThat(call("POST", "/subscribers/validation", null).statusCode()).isEqualTo(405);
         assertThat(call("GET", "/subscribers/other", null).statusCode()).as("nothing registered by a bad request").isEqualTo(404);
+    }
+
+    @Test
+    void contentAfterTheJsonBodyIsRefused() throws Exception {
+        assertThat(call("PUT", "/subscribers/trailing", null).statusCode()).isEqualTo(201);
+        String[][] requests = {
+            {"/subscribers/trailing-other", "{}{\"queueUrl\":\"" + elasticMq.endpoint() + "/000000000000/x.fifo\"}"},
+            {"/subscribers/trailing/subscriptions/all-users", "{\"kinds\":[\"LIMIT_CHANGED\"]} {\"kinds\":[]}"},
+            {"/subscribers/trailing/subscriptions/users/u-1", "{} []"},
+        };
+        for (String[] request : requests) {
+            HttpResponse<String> r = call("PUT", request[0], request[1]);
+            assertThat(r.statusCode()).as(request[1]).isEqualTo(400);
+            assertThat(json(r).get("message").asText()).isEqualTo("the body must be one JSON object, with nothing after it");
+        }
+        assertThat(call("GET", "/subscribers/trailing-other", null).statusCode()).isEqualTo(404);
+        assertThat(json(call("GET", "/subscribers/trailing", null)).get("subscriptions")).isEmpty();
+        // Whitespace after the object is not content.
+        assertThat(call("PUT", "/subscribers/trailing/subscriptions/users/u-1", "{}\r\n ").statusCode()).isEqualTo(204);
     }
 
     @Test
