@@ -41,6 +41,10 @@ public final class LocalQueryService {
         values.put(AwsSettings.CREDENTIALS_PROVIDER, AwsSettings.CredentialsProvider.BASIC.name());
         values.put(AwsSettings.ACCESS_KEY_ID, LocalAws.ACCESS_KEY);
         values.put(AwsSettings.SECRET_KEY, LocalAws.SECRET_KEY);
+        // An emulator on a busy developer machine answers in seconds, not the milliseconds the
+        // service's defaults give DynamoDB: locally a slow answer is better than a 503.
+        values.put(QueryConfig.CALL_TIMEOUT_MS, "30000");
+        values.put(QueryConfig.ATTEMPT_TIMEOUT_MS, "10000");
         values.putAll(given.asMap());
         Settings settings = new Settings(values, given::describe);
         QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1", AuthConfig.Mode.NONE);
