@@ -1,12 +1,16 @@
 package com.rglimits.config;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -51,6 +55,46 @@ public final class Settings {
 
     public String describe(String key) {
         return describer.apply(key);
+    }
+
+    /**
+     * The name a renamed setting was given under: {@code key}, or one of its deprecated names
+     * ({@link #deprecationWarning} then says what to write instead); {@code key} when it was not
+     * given at all. Given under two of its names, it is an error: which one was meant is unclear.
+     */
+    public String givenKey(String key, Collection<String> deprecatedKeys) {
+        List<String> names = new ArrayList<>();
+        names.add(key);
+        names.addAll(deprecatedKeys);
+        String given = null;
+        for (String name : names) {
+            if (values.containsKey(name)) {
+                if (given != null) {
+                    throw new ConfigException(describe(given) + " and " + describe(name)
+                            + " are the same setting: give one of them");
+                }
+                given = name;
+            }
+        }
+        return given == null ? key : given;
+    }
+
+    /**
+     * A renamed setting: its value under its name or its deprecated one (then {@code warn} gets the
+     * one-line warning), the default when it was given under neither.
+     */
+    public String string(String key, String deprecatedKey, String defaultValue, Consumer<String> warn) {
+        String given = givenKey(key, List.of(deprecatedKey));
+        if (!given.equals(key)) {
+            warn.accept(deprecationWarning(given, key));
+        }
+        return string(given, defaultValue);
+    }
+
+    /** The one-line warning for a setting given under its deprecated name. */
+    public String deprecationWarning(String deprecatedKey, String key) {
+        return describe(deprecatedKey) + " is deprecated: use " + describe(key)
+                + " (the old name is read until the next release)";
     }
 
     public String string(String key, String defaultValue) {

@@ -1,6 +1,7 @@
 package com.rglimits.bench;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
@@ -13,6 +14,8 @@ import com.rglimits.limit.RuleResult;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.subscribe.SubscriberBranch;
+import com.rglimits.subscribe.SubscriberConnectors;
+import com.rglimits.subscribe.Thresholds;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import java.io.IOException;
@@ -31,9 +34,10 @@ import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
@@ -372,14 +376,16 @@ public final class Benchmark {
         // for a final checkpoint; the figures are about processing, and a streaming job never ends.
         flink.set(ExecutionCheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
         o.flink.forEach(flink::setString);
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        flink.set(ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT,
+                CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
         UserLimitsPipeline.configure(env, config);
         if (!rocksDb) {
-            env.setStateBackend(new HashMapStateBackend());
+            Configuration heap = new Configuration();
+            heap.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+            env.configure(heap, Benchmark.class.getClassLoader());
         }
-        env.getCheckpointConfig().setCheckpointStorage(checkpoints.toUri().toString());
-        env.getCheckpointConfig().setExternalizedCheckpointCleanup(
-                CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
         DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new IndexedRecordParser(), count,
                 recordsPerSecond > 0 ? RateLimiterStrategy.perSecond(recordsPerSecond) : RateLimiterStrategy.noOp(),
                 PARSED_RECORD_TYPE);
@@ -387,8 +393,9 @@ public final class Benchmark {
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config, false), "In-memory records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
         UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config, false);
-        if (config.subscriptionsTable() != null) {
-            SubscriberBranch.attach(outputs.limits, config, true);
+        SubscriberConnectors subscribers = SubscriberConnectors.fromConfig(config, true);
+        if (subscribers != null) {
+            SubscriberBranch.attach(outputs.limits, subscribers, Thresholds.parse(config.thresholds()));
         }
         outputs.limits.map(new LatencyProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
                 .sinkTo(sink.create(config)).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Write limits");
@@ -532,10 +539,10 @@ public final class Benchmark {
 
     static JobConfig jobConfig(Options o, Dynalite dynamo, String table, long checkpointMs) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(JobConfig.SOURCE_FILE, "in-memory");
-        s.put(JobConfig.TABLE_NAME, table);
-        s.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(checkpointMs));
-        s.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
+        s.put(JobOptions.SOURCE_FILE.key(), "in-memory");
+        s.put(JobOptions.TABLE_NAME.key(), table);
+        s.put(JobOptions.CHECKPOINT_INTERVAL.key(), Long.toString(checkpointMs));
+        s.put(JobOptions.PARALLELISM.key(), Integer.toString(o.parallelism));
         if (dynamo != null) {
             dynamo.awsProperties().forEach((k, v) -> s.put((String) k, (String) v));
         }

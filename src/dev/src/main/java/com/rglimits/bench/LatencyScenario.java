@@ -1,6 +1,9 @@
 package com.rglimits.bench;
 
+import com.rglimits.aws.AwsClients;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
+import com.rglimits.config.OptionReader;
 import com.rglimits.config.Settings;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.localaws.LocalAws;
@@ -8,11 +11,13 @@ import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.sink.SinkCost;
 import com.rglimits.table.LimitTable;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -136,7 +141,7 @@ final class LatencyScenario {
         try (Dynalite dynamo = Dynalite.start();
                 DelayingForwarder network = new DelayingForwarder(dynamo.port(), o.rttMs);
                 DynamoDbClient direct = dynamo.client();
-                DynamoDbClient delayed = LocalAws.pointedAt(DynamoDbClient.builder(), endpoint(network)).build()) {
+                DynamoDbClient delayed = AwsClients.sync(LocalAws.awsSettings(endpoint(network)), DynamoDbClient.builder())) {
             String rtt = String.format(Locale.ROOT, "%s ms RTT", ms(o.rttMs));
             // One live stream for every variant, so that their steady rows compare.
             BenchEvents live = BenchEvents.generate(o.steadyEvents, Math.min(o.users, o.steadyEvents), 1000.0 / o.steadyRate);
@@ -157,11 +162,13 @@ final class LatencyScenario {
 
                 JobConfig backlogConfig = jobConfig(o, v.given, network, backlogTable);
                 f.outOfOrdernessMs = backlogConfig.outOfOrdernessMs();
-                v.sinkSettings.put(JobConfig.SINK_MAX_BATCH, Integer.toString(backlogConfig.sinkMaxBatchSize()));
-                v.sinkSettings.put(JobConfig.SINK_MAX_IN_FLIGHT, Integer.toString(backlogConfig.sinkMaxInFlight()));
-                v.sinkSettings.put(JobConfig.SINK_MERGE_WINDOW_MS, Long.toString(backlogConfig.sinkMergeWindowMs()));
-                v.sinkSettings.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, Long.toString(backlogConfig.sinkMergeMaxWindowMs()));
-                v.sinkSettings.put(JobConfig.SINK_MERGE_MAX_LIMITS, Integer.toString(backlogConfig.sinkMergeMaxLimits()));
+                v.sinkSettings.put(JobOptions.SINK_MAX_BATCH_SIZE.key(), Integer.toString(backlogConfig.sinkMaxBatchSize()));
+                v.sinkSettings.put(JobOptions.SINK_MAX_IN_FLIGHT.key(), Integer.toString(backlogConfig.sinkMaxInFlight()));
+                v.sinkSettings.put(JobOptions.SINK_MERGE_WINDOW.key(),
+                        OptionReader.format(backlogConfig.get(JobOptions.SINK_MERGE_WINDOW)));
+                v.sinkSettings.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(),
+                        OptionReader.format(backlogConfig.get(JobOptions.SINK_MERGE_MAX_WINDOW)));
+                v.sinkSettings.put(JobOptions.SINK_MERGE_MAX_LIMITS.key(), Integer.toString(backlogConfig.sinkMergeMaxLimits()));
                 v.backlog = job("Job via " + rtt + ", backlog replay (started behind)", events, events.events, backlogConfig,
                         o, backlogTable, 0);
                 v.steady = job(String.format(Locale.ROOT, "Job via %s, steady %,.0f events/s", rtt, o.steadyRate), live,
@@ -210,17 +217,18 @@ final class LatencyScenario {
         return row;
     }
 
+    /** The job's settings: the benchmark's {@code --job} and the variant's over the scenario's defaults. */
     private static JobConfig jobConfig(Benchmark.Options o, Map<String, String> variant, DelayingForwarder network,
             String table) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put(JobConfig.SOURCE_FILE, "in-memory");
-        s.put(JobConfig.TABLE_NAME, table);
-        s.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(o.checkpointMs));
-        s.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
-        LocalAws.awsProperties(endpoint(network)).forEach((k, v) -> s.put((String) k, (String) v));
-        s.putAll(o.job);
-        s.putAll(variant);
-        return JobConfig.from(new Settings(s, k -> k));
+        Configuration defaults = new Configuration();
+        defaults.set(JobOptions.SOURCE_FILE, "in-memory");
+        defaults.set(JobOptions.TABLE_NAME, table);
+        defaults.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(o.checkpointMs));
+        defaults.set(JobOptions.PARALLELISM, o.parallelism);
+        LocalAws.awsProperties(endpoint(network)).forEach((k, v) -> defaults.setString((String) k, (String) v));
+        Map<String, String> given = new LinkedHashMap<>(o.job);
+        given.putAll(variant);
+        return JobConfig.from(new Settings(given, k -> k), defaults);
     }
 
     private static URI endpoint(DelayingForwarder network) {

@@ -1,6 +1,7 @@
 package com.rglimits.bench;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.localaws.ElasticMq;
@@ -43,13 +44,13 @@ final class SubscriberBench {
             }
             Map<String, String> settings = new LinkedHashMap<>();
             dynamo.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
-            settings.put(JobConfig.SOURCE_FILE, "in-memory");
-            settings.put(JobConfig.TABLE_NAME, "unused");
-            settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, Long.toString(o.checkpointMs));
-            settings.put(JobConfig.PARALLELISM, Integer.toString(o.parallelism));
-            settings.put(JobConfig.SUBSCRIBERS_TABLE, "bench-subscriptions");
-            settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, "bench-undelivered");
-            settings.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, counter.endpoint().toString());
+            settings.put(JobOptions.SOURCE_FILE.key(), "in-memory");
+            settings.put(JobOptions.TABLE_NAME.key(), "unused");
+            settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), Long.toString(o.checkpointMs));
+            settings.put(JobOptions.PARALLELISM.key(), Integer.toString(o.parallelism));
+            settings.put(JobOptions.SUBSCRIBERS_TABLE.key(), "bench-subscriptions");
+            settings.put(JobOptions.SUBSCRIBERS_UNDELIVERED_TABLE.key(), "bench-undelivered");
+            settings.put(JobOptions.SUBSCRIBERS_SQS_ENDPOINT.key(), counter.endpoint().toString());
             JobConfig config = JobConfig.from(new Settings(settings, k -> k));
 
             Benchmark.Result r = Benchmark.runJob(NAME, events, events.events, true, BenchSinks::discarding, config, o, "subscribers");

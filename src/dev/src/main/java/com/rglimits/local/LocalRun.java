@@ -1,8 +1,10 @@
 package com.rglimits.local;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.console.JobProgress;
 import com.rglimits.console.Progress;
@@ -20,7 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -44,8 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class LocalRun {
     static final String DEFAULT_SOURCE_FILE = "data/sample-events.json";
     static final String DEFAULT_DLQ_FILE = "target/local-run/dead-letters.jsonl";
-    private static final String DEFAULT_CHECKPOINT_INTERVAL_MS = "5000";
-    private static final String DEFAULT_PARALLELISM = "2";
+    private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+    private static final int DEFAULT_PARALLELISM = 2;
     private static final int PRINTED_ROWS = 40;
 
     private LocalRun() {}
@@ -69,7 +71,7 @@ public final class LocalRun {
     public static Accounting.Summary run(String[] args, PrintStream out) throws Exception {
         Settings given = ConfigReaders.fromArgs(args);
         for (String key : given.asMap().keySet()) {
-            if (key.startsWith(JobConfig.AWS_PREFIX)) {
+            if (key.startsWith(AwsSettings.PREFIX)) {
                 throw new ConfigException(given.describe(key) + " is not taken: the local run starts its own dynalite");
             }
         }
@@ -78,7 +80,7 @@ public final class LocalRun {
 
         Path input = Path.of(config.sourceFile());
         if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
-            throw new ConfigException("cannot read events file " + input + " (" + given.describe(JobConfig.SOURCE_FILE) + ")");
+            throw new ConfigException("cannot read events file " + input + " (" + given.describe(JobOptions.SOURCE_FILE.key()) + ")");
         }
         Path dlqFile = Path.of(config.dlqFile());
         Path dlqParts = dlqFile.resolveSibling(dlqFile.getFileName() + ".parts");
@@ -113,16 +115,15 @@ public final class LocalRun {
         }
     }
 
-    /** The local run's defaults, the given settings over them, and the emulator's endpoint. */
+    /** The given settings over the local run's defaults and the emulator's endpoint. */
     private static JobConfig config(Settings given, URI dynamoDbEndpoint) {
-        Map<String, String> values = new HashMap<>();
-        values.put(JobConfig.SOURCE_FILE, DEFAULT_SOURCE_FILE);
-        values.put(JobConfig.DLQ_FILE, DEFAULT_DLQ_FILE);
-        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, DEFAULT_CHECKPOINT_INTERVAL_MS);
-        values.put(JobConfig.PARALLELISM, DEFAULT_PARALLELISM);
-        LocalAws.awsProperties(dynamoDbEndpoint).forEach((k, v) -> values.put((String) k, (String) v));
-        values.putAll(given.asMap());
-        return JobConfig.from(new Settings(values, given::describe));
+        Configuration defaults = new Configuration();
+        defaults.set(JobOptions.SOURCE_FILE, DEFAULT_SOURCE_FILE);
+        defaults.set(JobOptions.DLQ_FILE, DEFAULT_DLQ_FILE);
+        defaults.set(JobOptions.CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        defaults.set(JobOptions.PARALLELISM, DEFAULT_PARALLELISM);
+        LocalAws.awsProperties(dynamoDbEndpoint).forEach((k, v) -> defaults.setString((String) k, (String) v));
+        return JobConfig.from(given, defaults);
     }
 
     private static JobExecutionResult execute(JobConfig config, Path input, long records, Path dlqParts, Path checkpoints)

@@ -3,6 +3,7 @@ package com.rglimits.localstack;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
@@ -15,6 +16,7 @@ import com.rglimits.localaws.LocalAws;
 import com.rglimits.localaws.LocalEmulators;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.subscribe.SubscriberConnectors;
 import com.rglimits.table.LimitTable;
 import com.rglimits.table.SubscriptionItems;
 import com.rglimits.table.UndeliveredItems;
@@ -34,7 +36,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * and the job reading the real Kinesis API in an embedded Flink, until Ctrl-C.
  *
  * <pre>
- * mvn -q compile exec:java@local-stack [-Dexec.args="--port 4567 --shards 4 --ordering.out-of-orderness.ms 5000 ..."]
+ * mvn -q compile exec:java@local-stack [-Dexec.args="--port 4567 --shards 4 --ordering.out-of-orderness 5s ..."]
  * </pre>
  * Settings: every job setting (same keys as the job; defaults below point it at the emulators),
  * plus {@code port} (the emulators' endpoint, default 4567), {@code shards} (input stream, default 4)
@@ -79,7 +81,8 @@ public final class LocalStack {
         UserLimitsPipeline.configure(env, config);
         Sink<UserLimit> limitsSink = LimitsDynamoDbSink.fromConfig(config);
         Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), limitsSink, deadLetterSink, config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), limitsSink, deadLetterSink,
+                SubscriberConnectors.fromConfig(config, false), config);
         try {
             env.execute("user-limits (local stack)");
         } catch (Exception e) {
@@ -146,20 +149,20 @@ public final class LocalStack {
         return t.toString();
     }
 
-    /** The job's settings: the local stack's defaults, overridden by whatever was given. */
+    /** The job's settings: whatever was given, over the local stack's defaults. */
     static JobConfig jobConfig(Settings given, java.util.Properties aws, int sqsPort) {
-        Map<String, String> values = new HashMap<>();
-        aws.stringPropertyNames().forEach(k -> values.put(k, aws.getProperty(k)));
-        values.put(JobConfig.SOURCE_STREAM, INPUT_STREAM);
-        values.put(JobConfig.DLQ_STREAM, DLQ_STREAM);
-        values.put(JobConfig.PARALLELISM, "2");
-        values.put(JobConfig.SUBSCRIBERS_TABLE, SubscriptionItems.DEFAULT_TABLE);
-        values.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, "http://127.0.0.1:" + sqsPort);
-        values.putAll(given.asMap());
-        values.remove(PORT);
-        values.remove(SHARDS);
-        values.remove(SQS_PORT);
-        return JobConfig.from(new Settings(values, given::describe));
+        Configuration defaults = new Configuration();
+        aws.stringPropertyNames().forEach(k -> defaults.setString(k, aws.getProperty(k)));
+        defaults.set(JobOptions.SOURCE_STREAM, INPUT_STREAM);
+        defaults.set(JobOptions.DLQ_STREAM, DLQ_STREAM);
+        defaults.set(JobOptions.PARALLELISM, 2);
+        defaults.set(JobOptions.SUBSCRIBERS_TABLE, SubscriptionItems.DEFAULT_TABLE);
+        defaults.set(JobOptions.SUBSCRIBERS_SQS_ENDPOINT, "http://127.0.0.1:" + sqsPort);
+        Map<String, String> jobSettings = new HashMap<>(given.asMap());
+        jobSettings.remove(PORT);
+        jobSettings.remove(SHARDS);
+        jobSettings.remove(SQS_PORT);
+        return JobConfig.from(new Settings(jobSettings, given::describe), defaults);
     }
 
     static String banner(LocalEmulators emulators, JobConfig config, int shards) {

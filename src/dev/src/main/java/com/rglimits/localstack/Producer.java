@@ -1,11 +1,14 @@
 package com.rglimits.localstack;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigReaders;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.console.Progress;
 import com.rglimits.file.RecordSplitter;
-import com.rglimits.kinesis.KinesisClients;
 import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.LocalEmulators;
@@ -33,12 +36,12 @@ public final class Producer {
         Settings s = ConfigReaders.fromArgs(args);
         Path file = Path.of(s.required("file"));
         double rate = s.longValue("rate", 100, 0);
-        String stream = s.string("source.stream", LocalStack.INPUT_STREAM);
+        String stream = s.string(JobOptions.SOURCE_STREAM.key(), LocalStack.INPUT_STREAM);
         Properties aws = LocalEmulators.awsProperties(java.net.URI.create("http://127.0.0.1:" + LocalStack.DEFAULT_PORT));
-        aws.putAll(s.withPrefix("aws."));
+        aws.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
         List<byte[]> records = RecordSplitter.read(file);
-        try (KinesisClient kinesis = KinesisClients.create(aws)) {
+        try (KinesisClient kinesis = AwsClients.sync(AwsSettings.of(aws), KinesisClient.builder())) {
             long start = System.nanoTime();
             List<RecordPublisher.Sent> sent;
             try (Progress progress = Progress.start("publish " + file.getFileName(), records.size(), "records")) {

@@ -1,5 +1,6 @@
 package com.rglimits.localstack;
 
+import com.rglimits.aws.AwsClients;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
@@ -47,7 +48,7 @@ public final class Subscriber {
             System.exit(2);
             return;
         }
-        try (SqsClient sqs = LocalAws.pointedAt(SqsClient.builder(), endpoint).build()) {
+        try (SqsClient sqs = AwsClients.sync(LocalAws.awsSettings(endpoint), SqsClient.builder())) {
             String url = queueUrl != null ? queueUrl
                     : sqs.getQueueUrl(b -> b.queueName("user-limits-" + subscriber + ".fifo")).queueUrl();
             System.err.println("reading " + url + " (Ctrl-C stops)");

@@ -1,9 +1,11 @@
 package com.rglimits.localstack;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigReaders;
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
-import com.rglimits.kinesis.KinesisClients;
+import com.rglimits.config.TableNames;
 import com.rglimits.kinesis.StreamReader;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.LocalEmulators;
@@ -14,8 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -36,14 +36,15 @@ public final class Watch {
     public static void main(String[] args) throws Exception {
         Kinesalite.disableCbor();
         Settings s = ConfigReaders.fromArgs(args);
-        String dlq = s.string(JobConfig.DLQ_STREAM, LocalStack.DLQ_STREAM);
-        String table = s.string(JobConfig.TABLE_NAME, JobConfig.DEFAULT_TABLE);
+        String dlq = s.string(JobOptions.DLQ_STREAM.key(), LocalStack.DLQ_STREAM);
+        String table = s.string(TableNames.TABLE_NAME, TableNames.DEFAULT_TABLE);
         long interval = s.longValue("interval.ms", 2_000, 100);
-        Properties aws = LocalEmulators.awsProperties(URI.create("http://127.0.0.1:" + LocalStack.DEFAULT_PORT));
-        aws.putAll(s.withPrefix("aws."));
+        Properties given = LocalEmulators.awsProperties(URI.create("http://127.0.0.1:" + LocalStack.DEFAULT_PORT));
+        given.putAll(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
-        try (KinesisClient kinesis = KinesisClients.create(aws);
-                DynamoDbClient dynamoDb = dynamoDbClient(aws)) {
+        AwsSettings aws = AwsSettings.of(given);
+        try (KinesisClient kinesis = AwsClients.sync(aws, KinesisClient.builder());
+                DynamoDbClient dynamoDb = AwsClients.sync(aws, DynamoDbClient.builder())) {
             StreamReader deadLetters = new StreamReader(kinesis, dlq);
             Map<String, String> seen = new HashMap<>();
             System.out.println("watching dead-letter stream " + dlq + " and table " + table + " (Ctrl-C to stop)");
@@ -67,18 +68,5 @@ public final class Watch {
                 Thread.sleep(interval);
             }
         }
-    }
-
-    static DynamoDbClient dynamoDbClient(Properties aws) {
-        var builder = DynamoDbClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .credentialsProvider(org.apache.flink.connector.aws.util.AWSGeneralUtil.getCredentialsProvider(aws));
-        if (aws.getProperty("aws.region") != null) {
-            builder.region(Region.of(aws.getProperty("aws.region")));
-        }
-        if (aws.getProperty("aws.endpoint") != null) {
-            builder.endpointOverride(URI.create(aws.getProperty("aws.endpoint")));
-        }
-        return builder.build();
     }
 }

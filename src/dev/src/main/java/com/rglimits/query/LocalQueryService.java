@@ -1,5 +1,6 @@
 package com.rglimits.query;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
@@ -33,31 +34,35 @@ public final class LocalQueryService {
         Settings given = ConfigReaders.fromArgs(args);
         // dynalite takes any credentials, but the SDK still wants some and a region.
         Map<String, String> values = new HashMap<>();
-        values.put(QueryConfig.AWS_REGION, LocalAws.REGION);
-        values.put(QueryConfig.AWS_CREDENTIALS_PROVIDER, "BASIC");
-        values.put(QueryConfig.AWS_ACCESS_KEY, LocalAws.ACCESS_KEY);
-        values.put(QueryConfig.AWS_SECRET_KEY, LocalAws.SECRET_KEY);
+        values.put(AwsSettings.REGION, LocalAws.REGION);
+        values.put(AwsSettings.CREDENTIALS_PROVIDER, AwsSettings.CredentialsProvider.BASIC.name());
+        values.put(AwsSettings.ACCESS_KEY_ID, LocalAws.ACCESS_KEY);
+        values.put(AwsSettings.SECRET_KEY, LocalAws.SECRET_KEY);
         values.putAll(given.asMap());
         Settings settings = new Settings(values, given::describe);
         QueryConfig config = QueryConfig.readFrom(settings, "127.0.0.1", AuthConfig.Mode.NONE);
         int demoUsers = settings.intValue(DEMO_USERS, 0, 0);
         int dynamoPort = settings.intValue(DYNAMODB_PORT, 0, 0);
         settings.rejectUnknown();
-        if (config.endpoint() != null && dynamoPort != 0) {
+        String endpointGiven = config.aws().get(AwsSettings.ENDPOINT);
+        if (endpointGiven != null && dynamoPort != 0) {
             throw new ConfigException(settings.describe(DYNAMODB_PORT) + " applies only without "
-                    + settings.describe(QueryConfig.AWS_ENDPOINT));
+                    + settings.describe(AwsSettings.ENDPOINT));
         }
 
         Dynalite local = null;
         DynamoDbClient client = null;
         try {
-            URI endpoint = config.endpoint();
-            if (endpoint == null) {
+            URI endpoint;
+            if (endpointGiven != null) {
+                endpoint = URI.create(endpointGiven);
+            } else {
                 local = dynamoPort == 0 ? Dynalite.start() : Dynalite.start(dynamoPort);
                 endpoint = local.endpoint();
             }
-            prepareTable(config, endpoint, demoUsers);
-            client = DynamoClients.builder(config).endpointOverride(endpoint).build();
+            AwsSettings aws = config.aws().with(AwsSettings.ENDPOINT, endpoint.toString());
+            prepareTable(config, aws, demoUsers);
+            client = DynamoClients.dynamoDb(config, aws, config.callTimeout(), config.attemptTimeout());
             QueryServer server = QueryServer.start(config, client);
             System.out.println("query API listening on http://" + config.host() + ":" + server.port()
                     + " (table " + config.tableName() + " at " + endpoint
@@ -82,10 +87,9 @@ public final class LocalQueryService {
         }
     }
 
-    private static void prepareTable(QueryConfig config, URI endpoint, int demoUsers) throws Exception {
+    private static void prepareTable(QueryConfig config, AwsSettings aws, int demoUsers) throws Exception {
         // Creating and loading take longer than a read may: their own client, with generous timeouts.
-        try (DynamoDbClient admin = DynamoClients.builder(config, Duration.ofSeconds(60), Duration.ofSeconds(20))
-                .endpointOverride(endpoint).build()) {
+        try (DynamoDbClient admin = DynamoClients.dynamoDb(config, aws, Duration.ofSeconds(60), Duration.ofSeconds(20))) {
             LimitTable.create(admin, config.tableName());
             if (demoUsers > 0) {
                 long start = System.nanoTime();

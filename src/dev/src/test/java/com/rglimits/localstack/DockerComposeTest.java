@@ -111,7 +111,8 @@ class DockerComposeTest {
         JobConfig job = JobConfig.from(ConfigReaders.fromArgs(
                 client.subList(client.indexOf("/opt/flink/usrlib/user-limits-job.jar") + 1, client.size()).toArray(new String[0])));
         assertThat(query.tableName()).isEqualTo(job.tableName());
-        assertThat(query.endpoint()).hasToString(job.awsProperties().getProperty("aws.endpoint"));
+        assertThat(query.subscriptionsTable()).isEqualTo(job.subscriptionsTable());
+        assertThat(query.aws().get("aws.endpoint")).isEqualTo(job.awsProperties().getProperty("aws.endpoint"));
         assertThat(query.host()).isEqualTo("0.0.0.0");
         assertThat(strings(service("query-api").get("ports"))).contains(query.port() + ":" + query.port());
     }

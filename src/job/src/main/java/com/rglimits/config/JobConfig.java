@@ -1,170 +1,99 @@
 package com.rglimits.config;
 
+import com.rglimits.aws.AwsSettings;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 
 /**
- * Every setting of the job, typed and validated once at start. Built from {@link Settings}, so
- * command-line options, a local properties file and the managed service's runtime properties are
- * read by the same code. Keys are {@code group.key}; on the managed service the group is the
- * property group id.
+ * Every setting of the job, typed and validated once at start: a Flink {@link Configuration} of the
+ * {@link JobOptions}, read from {@link Settings} (so command-line options, a local properties file
+ * and the managed service's runtime properties go through the same code), plus every {@code aws.*}
+ * setting for the AWS connectors. Keys are {@code group.key}; on the managed service the group is
+ * the property group id.
  */
 public final class JobConfig implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    public static final String AWS_PREFIX = "aws.";
-    public static final String SOURCE_STREAM = "source.stream";
-    public static final String SOURCE_INITPOS = "source.initpos";
-    public static final String SOURCE_INITPOS_TIMESTAMP = "source.initpos.timestamp";
-    public static final String SOURCE_FILE = "source.file";
-    public static final String TABLE_NAME = TableNames.TABLE_NAME;
-    public static final String DLQ_STREAM = "dlq.stream";
-    public static final String DLQ_FILE = "dlq.file";
-    public static final String EXPORT_FILE = "export.file";
-    public static final String OUT_OF_ORDERNESS_MS = "ordering.out-of-orderness.ms";
-    public static final String IDLENESS_MS = "ordering.idleness.ms";
-    public static final String MAX_HOLD_MS = "ordering.max-hold.ms";
-    public static final String MAX_AHEAD_MS = "ordering.max-ahead.ms";
-    public static final String ARRIVAL_HOLD_MS = "ordering.arrival-hold.ms";
-    public static final String MAX_JUMP_MS = "ordering.max-jump.ms";
-    public static final String CONFIRMING_KEYS = "ordering.confirming-keys";
-    public static final String CACHED_USERS = "ordering.cached-users";
-    public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
-    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval.ms";
-    public static final String PARALLELISM = "job.parallelism";
-    public static final String MAX_PARALLELISM = "job.max-parallelism";
-    public static final String SINK_MAX_IN_FLIGHT = "sink.max-in-flight";
-    public static final String SINK_MAX_BATCH = "sink.max-batch-size";
-    public static final String SINK_MERGE_WINDOW_MS = "sink.merge.window.ms";
-    public static final String SINK_MERGE_MAX_LIMITS = "sink.merge.max-limits";
-    public static final String SINK_MERGE_MAX_WINDOW_MS = "sink.merge.max-window.ms";
-    public static final String SUBSCRIBERS_TABLE = "subscribers.table";
-    public static final String SUBSCRIBERS_UNDELIVERED_TABLE = "subscribers.undelivered-table";
-    public static final String SUBSCRIBERS_THRESHOLDS = "subscribers.thresholds";
-    public static final String SUBSCRIBERS_POLL_MS = "subscribers.poll.ms";
-    public static final String SUBSCRIBERS_DELIVERY_TIMEOUT_MS = "subscribers.delivery-timeout.ms";
-    public static final String SUBSCRIBERS_SQS_ENDPOINT = "subscribers.sqs.endpoint";
+    /** Required with property groups: there is no local file to fall back on. */
+    private static final List<ConfigOption<String>> REQUIRED_ON_MANAGED_RUNTIME =
+            List.of(JobOptions.SOURCE_STREAM, JobOptions.DLQ_STREAM);
 
-    public static final String DEFAULT_TABLE = TableNames.DEFAULT_TABLE;
-    /**
-     * The number of key groups of keyed state. It is fixed into every checkpoint and savepoint: a
-     * savepoint restores only into a job with the same max parallelism, and the job can never run
-     * with more subtasks than this. Bootstrapped savepoints must be written with the same value.
-     */
-    public static final int DEFAULT_MAX_PARALLELISM = 128;
-    /**
-     * How far a record's createdAt may be ahead of the processing time at the source (5 minutes).
-     * A producer whose clock runs ahead by more is broken, not skewed (NTP keeps hosts within
-     * milliseconds); accepting its record would move the watermark ahead of every other event for as
-     * long as it runs ahead, so the bound is also the longest time one such record can disturb the
-     * ordering of all users.
-     */
-    public static final long DEFAULT_MAX_AHEAD_MS = 300_000;
-    /**
-     * How far one key's record may move its split's event time ahead (5 minutes, as far as
-     * {@link #DEFAULT_MAX_AHEAD_MS} lets a producer's clock run ahead): further, the jump waits for
-     * the records of {@code ordering.confirming-keys} keys. See {@code com.rglimits.ordering.EventClock}.
-     */
-    public static final long DEFAULT_MAX_JUMP_MS = 300_000;
-    /** Flink's upper bound on max parallelism (2^15). */
-    public static final int MAX_MAX_PARALLELISM = 32_768;
-
-    /** Keys of local runs only: with property groups the job reads and writes Kinesis. */
-    static final String[] LOCAL_ONLY_KEYS = {SOURCE_FILE, DLQ_FILE, EXPORT_FILE};
-
-    private final Map<String, String> aws;
-    private final String sourceStream;
-    private final StartingPosition startingPosition;
-    private final Long startingTimestamp;
-    private final String sourceFile;
-    private final String tableName;
-    private final String dlqStream;
-    private final String dlqFile;
-    private final String exportFile;
-    private final long outOfOrdernessMs;
-    private final long idlenessMs;
-    private final long maxHoldMs;
-    private final long maxAheadMs;
-    private final long arrivalHoldMs;
-    private final long maxJumpMs;
-    private final int confirmingKeys;
-    private final int cachedUsers;
-    private final long dedupRetentionMs;
-    private final long checkpointIntervalMs;
-    private final int parallelism;
-    private final int maxParallelism;
-    private final int sinkMaxInFlight;
-    private final int sinkMaxBatchSize;
-    private final long sinkMergeWindowMs;
-    private final int sinkMergeMaxLimits;
-    private final long sinkMergeMaxWindowMs;
+    private final Configuration options;
     private final boolean runtimeManaged;
-    private final String subscriptionsTable;
-    private final String undeliveredTable;
-    private final String thresholds;
-    private final long subscriptionsPollMs;
-    private final long deliveryTimeoutMs;
-    private final String sqsEndpoint;
 
-    private JobConfig(Settings s) {
-        runtimeManaged = s.runtimeManaged();
+    private JobConfig(Configuration options, boolean runtimeManaged) {
+        this.options = options;
+        this.runtimeManaged = runtimeManaged;
+    }
+
+    public static JobConfig from(Settings settings) {
+        return from(settings, new Configuration());
+    }
+
+    /**
+     * The settings given, over a program's own defaults (a local run's files and parallelism, the
+     * emulators' {@code aws.*} settings), over the options' defaults. A setting given under a
+     * deprecated name still overrides the program's default under the new one.
+     */
+    public static JobConfig from(Settings settings, Configuration defaults) {
+        OptionReader reader = new OptionReader(settings);
+        boolean runtimeManaged = settings.runtimeManaged();
         if (runtimeManaged) {
-            rejectOnManagedRuntime(s);
+            rejectOnManagedRuntime(reader);
         }
-        aws = s.withPrefix(AWS_PREFIX);
-        sourceStream = runtimeManaged ? s.required(SOURCE_STREAM) : s.string(SOURCE_STREAM, null);
-        startingPosition = s.enumValue(SOURCE_INITPOS, StartingPosition.class, StartingPosition.TRIM_HORIZON);
-        startingTimestamp = startingPosition == StartingPosition.AT_TIMESTAMP
-                ? s.longValue(SOURCE_INITPOS_TIMESTAMP, -1, 0)
-                : null;
-        if (startingTimestamp != null && startingTimestamp < 0) {
-            throw new ConfigException(s.describe(SOURCE_INITPOS_TIMESTAMP) + " is required with AT_TIMESTAMP");
+        Configuration options = new Configuration();
+        for (ConfigOption<?> option : JobOptions.ALL) {
+            // Read with AT_TIMESTAMP only: given with another position it is an unknown setting.
+            if (option != JobOptions.SOURCE_INITPOS_TIMESTAMP) {
+                copy(reader, defaults, option, options);
+            }
+            if (runtimeManaged && REQUIRED_ON_MANAGED_RUNTIME.contains(option) && !options.contains(option)) {
+                throw new ConfigException(reader.describe(option) + " is required");
+            }
+            if (option == JobOptions.SOURCE_INITPOS && options.get(JobOptions.SOURCE_INITPOS) == StartingPosition.AT_TIMESTAMP) {
+                options.set(JobOptions.SOURCE_INITPOS_TIMESTAMP, reader.read(JobOptions.SOURCE_INITPOS_TIMESTAMP)
+                        .orElseThrow(() -> new ConfigException(reader.describe(JobOptions.SOURCE_INITPOS_TIMESTAMP)
+                                + " is required with AT_TIMESTAMP")));
+            }
         }
-        sourceFile = s.string(SOURCE_FILE, null);
-        tableName = s.string(TABLE_NAME, DEFAULT_TABLE);
-        dlqStream = runtimeManaged ? s.required(DLQ_STREAM) : s.string(DLQ_STREAM, null);
-        dlqFile = s.string(DLQ_FILE, null);
-        exportFile = s.string(EXPORT_FILE, null);
-        outOfOrdernessMs = s.longValue(OUT_OF_ORDERNESS_MS, 5_000, 0);
-        idlenessMs = s.longValue(IDLENESS_MS, 10_000, 1);
-        maxHoldMs = s.longValue(MAX_HOLD_MS, 30_000, 1);
-        maxAheadMs = s.longValue(MAX_AHEAD_MS, DEFAULT_MAX_AHEAD_MS, 0);
-        // By default an event behind the watermark waits as long as the bound makes every other one wait.
-        arrivalHoldMs = s.longValue(ARRIVAL_HOLD_MS, outOfOrdernessMs, 0);
-        maxJumpMs = s.longValue(MAX_JUMP_MS, DEFAULT_MAX_JUMP_MS, 0);
-        confirmingKeys = s.intValue(CONFIRMING_KEYS, 3, 1);
-        cachedUsers = s.intValue(CACHED_USERS, 200_000, 1);
-        dedupRetentionMs = s.longValue(DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
-        // With property groups the runtime owns checkpointing and parallelism (0: not set by the job).
-        checkpointIntervalMs = runtimeManaged ? 0 : s.longValue(CHECKPOINT_INTERVAL_MS, 10_000, 10);
-        parallelism = runtimeManaged ? 0 : s.intValue(PARALLELISM, 0, 0);
-        maxParallelism = s.intValue(MAX_PARALLELISM, DEFAULT_MAX_PARALLELISM, 1);
-        if (maxParallelism > MAX_MAX_PARALLELISM) {
-            throw new ConfigException(s.describe(MAX_PARALLELISM) + " must be <= " + MAX_MAX_PARALLELISM + ", got " + maxParallelism);
-        }
+        // The connectors' other aws.* settings (credentials sub-keys, HTTP client) go to them as they are.
+        defaults.toMap().forEach((key, value) -> {
+            if (key.startsWith(AwsSettings.PREFIX) && !options.containsKey(key)) {
+                options.setString(key, value);
+            }
+        });
+        settings.withPrefix(AwsSettings.PREFIX).forEach((key, value) -> {
+            if (!isDeclared(key)) {
+                options.setString(key, value);
+            }
+        });
+
+        int parallelism = options.getOptional(JobOptions.PARALLELISM).orElse(0);
+        int maxParallelism = options.get(JobOptions.MAX_PARALLELISM);
         if (parallelism > maxParallelism) {
-            throw new ConfigException(s.describe(PARALLELISM) + " (" + parallelism + ") must be <= "
-                    + s.describe(MAX_PARALLELISM) + " (" + maxParallelism + ")");
+            throw new ConfigException(reader.describe(JobOptions.PARALLELISM) + " (" + parallelism + ") must be <= "
+                    + reader.describe(JobOptions.MAX_PARALLELISM) + " (" + maxParallelism + ")");
         }
-        sinkMaxInFlight = s.intValue(SINK_MAX_IN_FLIGHT, 8, 1);
-        sinkMaxBatchSize = s.intValue(SINK_MAX_BATCH, 100, 1);
-        sinkMergeWindowMs = s.longValue(SINK_MERGE_WINDOW_MS, 200, 0);
-        sinkMergeMaxLimits = s.intValue(SINK_MERGE_MAX_LIMITS, 20_000, 1);
-        sinkMergeMaxWindowMs = s.longValue(SINK_MERGE_MAX_WINDOW_MS, 60_000, 0);
-        // Subscribers (docs/subscribers.md): on when the subscriptions table is named.
-        subscriptionsTable = s.string(SUBSCRIBERS_TABLE, null);
-        undeliveredTable = s.string(SUBSCRIBERS_UNDELIVERED_TABLE, "user-limits-undelivered");
-        thresholds = validThresholds(s, s.string(SUBSCRIBERS_THRESHOLDS, "80,100"));
-        subscriptionsPollMs = s.longValue(SUBSCRIBERS_POLL_MS, 5_000, 100);
-        deliveryTimeoutMs = s.longValue(SUBSCRIBERS_DELIVERY_TIMEOUT_MS, 30_000, 100);
-        sqsEndpoint = s.string(SUBSCRIBERS_SQS_ENDPOINT, null);
-        if (sourceStream == null && sourceFile == null) {
-            throw new ConfigException("no input: set " + s.describe(SOURCE_STREAM) + " or " + s.describe(SOURCE_FILE));
+        validThresholds(reader.describe(JobOptions.SUBSCRIBERS_THRESHOLDS), options.get(JobOptions.SUBSCRIBERS_THRESHOLDS));
+        if (!options.contains(JobOptions.SOURCE_STREAM) && !options.contains(JobOptions.SOURCE_FILE)) {
+            throw new ConfigException("no input: set " + reader.describe(JobOptions.SOURCE_STREAM)
+                    + " or " + reader.describe(JobOptions.SOURCE_FILE));
         }
-        s.rejectUnknown();
+        settings.rejectUnknown();
+        return new JobConfig(options, runtimeManaged);
+    }
+
+    private static <T> void copy(OptionReader reader, Configuration defaults, ConfigOption<T> option, Configuration to) {
+        reader.read(option).or(() -> defaults.getOptional(option)).ifPresent(value -> to.set(option, value));
+    }
+
+    private static boolean isDeclared(String key) {
+        return JobOptions.ALL.stream().anyMatch(option -> option.key().equals(key));
     }
 
     /**
@@ -172,127 +101,134 @@ public final class JobConfig implements Serializable {
      * and parallelism (and scales the application); a property that tried to set them from the job
      * would fight the service, so it is an error, as are the local-run keys.
      */
-    private static void rejectOnManagedRuntime(Settings s) {
-        if (s.contains(CHECKPOINT_INTERVAL_MS)) {
-            throw new ConfigException(s.describe(CHECKPOINT_INTERVAL_MS) + " is not read from property groups: the"
-                    + " runtime owns checkpointing (on Managed Service for Apache Flink: ApplicationConfiguration"
+    private static void rejectOnManagedRuntime(OptionReader reader) {
+        if (reader.givenKey(JobOptions.CHECKPOINT_INTERVAL) != null) {
+            throw new ConfigException(reader.describe(JobOptions.CHECKPOINT_INTERVAL) + " is not read from property groups:"
+                    + " the runtime owns checkpointing (on Managed Service for Apache Flink: ApplicationConfiguration"
                     + ".FlinkApplicationConfiguration.CheckpointConfiguration)");
         }
-        if (s.contains(PARALLELISM)) {
-            throw new ConfigException(s.describe(PARALLELISM) + " is not read from property groups: the"
-                    + " runtime owns the parallelism (on Managed Service for Apache Flink: ApplicationConfiguration"
+        if (reader.givenKey(JobOptions.PARALLELISM) != null) {
+            throw new ConfigException(reader.describe(JobOptions.PARALLELISM) + " is not read from property groups:"
+                    + " the runtime owns the parallelism (on Managed Service for Apache Flink: ApplicationConfiguration"
                     + ".FlinkApplicationConfiguration.ParallelismConfiguration)");
         }
-        for (String key : LOCAL_ONLY_KEYS) {
-            if (s.contains(key)) {
-                throw new ConfigException(s.describe(key) + " is for local runs only: with property groups the job"
-                        + " reads the Kinesis stream " + SOURCE_STREAM + " and writes dead letters to " + DLQ_STREAM);
+        for (ConfigOption<String> option : JobOptions.LOCAL_ONLY) {
+            if (reader.givenKey(option) != null) {
+                throw new ConfigException(reader.describe(option) + " is for local runs only: with property groups the job"
+                        + " reads the Kinesis stream " + JobOptions.SOURCE_STREAM.key() + " and writes dead letters to "
+                        + JobOptions.DLQ_STREAM.key());
             }
         }
     }
 
     /** Percentages, as {@code com.rglimits.subscribe.Thresholds} parses them (kept free of that package). */
-    private static String validThresholds(Settings s, String value) {
+    private static void validThresholds(String described, String value) {
         for (String part : value.split(",", -1)) {
             try {
                 if (new BigDecimal(part.trim()).signum() <= 0) {
-                    throw new ConfigException(s.describe(SUBSCRIBERS_THRESHOLDS) + " must be percentages above 0, got '" + part.trim() + "'");
+                    throw new ConfigException(described + " must be percentages above 0, got '" + part.trim() + "'");
                 }
             } catch (NumberFormatException e) {
-                throw new ConfigException(s.describe(SUBSCRIBERS_THRESHOLDS)
-                        + " must be comma-separated decimal percentages (e.g. 80,100), got '" + value + "'");
+                throw new ConfigException(described + " must be comma-separated decimal percentages (e.g. 80,100), got '"
+                        + value + "'");
             }
         }
-        return value;
     }
 
-    public static JobConfig from(Settings settings) {
-        return new JobConfig(settings);
+    /** A setting's value: as given, else its default. */
+    public <T> T get(ConfigOption<T> option) {
+        return options.get(option);
     }
 
     /** The {@code aws.*} settings as the AWS connectors take them. */
     public Properties awsProperties() {
         Properties p = new Properties();
-        p.putAll(aws);
+        for (Map.Entry<String, String> e : options.toMap().entrySet()) {
+            if (e.getKey().startsWith(AwsSettings.PREFIX)) {
+                p.setProperty(e.getKey(), e.getValue());
+            }
+        }
         return p;
     }
 
     public String sourceStream() {
-        return sourceStream;
+        return get(JobOptions.SOURCE_STREAM);
     }
 
     public StartingPosition startingPosition() {
-        return startingPosition;
+        return get(JobOptions.SOURCE_INITPOS);
     }
 
+    /** Epoch ms, with {@link StartingPosition#AT_TIMESTAMP}; null otherwise. */
     public Long startingTimestamp() {
-        return startingTimestamp;
+        return get(JobOptions.SOURCE_INITPOS_TIMESTAMP);
     }
 
     public String sourceFile() {
-        return sourceFile;
+        return get(JobOptions.SOURCE_FILE);
     }
 
     public String tableName() {
-        return tableName;
+        return get(JobOptions.TABLE_NAME);
     }
 
     public String dlqStream() {
-        return dlqStream;
+        return get(JobOptions.DLQ_STREAM);
     }
 
     public String dlqFile() {
-        return dlqFile;
+        return get(JobOptions.DLQ_FILE);
     }
 
     public String exportFile() {
-        return exportFile;
+        return get(JobOptions.EXPORT_FILE);
     }
 
     public long outOfOrdernessMs() {
-        return outOfOrdernessMs;
+        return get(JobOptions.OUT_OF_ORDERNESS).toMillis();
     }
 
     public long idlenessMs() {
-        return idlenessMs;
+        return get(JobOptions.IDLENESS).toMillis();
     }
 
     public long maxHoldMs() {
-        return maxHoldMs;
+        return get(JobOptions.MAX_HOLD).toMillis();
     }
 
-    /** See {@link #DEFAULT_MAX_AHEAD_MS}. */
+    /** See {@link JobOptions#MAX_AHEAD}. */
     public long maxAheadMs() {
-        return maxAheadMs;
+        return get(JobOptions.MAX_AHEAD).toMillis();
     }
 
     /** How long an event that arrives behind the watermark waits for its user's other events: see {@code EventOrdering}. */
     public long arrivalHoldMs() {
-        return arrivalHoldMs;
+        // By default an event behind the watermark waits as long as the bound makes every other one wait.
+        return options.getOptional(JobOptions.ARRIVAL_HOLD).orElse(get(JobOptions.OUT_OF_ORDERNESS)).toMillis();
     }
 
-    /** How far one key's record may move its split's event time ahead: see {@link #DEFAULT_MAX_JUMP_MS}. */
+    /** How far one key's record may move its split's event time ahead: see {@link JobOptions#MAX_JUMP}. */
     public long maxJumpMs() {
-        return maxJumpMs;
+        return get(JobOptions.MAX_JUMP).toMillis();
     }
 
     /** How many keys' records confirm a jump of a split's event time beyond {@link #maxJumpMs()}. */
     public int confirmingKeys() {
-        return confirmingKeys;
+        return get(JobOptions.CONFIRMING_KEYS);
     }
 
     /** Users whose state the keyed operator keeps in memory between checkpoints, at most. */
     public int cachedUsers() {
-        return cachedUsers;
+        return get(JobOptions.CACHED_USERS);
     }
 
     public long dedupRetentionMs() {
-        return dedupRetentionMs;
+        return get(JobOptions.DEDUP_RETENTION).toMillis();
     }
 
     /** 0: checkpointing is the runtime's ({@link #runtimeManaged()}). */
     public long checkpointIntervalMs() {
-        return checkpointIntervalMs;
+        return runtimeManaged ? 0 : get(JobOptions.CHECKPOINT_INTERVAL).toMillis();
     }
 
     /**
@@ -306,62 +242,62 @@ public final class JobConfig implements Serializable {
 
     /** 0: the environment's default. */
     public int parallelism() {
-        return parallelism;
+        return runtimeManaged ? 0 : options.getOptional(JobOptions.PARALLELISM).orElse(0);
     }
 
-    /** The key-group count of the job's keyed state: see {@link #DEFAULT_MAX_PARALLELISM}. */
+    /** The key-group count of the job's keyed state: see {@link JobOptions#MAX_PARALLELISM}. */
     public int maxParallelism() {
-        return maxParallelism;
+        return get(JobOptions.MAX_PARALLELISM);
     }
 
     public int sinkMaxInFlight() {
-        return sinkMaxInFlight;
+        return get(JobOptions.SINK_MAX_IN_FLIGHT);
     }
 
     public int sinkMaxBatchSize() {
-        return sinkMaxBatchSize;
+        return get(JobOptions.SINK_MAX_BATCH_SIZE);
     }
 
     /** How long a limit version waits in the sink's merge stage at least. */
     public long sinkMergeWindowMs() {
-        return sinkMergeWindowMs;
+        return get(JobOptions.SINK_MERGE_WINDOW).toMillis();
     }
 
     /** How long a limit version waits in the sink's merge stage at most while the job is behind. */
     public long sinkMergeMaxWindowMs() {
-        return sinkMergeMaxWindowMs;
+        return get(JobOptions.SINK_MERGE_MAX_WINDOW).toMillis();
     }
 
     /** Most limits the sink's merge stage holds per subtask. */
     public int sinkMergeMaxLimits() {
-        return sinkMergeMaxLimits;
+        return get(JobOptions.SINK_MERGE_MAX_LIMITS);
     }
 
     /** The subscriptions table; null: no subscriber feed. */
     public String subscriptionsTable() {
-        return subscriptionsTable;
+        return get(JobOptions.SUBSCRIBERS_TABLE);
     }
 
     /** Where undeliverable subscriber messages are recorded. */
     public String undeliveredTable() {
-        return undeliveredTable;
+        return get(JobOptions.SUBSCRIBERS_UNDELIVERED_TABLE);
     }
 
     /** Threshold percentages, comma-separated. */
     public String thresholds() {
-        return thresholds;
+        return get(JobOptions.SUBSCRIBERS_THRESHOLDS);
     }
 
     public long subscriptionsPollMs() {
-        return subscriptionsPollMs;
+        return get(JobOptions.SUBSCRIBERS_POLL).toMillis();
     }
 
     public long deliveryTimeoutMs() {
-        return deliveryTimeoutMs;
+        return get(JobOptions.SUBSCRIBERS_DELIVERY_TIMEOUT).toMillis();
     }
 
     /** SQS's endpoint when it differs from {@code aws.endpoint}; null: the same (or the region's). */
     public String sqsEndpoint() {
-        return sqsEndpoint;
+        return get(JobOptions.SUBSCRIBERS_SQS_ENDPOINT);
     }
 }

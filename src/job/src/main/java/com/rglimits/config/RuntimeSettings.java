@@ -98,7 +98,7 @@ public final class RuntimeSettings {
             String id = group.getKey();
             if (id == null || id.isBlank() || id.contains(".")) {
                 throw new ConfigException("property group '" + id + "'" + where + ": a group id is the part of a"
-                        + " setting before its first dot (source, aws, table, dlq, ordering, dedup, sink)");
+                        + " setting before its first dot (" + String.join(", ", JobOptions.propertyGroups()) + ")");
             }
             for (String key : group.getValue().stringPropertyNames()) {
                 if (key.isBlank()) {

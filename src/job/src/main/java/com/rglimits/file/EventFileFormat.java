@@ -21,7 +21,7 @@ public class EventFileFormat extends SimpleStreamFormat<ParsedRecord> {
 
     /**
      * @param fileName how dead letters name the file
-     * @param maxAheadMs how far createdAt may be ahead of the processing time ({@code ordering.max-ahead.ms})
+     * @param maxAheadMs how far createdAt may be ahead of the processing time ({@code ordering.max-ahead})
      */
     public EventFileFormat(String fileName, long maxAheadMs) {
         this.fileName = fileName;

@@ -8,6 +8,7 @@ import com.rglimits.deadletter.DeadLetterEncoder;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.subscribe.SubscriberConnectors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,8 @@ public final class FileJob {
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .build();
-        UserLimitsPipeline.build(env, source, LimitsDynamoDbSink.fromConfig(config), deadLetters, config);
+        UserLimitsPipeline.build(env, source, LimitsDynamoDbSink.fromConfig(config), deadLetters,
+                SubscriberConnectors.fromConfig(config, true), config);
     }
 
     /**

@@ -25,7 +25,7 @@ public final class Accounting {
     public static final String DEAD_LETTERED = "dead_lettered";
     public static final String PROGRESS_MISMATCHES = "progress_mismatches";
     /**
-     * Not a bucket: records whose createdAt was beyond {@code ordering.max-ahead.ms} of the processing
+     * Not a bucket: records whose createdAt was beyond {@code ordering.max-ahead} of the processing
      * time (dead-lettered as INVALID_EVENT, or skipped without an event time). A producer's clock is wrong.
      */
     public static final String EVENT_TIME_AHEAD = "event_time_ahead";

@@ -26,10 +26,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * letters; also counts the records whose createdAt was too far ahead of the processing time.
  *
  * <p>It keeps each input split's {@link EventClock} (in operator state, so that it resumes where the
- * source does): an event more than {@code ordering.max-jump.ms} ahead of its split's event time goes
+ * source does): an event more than {@code ordering.max-jump} ahead of its split's event time goes
  * on marked as an unconfirmed jump ({@link LimitEvent#jumpedFrom}), and the clock's verdict on it
  * follows to its user's keyed operator as soon as the split's records give it (the end of the input
- * refutes the jumps still open; on an unbounded input, so does {@code ordering.max-hold.ms} of
+ * refutes the jumps still open; on an unbounded input, so does {@code ordering.max-hold} of
  * processing time). On a bounded input it also gives each event its split's watermark just before
  * it ({@link LimitEvent#splitWatermark}), which the keyed operator applies before the event: the
  * result is then a function of the records alone.

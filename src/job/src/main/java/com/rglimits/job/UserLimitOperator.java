@@ -1,6 +1,7 @@
 package com.rglimits.job;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.JumpVerdict;
@@ -14,6 +15,7 @@ import com.rglimits.ordering.HoldingArea;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private transient Accounting.Tally eventTimeOutliers;
     /** Expired jumps found by a release, refuted after it. */
     private transient List<LimitEvent> expired;
+    /** Input splits whose records come behind the watermark, to the processing time until which they get the arrival hold. */
+    private transient Map<String, Long> splitsBehind;
     private transient OrderingGauges gauges;
     private transient LongSupplier wallClock;
 
@@ -188,6 +192,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         }
         eventTimeOutliers = Accounting.tally(getRuntimeContext(), Accounting.EVENT_TIME_OUTLIERS);
         expired = new ArrayList<>();
+        splitsBehind = new HashMap<>();
         holding = new HoldingArea<>(maxHoldMs);
         heldInState = new ArrayList<>();
         gauges = new OrderingGauges(getMetricGroup(), holding::size,
@@ -275,7 +280,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         }
         users.seen(user, EventIdHash.of(event.eventId));
         // Records of a burst can arrive before the input is marked active again: those resume it too.
-        boolean resuming = !orderedByRecords && (inputIdle || now < resumedAt + resumingMs);
+        boolean resuming = !orderedByRecords
+                && (inputIdle || now < resumedAt + resumingMs || splitComesBehind(user, event, watermark, now));
         if (holding.hold(user, EventOrdering.arriving(event, now, watermark, arrivalHoldMs, resuming), watermark)) {
             // The watermark has passed it already: release it now, with whatever it must not overtake.
             release(user, watermark, now);
@@ -283,6 +289,43 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             scheduleWakeUp(now);
         }
         gauges.update();
+    }
+
+    /**
+     * Whether the event's input split delivers records behind the watermark now. A split whose source
+     * subtask was left out of the watermark (idle, or back behind it: Flink leaves such an input out
+     * until its own watermark catches up) delivers its records after the others have carried the
+     * watermark past them: a child shard read after its parent's subtask went idle, a shard whose
+     * reader stalled. The watermark says nothing about such a split's records, so each gets the
+     * arrival hold, those ahead of the watermark too, while the split keeps coming behind; and the
+     * user's events that came just before get it as well (they may be from the same burst).
+     */
+    private boolean splitComesBehind(UserStateCache.Entry user, LimitEvent event, long watermark, long now) {
+        if (arrivalHoldMs == 0) {
+            return false;
+        }
+        if (event.createdAt <= watermark) {
+            splitsBehind.put(splitOf(event), now + arrivalHoldMs);
+            holding.holdBack(user, now, arrivalHoldMs);
+            return true;
+        }
+        if (splitsBehind.isEmpty()) {
+            return false;
+        }
+        String split = splitOf(event);
+        Long until = splitsBehind.get(split);
+        if (until == null) {
+            return false;
+        }
+        if (now >= until) {
+            splitsBehind.remove(split);
+            return false;
+        }
+        return true;
+    }
+
+    private static String splitOf(LimitEvent event) {
+        return event.source == null ? "" : event.source.split();
     }
 
     /** The router's verdict on a held jump of the user; none is held after a duplicate of it was dropped. */
@@ -304,7 +347,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         eventTimeOutliers.inc();
         deadLetter(event, DeadLetterReason.INVALID_EVENT, "field 'createdAt' is " + (event.createdAt - event.jumpedFrom)
                 + " ms ahead of the event time of its input split (" + event.jumpedFrom + "), more than "
-                + JobConfig.MAX_JUMP_MS + " allows, and " + why, now);
+                + JobOptions.MAX_JUMP.key() + " allows, and " + why, now);
     }
 
     @Override

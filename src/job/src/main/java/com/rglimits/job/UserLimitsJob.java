@@ -2,10 +2,12 @@ package com.rglimits.job;
 
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.RuntimeSettings;
 import com.rglimits.kinesis.DeadLetterSinkFactory;
 import com.rglimits.kinesis.KinesisSourceFactory;
 import com.rglimits.sink.LimitsDynamoDbSink;
+import com.rglimits.subscribe.SubscriberConnectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -19,12 +21,12 @@ public final class UserLimitsJob {
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.from(RuntimeSettings.load(args));
         if (config.sourceStream() == null || config.dlqStream() == null) {
-            throw new ConfigException("the job needs both " + JobConfig.SOURCE_STREAM + " and " + JobConfig.DLQ_STREAM);
+            throw new ConfigException("the job needs both " + JobOptions.SOURCE_STREAM.key() + " and " + JobOptions.DLQ_STREAM.key());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                DeadLetterSinkFactory.create(config), config);
+                DeadLetterSinkFactory.create(config), SubscriberConnectors.fromConfig(config, false), config);
         env.execute("user-limits");
     }
 }

@@ -1,11 +1,14 @@
 package com.rglimits.job;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.subscribe.SubscriberBranch;
+import com.rglimits.subscribe.SubscriberConnectors;
+import com.rglimits.subscribe.Thresholds;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -13,13 +16,19 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
@@ -34,7 +43,7 @@ import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
  *                          +-------------------------------+--> dead-letter sink
  * </pre>
  *
- * With {@code subscribers.table} set, the limits also feed the subscribers ({@link SubscriberBranch}).
+ * Given the subscribers' connectors, the limits also feed the subscribers ({@link SubscriberBranch}).
  */
 public final class UserLimitsPipeline {
     public static final String SOURCE_UID = "source";
@@ -46,28 +55,44 @@ public final class UserLimitsPipeline {
     private UserLimitsPipeline() {}
 
     /**
-     * The settings every run shares: no Kryo; a fixed max parallelism (key groups), so that
-     * savepoints can be rescaled and bootstrapped savepoints (written with the same value) restore;
-     * and, unless the runtime owns them ({@link JobConfig#runtimeManaged()}: Managed Service for
-     * Apache Flink, which forces RocksDB with incremental checkpoints and its own checkpoint storage,
-     * and sets checkpointing and parallelism from the application's configuration), RocksDB with
-     * incremental checkpoints, exactly-once checkpoints every {@code checkpoint.interval.ms} and
-     * {@code job.parallelism}.
+     * The settings every run shares, as Flink's own options ({@link #flinkConfiguration}) applied
+     * with {@code env.configure}.
      */
     public static void configure(StreamExecutionEnvironment env, JobConfig config) {
-        env.getConfig().disableGenericTypes();
+        env.configure(flinkConfiguration(config), UserLimitsPipeline.class.getClassLoader());
+    }
+
+    /**
+     * No Kryo; a fixed max parallelism (key groups), so that savepoints can be rescaled and
+     * bootstrapped savepoints (written with the same value) restore; and, unless the runtime owns
+     * them ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB
+     * with incremental checkpoints and its own checkpoint storage, and sets checkpointing and
+     * parallelism from the application's configuration), RocksDB with incremental checkpoints and
+     * timers on the heap, exactly-once checkpoints every {@code checkpoint.interval} and
+     * {@code job.parallelism}.
+     */
+    static Configuration flinkConfiguration(JobConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
         // No operator changes a record it received or emitted (the rules copy a limit to change it):
         // copying every record between chained operators would buy nothing.
-        env.getConfig().enableObjectReuse();
-        env.setMaxParallelism(config.maxParallelism());
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        flink.set(PipelineOptions.MAX_PARALLELISM, config.maxParallelism());
         if (config.runtimeManaged()) {
-            return;
+            return flink;
         }
-        env.setStateBackend(stateBackend());
-        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        flink.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
+        // The keyed operator registers no timers of its own any more; the releases before 2026-12
+        // registered two per held event on the heap, and their savepoints restore those there.
+        flink.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        flink.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
+        flink.set(ExecutionCheckpointingOptions.CHECKPOINTING_MODE, CheckpointingMode.EXACTLY_ONCE);
         if (config.parallelism() > 0) {
-            env.setParallelism(config.parallelism());
+            flink.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism());
         }
+        return flink;
     }
 
     /**
@@ -80,24 +105,9 @@ public final class UserLimitsPipeline {
     static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("8mb");
 
     /**
-     * RocksDB with incremental checkpoints for the keyed state and {@link #WRITE_BUFFER_SIZE}
-     * memtables; timers on the heap (still part of every checkpoint). The keyed operator registers
-     * none of its own any more; the releases before 2026-12 registered two per held event on the
-     * heap, and their savepoints restore those there.
-     */
-    public static EmbeddedRocksDBStateBackend stateBackend() {
-        Configuration rocksDb = new Configuration();
-        rocksDb.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
-        EmbeddedRocksDBStateBackend backend =
-                new EmbeddedRocksDBStateBackend(true).configure(rocksDb, UserLimitsPipeline.class.getClassLoader());
-        backend.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        return backend;
-    }
-
-    /**
      * Per input split, the bounded out-of-orderness watermark over the split's own event time
      * ({@link SplitWatermarks}). An unbounded input's quiet splits stop holding it back after
-     * {@code ordering.idleness.ms}; a bounded input's splits hold it until they end, so that its
+     * {@code ordering.idleness}; a bounded input's splits hold it until they end, so that its
      * watermarks depend on its records alone.
      */
     public static WatermarkStrategy<ParsedRecord> watermarks(JobConfig config, boolean bounded) {
@@ -107,12 +117,18 @@ public final class UserLimitsPipeline {
         return bounded ? strategy : strategy.withIdleness(Duration.ofMillis(config.idlenessMs()));
     }
 
-    /** Adds the whole pipeline to the environment; returns its outputs, e.g. for a test to tap. */
+    /**
+     * Adds the whole pipeline to the environment; returns its outputs, e.g. for a test to tap.
+     *
+     * @param subscribers the subscribers' feed's source and sink ({@link SubscriberConnectors#fromConfig});
+     *     null: no feed
+     */
     public static Outputs build(
             StreamExecutionEnvironment env,
             Source<ParsedRecord, ?, ?> source,
             Sink<UserLimit> limitsSink,
             Sink<DeadLetter> deadLetterSink,
+            SubscriberConnectors subscribers,
             JobConfig config) {
         boolean bounded = source.getBoundedness() == Boundedness.BOUNDED;
         // The type is given: not every source says what it produces (the Kinesis source does not).
@@ -122,8 +138,8 @@ public final class UserLimitsPipeline {
         Outputs outputs = applyEvents(records, config, bounded);
         outputs.limits.sinkTo(limitsSink).uid(LIMITS_SINK_UID).name("Write limits");
         outputs.deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("Write dead letters");
-        if (config.subscriptionsTable() != null) {
-            SubscriberBranch.attach(outputs.limits, config, bounded);
+        if (subscribers != null) {
+            SubscriberBranch.attach(outputs.limits, subscribers, Thresholds.parse(config.thresholds()));
         }
         return outputs;
     }

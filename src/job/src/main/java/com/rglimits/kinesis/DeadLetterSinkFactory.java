@@ -2,6 +2,7 @@ package com.rglimits.kinesis;
 
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterJson;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ public final class DeadLetterSinkFactory {
     public static KinesisStreamsSink<DeadLetter> create(JobConfig config) {
         String stream = config.dlqStream();
         if (stream == null) {
-            throw new ConfigException("setting '" + JobConfig.DLQ_STREAM + "' is required to write dead letters to Kinesis");
+            throw new ConfigException("setting '" + JobOptions.DLQ_STREAM.key() + "' is required to write dead letters to Kinesis");
         }
         KinesisStreamsSinkBuilder<DeadLetter> builder = KinesisStreamsSink.<DeadLetter>builder()
                 .setKinesisClientProperties(config.awsProperties())

@@ -1,7 +1,10 @@
 package com.rglimits.kinesis;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.event.ParsedRecord;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -26,7 +29,7 @@ public final class KinesisSourceFactory {
         if (KinesisStreams.isArn(stream)) {
             return create(config, stream);
         }
-        try (KinesisClient kinesis = KinesisClients.create(config.awsProperties())) {
+        try (KinesisClient kinesis = AwsClients.sync(AwsSettings.of(config.awsProperties()), KinesisClient.builder())) {
             return create(config, KinesisStreams.resolveArn(kinesis, stream));
         }
     }
@@ -57,7 +60,7 @@ public final class KinesisSourceFactory {
 
     private static String requireStream(JobConfig config) {
         if (config.sourceStream() == null) {
-            throw new ConfigException("setting '" + JobConfig.SOURCE_STREAM + "' is required to read from Kinesis");
+            throw new ConfigException("setting '" + JobOptions.SOURCE_STREAM.key() + "' is required to read from Kinesis");
         }
         return config.sourceStream();
     }

@@ -19,7 +19,7 @@ public class ParsingDeserializationSchema implements KinesisDeserializationSchem
 
     private final long maxAheadMs;
 
-    /** @param maxAheadMs how far createdAt may be ahead of the processing time ({@code ordering.max-ahead.ms}) */
+    /** @param maxAheadMs how far createdAt may be ahead of the processing time ({@code ordering.max-ahead}) */
     public ParsingDeserializationSchema(long maxAheadMs) {
         this.maxAheadMs = maxAheadMs;
     }

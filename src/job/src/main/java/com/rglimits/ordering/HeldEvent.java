@@ -11,7 +11,7 @@ public final class HeldEvent {
     /** Processing time at which this task instance received it (the restart, for a restored event). */
     final long arrivedAt;
     /** The watermark does not release it before this processing time: see {@link EventOrdering}. */
-    final long notBefore;
+    long notBefore;
     /** Released with a due event of its user; still referenced by the release queues until they pass it. */
     boolean released;
     /** Its user's holder in the {@link HoldingArea}: a due event leads to its user without a lookup. */

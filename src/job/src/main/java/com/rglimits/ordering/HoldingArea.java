@@ -216,6 +216,25 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
         size--;
     }
 
+    /**
+     * Gives the arrival hold, until {@code now + hold}, to the user's held events that came within the
+     * last {@code hold} without one: an event of the user came behind the watermark, and the events that
+     * came just before it may be its neighbours from the same late split, which the watermark must not
+     * release without it. An event's hold is never extended: a user's events behind the watermark do
+     * not keep each other waiting.
+     */
+    public void holdBack(U user, long now, long hold) {
+        if (user.events == null) {
+            return;
+        }
+        for (HeldEvent h : user.events) {
+            if (h.notBefore <= h.arrivedAt && h.arrivedAt >= now - hold) {
+                h.notBefore = now + hold;
+                inArrivalHold.add(h.notBefore, h);
+            }
+        }
+    }
+
     /** The router confirmed the user's held jump {@code eventId}: an event like any other now. False when none is held. */
     public boolean confirm(U user, String eventId) {
         HeldEvent h = heldJump(user, eventId);

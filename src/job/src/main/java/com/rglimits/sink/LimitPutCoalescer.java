@@ -1,77 +1,17 @@
 package com.rglimits.sink;
 
+import com.rglimits.limit.UserLimit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Only the newest version of a limit needs writing. Statically, within one batch; as an instance,
- * the sink's merge stage: the newest version of each limit waits here, in order of its limit's
- * first arrival, until the writer takes it ({@link #pollOldest}), and a newer version that arrives
- * meanwhile replaces it in place (keeping the place, so that a limit updated all the time still
- * leaves in turn). Not thread-safe: the writer uses it from the task thread only.
+ * Only the newest version of a limit needs writing: within one batch of the writer, and in the
+ * merge stage before it ({@link MergeStage}, by the same {@link Key}).
  */
 final class LimitPutCoalescer {
-    private final LinkedHashMap<Key, Staged> staged = new LinkedHashMap<>();
-
-    private static final class Staged {
-        LimitPut put;
-        final long arrivedAt;
-
-        Staged(LimitPut put, long arrivedAt) {
-            this.put = put;
-            this.arrivedAt = arrivedAt;
-        }
-    }
-
-    /**
-     * Stages {@code put}: false if it merged with a staged version of its limit (the older of the
-     * two is dropped; of two equal versions the staged one stays), true if its limit was not staged.
-     */
-    boolean offer(LimitPut put, long now) {
-        Key key = Key.of(put);
-        Staged s = staged.get(key);
-        if (s == null) {
-            staged.put(key, new Staged(put, now));
-            return true;
-        }
-        if (put.sequenceNumber() > s.put.sequenceNumber()) {
-            s.put = put;
-        }
-        return false;
-    }
-
-    int size() {
-        return staged.size();
-    }
-
-    boolean isEmpty() {
-        return staged.isEmpty();
-    }
-
-    /** When the longest-staged limit arrived; only when not empty. */
-    long oldestArrival() {
-        return staged.values().iterator().next().arrivedAt;
-    }
-
-    /** Removes and returns the newest version of the longest-staged limit; only when not empty. */
-    LimitPut pollOldest() {
-        Iterator<Staged> it = staged.values().iterator();
-        LimitPut put = it.next().put;
-        it.remove();
-        return put;
-    }
-
-    /** The staged versions, oldest first (for checkpoints). */
-    List<LimitPut> staged() {
-        List<LimitPut> puts = new ArrayList<>(staged.size());
-        for (Staged s : staged.values()) {
-            puts.add(s.put);
-        }
-        return puts;
-    }
+    private LimitPutCoalescer() {}
 
     /**
      * The entry with the highest {@code lastSequenceNumber} of every key (userId, userLimitId), in
@@ -99,6 +39,10 @@ final class LimitPutCoalescer {
 
         static Key of(LimitPut put) {
             return new Key(put.userId(), put.userLimitId());
+        }
+
+        static Key of(UserLimit limit) {
+            return new Key(limit.userId, limit.userLimitId);
         }
 
         @Override

@@ -3,10 +3,8 @@ package com.rglimits.sink;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -17,17 +15,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ({@code 'S'} or {@code 'N'}) and the value; strings as {@code int} length plus UTF-8 bytes.
  * The key and the version are read back from the item.
  */
-public final class LimitPutStateSerializer extends AsyncSinkWriterStateSerializer<LimitPut> {
+public final class LimitPutStateSerializer extends BoundedStateSerializer<LimitPut> {
     static final int VERSION = 1;
     private static final byte STRING = 'S';
     private static final byte NUMBER = 'N';
-    /** Sanity bound while reading: an item has a few dozen attributes at most (400 KB max size). */
+    /** Sanity bounds while reading: an item has a few dozen attributes at most, and 400 KB. */
     private static final int MAX_ATTRIBUTES = 10_000;
     private static final int MAX_STRING_BYTES = 400 * 1024;
 
-    @Override
-    public int getVersion() {
-        return VERSION;
+    public LimitPutStateSerializer() {
+        super(VERSION, MAX_STRING_BYTES);
     }
 
     @Override
@@ -52,10 +49,7 @@ public final class LimitPutStateSerializer extends AsyncSinkWriterStateSerialize
 
     @Override
     protected LimitPut deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
-        int count = in.readInt();
-        if (count < 0 || count > MAX_ATTRIBUTES) {
-            throw new IOException("corrupt sink state: attribute count " + count);
-        }
+        int count = readCount(in, MAX_ATTRIBUTES, "attribute count");
         Map<String, AttributeValue> item = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
             String name = readString(in);
@@ -74,21 +68,5 @@ public final class LimitPutStateSerializer extends AsyncSinkWriterStateSerialize
         } catch (RuntimeException e) {
             throw new IOException("corrupt sink state: " + e.getMessage(), e);
         }
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > MAX_STRING_BYTES) {
-            throw new IOException("corrupt sink state: string length " + length);
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,15 +1,13 @@
 package com.rglimits.sink;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.JobConfig;
 import com.rglimits.limit.UserLimit;
-import java.io.IOException;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Objects;
-import java.util.Properties;
-import org.apache.flink.api.connector.sink2.StatefulSink;
-import org.apache.flink.connector.aws.util.AWSGeneralUtil;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -22,26 +20,26 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <p>At-least-once, like every {@link AsyncSinkBase}: buffered entries are part of the checkpoint
  * ({@link LimitPutStateSerializer}), the merge stage's versions with them. Versions of one limit
- * are merged while they wait (merge window, {@link LimitMergeWriter}) and while an older one is in
- * flight ({@link InFlightLimits}); an older version is never sent after a newer one. What it costs
- * (requests, items written, stale writes, retries, throttles, write capacity units) are metrics on
- * the writer's group ({@link SinkCost}). Non-retryable errors fail the job with a
+ * are merged while they wait (merge window, {@link LimitsDynamoDbSinkWriter}) and while an older one
+ * is in flight ({@link InFlightLimits}); an older version is never sent after a newer one. What it
+ * costs (requests, items written, stale writes, retries, throttles, write capacity units) are
+ * metrics on the writer's group ({@link SinkCost}). Non-retryable errors fail the job with a
  * {@link LimitsDynamoDbSinkException}.
  *
  * <p>The client is configured by the same {@code aws.*} properties as the official DynamoDB sink
  * ({@code aws.region}, {@code aws.endpoint}, {@code aws.credentials.provider} and its sub-keys, ...).
  */
-public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
+public class LimitsDynamoDbSink extends AwsAsyncSink<UserLimit, LimitPut> {
     private static final long serialVersionUID = 1L;
 
-    public static final int DEFAULT_MAX_BATCH_SIZE = 25;
-    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 8;
-    public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 1_000;
+    /** DynamoDB's item size limit. */
+    public static final long MAX_ITEM_BYTES = 400L * 1024;
     /**
-     * How long a partial batch waits in the writer's buffer: entries reach it after the merge
-     * window, so it only gathers what leaves the stage at once.
+     * The standard settings' defaults: batches of 25 puts (sent concurrently), 8 in flight, 1,000
+     * entries buffered, 16 MiB per batch; a partial batch waits 20 ms in the writer's buffer (entries
+     * reach it after the merge window, so it only gathers what leaves the stage at once).
      */
-    public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 20;
+    public static final AsyncSinkWriterConfiguration DEFAULTS = batching(25, 8, 1_000, 16L * 1024 * 1024, 20, MAX_ITEM_BYTES);
     public static final long DEFAULT_MERGE_WINDOW_MS = 200;
     public static final long DEFAULT_MERGE_MAX_WINDOW_MS = 60_000;
     /**
@@ -57,12 +55,8 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     public static final String METRIC_MERGE_STAGED = "mergeStagedLimits";
     /** Gauge: the merge window now, in ms (longer while the job is behind). */
     public static final String METRIC_MERGE_WINDOW = "mergeWindowMs";
-    /** DynamoDB's item size limit. */
-    public static final long MAX_RECORD_SIZE_IN_BYTES = 400L * 1024;
-    public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 16L * 1024 * 1024;
 
     private final String tableName;
-    private final Properties awsProperties;
     private final long mergeWindowMs;
     private final long mergeMaxWindowMs;
     private final long mergeLiveLagMs;
@@ -71,25 +65,16 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
 
     LimitsDynamoDbSink(
             String tableName,
-            Properties awsProperties,
-            int maxBatchSize,
-            int maxInFlightRequests,
-            int maxBufferedRequests,
-            long maxBatchSizeInBytes,
-            long maxTimeInBufferMS,
+            AwsSettings aws,
+            AsyncSinkWriterConfiguration batching,
             long mergeWindowMs,
             long mergeMaxWindowMs,
             long mergeLiveLagMs,
             int mergeMaxLimits,
             LimitWriteObserver observer) {
-        super(new LimitPutConverter(), maxBatchSize, maxInFlightRequests, maxBufferedRequests,
-                maxBatchSizeInBytes, maxTimeInBufferMS, MAX_RECORD_SIZE_IN_BYTES);
+        super(new LimitPutConverter(), batching, aws);
         if (tableName == null || tableName.isBlank()) {
             throw new IllegalArgumentException("the DynamoDB table name is required");
-        }
-        if (maxBufferedRequests <= maxBatchSize) {
-            throw new IllegalArgumentException("maxBufferedRequests (" + maxBufferedRequests
-                    + ") must be greater than maxBatchSize (" + maxBatchSize + ")");
         }
         this.tableName = tableName;
         this.mergeWindowMs = mergeWindowMs;
@@ -97,11 +82,6 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         this.mergeLiveLagMs = mergeLiveLagMs;
         this.mergeMaxLimits = mergeMaxLimits;
         this.observer = Objects.requireNonNull(observer, "observer");
-        this.awsProperties = new Properties();
-        this.awsProperties.putAll(Objects.requireNonNull(awsProperties, "awsProperties"));
-        // Fail at job build time on a bad region or credentials provider setting, like the
-        // official connectors do; resolving credentials is left to the writers.
-        AWSGeneralUtil.validateAwsConfiguration(this.awsProperties);
     }
 
     public static LimitsDynamoDbSinkBuilder builder() {
@@ -119,9 +99,9 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
         return builder()
                 .tableName(config.tableName())
                 .awsProperties(config.awsProperties())
-                .maxBatchSize(batch)
-                .maxInFlightRequests(config.sinkMaxInFlight())
-                .maxBufferedRequests(Math.max(DEFAULT_MAX_BUFFERED_REQUESTS, 10 * batch))
+                .setMaxBatchSize(batch)
+                .setMaxInFlightRequests(config.sinkMaxInFlight())
+                .setMaxBufferedRequests(Math.max(DEFAULTS.getMaxBufferedRequests(), 10 * batch))
                 .mergeWindowMs(config.sinkMergeWindowMs())
                 .mergeMaxWindowMs(config.sinkMergeMaxWindowMs())
                 .mergeLiveLagMs(config.outOfOrdernessMs() + LIVE_DELIVERY_MS)
@@ -135,36 +115,16 @@ public class LimitsDynamoDbSink extends AsyncSinkBase<UserLimit, LimitPut> {
     }
 
     @Override
-    public StatefulSink.StatefulSinkWriter<UserLimit, BufferedRequestState<LimitPut>> createWriter(
-            InitContext context) throws IOException {
-        return restoreWriter(context, Collections.emptyList());
-    }
-
-    @Override
-    public StatefulSink.StatefulSinkWriter<UserLimit, BufferedRequestState<LimitPut>> restoreWriter(
-            InitContext context, Collection<BufferedRequestState<LimitPut>> recoveredState) throws IOException {
+    public AsyncSinkWriter<UserLimit, LimitPut> restoreWriter(
+            WriterInitContext context, Collection<BufferedRequestState<LimitPut>> recoveredState) {
         SinkCost cost = new SinkCost(context.metricGroup());
-        LimitsDynamoDbSinkWriter writer = new LimitsDynamoDbSinkWriter(
-                context, writerConfiguration(), tableName, awsProperties, recoveredState, cost, observer);
         MergeWindow window = new MergeWindow(mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs);
-        LimitMergeWriter merging = new LimitMergeWriter(getElementConverter(), writer,
-                context.getProcessingTimeService(), cost, window, mergeMaxLimits,
-                getMaxBatchSize() * getMaxInFlightRequests());
-        context.metricGroup().gauge(METRIC_MERGE_STAGED, merging::staged);
+        LimitsDynamoDbSinkWriter writer = new LimitsDynamoDbSinkWriter(this, context, recoveredState, tableName, aws(), cost,
+                observer, window, mergeMaxLimits);
+        context.metricGroup().gauge(METRIC_MERGE_STAGED, writer::staged);
         context.metricGroup().gauge(METRIC_MERGE_WINDOW, window::currentMs);
         observer.opened(cost);
-        return merging;
-    }
-
-    AsyncSinkWriterConfiguration writerConfiguration() {
-        return AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(getMaxBatchSize())
-                .setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
-                .setMaxInFlightRequests(getMaxInFlightRequests())
-                .setMaxBufferedRequests(getMaxBufferedRequests())
-                .setMaxTimeInBufferMS(getMaxTimeInBufferMS())
-                .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
-                .build();
+        return writer;
     }
 
     @Override

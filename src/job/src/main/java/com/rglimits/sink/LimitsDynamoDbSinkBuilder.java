@@ -1,16 +1,16 @@
 package com.rglimits.sink;
 
-import java.util.Properties;
+import com.rglimits.limit.UserLimit;
 
-/** Builds a {@link LimitsDynamoDbSink}; only the table name is required. */
-public final class LimitsDynamoDbSinkBuilder {
+/**
+ * Builds a {@link LimitsDynamoDbSink}; only the table name is required. Batching takes Flink's
+ * standard setters ({@code setMaxBatchSize}: puts per batch, sent concurrently, default 25;
+ * {@code setMaxInFlightRequests}: batches in flight per subtask, 8; {@code setMaxBufferedRequests}:
+ * entries buffered before backpressure, above the batch size, 1,000; {@code setMaxBatchSizeInBytes},
+ * 16 MiB; {@code setMaxTimeInBufferMS}, 20 ms; {@code setMaxRecordSizeInBytes}, DynamoDB's 400 KB).
+ */
+public final class LimitsDynamoDbSinkBuilder extends AwsAsyncSinkBuilder<UserLimit, LimitPut, LimitsDynamoDbSinkBuilder> {
     private String tableName;
-    private Properties awsProperties = new Properties();
-    private int maxBatchSize = LimitsDynamoDbSink.DEFAULT_MAX_BATCH_SIZE;
-    private int maxInFlightRequests = LimitsDynamoDbSink.DEFAULT_MAX_IN_FLIGHT_REQUESTS;
-    private int maxBufferedRequests = LimitsDynamoDbSink.DEFAULT_MAX_BUFFERED_REQUESTS;
-    private long maxBatchSizeInBytes = LimitsDynamoDbSink.DEFAULT_MAX_BATCH_SIZE_IN_BYTES;
-    private long maxTimeInBufferMS = LimitsDynamoDbSink.DEFAULT_MAX_TIME_IN_BUFFER_MS;
     private long mergeWindowMs = LimitsDynamoDbSink.DEFAULT_MERGE_WINDOW_MS;
     private long mergeMaxWindowMs = LimitsDynamoDbSink.DEFAULT_MERGE_MAX_WINDOW_MS;
     private long mergeLiveLagMs = LimitsDynamoDbSink.DEFAULT_MERGE_LIVE_LAG_MS;
@@ -22,46 +22,6 @@ public final class LimitsDynamoDbSinkBuilder {
     /** The limits table (key: userId, userLimitId). Required. */
     public LimitsDynamoDbSinkBuilder tableName(String tableName) {
         this.tableName = tableName;
-        return this;
-    }
-
-    /** The {@code aws.*} client settings, as the official AWS connectors take them. */
-    public LimitsDynamoDbSinkBuilder awsProperties(Properties awsProperties) {
-        this.awsProperties = awsProperties;
-        return this;
-    }
-
-    /** Entries per batch; a batch's puts are sent concurrently. Default 25. */
-    public LimitsDynamoDbSinkBuilder maxBatchSize(int maxBatchSize) {
-        this.maxBatchSize = positive("maxBatchSize", maxBatchSize);
-        return this;
-    }
-
-    /** Batches in flight per subtask. Default 8. */
-    public LimitsDynamoDbSinkBuilder maxInFlightRequests(int maxInFlightRequests) {
-        this.maxInFlightRequests = positive("maxInFlightRequests", maxInFlightRequests);
-        return this;
-    }
-
-    /** Entries buffered per subtask before the writer applies backpressure; must exceed maxBatchSize. Default 1000. */
-    public LimitsDynamoDbSinkBuilder maxBufferedRequests(int maxBufferedRequests) {
-        this.maxBufferedRequests = positive("maxBufferedRequests", maxBufferedRequests);
-        return this;
-    }
-
-    /** Bytes per batch (approximate item sizes). Default 16 MiB. */
-    public LimitsDynamoDbSinkBuilder maxBatchSizeInBytes(long maxBatchSizeInBytes) {
-        if (maxBatchSizeInBytes < LimitsDynamoDbSink.MAX_RECORD_SIZE_IN_BYTES) {
-            throw new IllegalArgumentException("maxBatchSizeInBytes must be at least "
-                    + LimitsDynamoDbSink.MAX_RECORD_SIZE_IN_BYTES + ", got " + maxBatchSizeInBytes);
-        }
-        this.maxBatchSizeInBytes = maxBatchSizeInBytes;
-        return this;
-    }
-
-    /** The longest a partial batch waits in the writer's buffer before it is sent. Default 20 ms. */
-    public LimitsDynamoDbSinkBuilder maxTimeInBufferMS(long maxTimeInBufferMS) {
-        this.maxTimeInBufferMS = positive("maxTimeInBufferMS", maxTimeInBufferMS);
         return this;
     }
 
@@ -96,7 +56,10 @@ public final class LimitsDynamoDbSinkBuilder {
 
     /** Most limits the merge stage holds per subtask; beyond, the oldest leaves at once. Default 20000. */
     public LimitsDynamoDbSinkBuilder mergeMaxLimits(int mergeMaxLimits) {
-        this.mergeMaxLimits = positive("mergeMaxLimits", mergeMaxLimits);
+        if (mergeMaxLimits < 1) {
+            throw new IllegalArgumentException("mergeMaxLimits must be positive, got " + mergeMaxLimits);
+        }
+        this.mergeMaxLimits = mergeMaxLimits;
         return this;
     }
 
@@ -106,24 +69,10 @@ public final class LimitsDynamoDbSinkBuilder {
         return this;
     }
 
+    @Override
     public LimitsDynamoDbSink build() {
-        return new LimitsDynamoDbSink(tableName, awsProperties, maxBatchSize, maxInFlightRequests,
-                maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMS, mergeWindowMs, mergeMaxWindowMs, mergeLiveLagMs,
-                mergeMaxLimits, observer);
-    }
-
-    private static int positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
-    }
-
-    private static long positive(String name, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
+        return new LimitsDynamoDbSink(tableName, aws(), batching(LimitsDynamoDbSink.DEFAULTS), mergeWindowMs,
+                mergeMaxWindowMs, mergeLiveLagMs, mergeMaxLimits, observer);
     }
 
     private static long nonNegative(String name, long value) {

@@ -1,48 +1,61 @@
 package com.rglimits.sink;
 
+import com.rglimits.aws.AwsSettings;
+import com.rglimits.limit.UserLimit;
 import com.rglimits.table.LimitItems;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.aws.config.AWSConfigConstants;
-import org.apache.flink.connector.aws.util.AWSClientUtil;
-import org.apache.flink.connector.aws.util.AWSGeneralUtil;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
+import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
- * Writes each batch as concurrent conditional PutItem calls: an item is only written when the
+ * The writer of {@link LimitsDynamoDbSink}: a merge stage in front of Flink's {@link
+ * AsyncSinkWriter} (which batches, keeps requests in flight, retries and checkpoints its buffer),
+ * and the conditional writes of each batch.
+ *
+ * <p>Merge stage: a limit version waits in it at least the merge window ({@link MergeWindow}:
+ * short while the job is live, longer while it is behind), replaced in place by any newer version
+ * of its limit ({@link MergeStage}), and leaves it oldest first while the writer has fewer entries
+ * than fill its requests in flight: entries in the writer's buffer can no longer merge, so while
+ * DynamoDB is the bottleneck (a backlog, a replay) versions merge here instead of queueing there.
+ * Bounds: at most {@code maxLimits} limits staged (beyond, the oldest leaves at once, however full
+ * the writer), and without backpressure no entry waits longer than the window plus one timer tick.
+ * At a checkpoint the staged versions are stored with the writer's buffer (the same state); a
+ * restored writer sends them first. A checkpoint does not empty the stage: the barrier waits for
+ * the requests in flight only, however long the window. At end of input the stage is emptied into
+ * the buffer.
+ *
+ * <p>Writes: each batch as concurrent conditional PutItem calls: an item is only written when the
  * table has no item for the key or an older version of it. A lost condition is a stale write,
  * counted and dropped; throttling, 5xx and network errors are retried by the SDK with its backoff,
  * then go back to the buffer through the base writer's retry path (whose rate limiting halves the
  * requests in flight on failures); anything else fails the job through the base writer's fatal path.
  * Versions of one limit are written one after the other, newest only ({@link InFlightLimits}).
- *
- * <p>Its input are entries already converted and merged by {@link LimitMergeWriter}.
  */
-class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<LimitPut, LimitPut> {
+final class LimitsDynamoDbSinkWriter extends AwsAsyncSinkWriter<UserLimit, LimitPut> {
     private static final Logger LOG = LoggerFactory.getLogger(LimitsDynamoDbSinkWriter.class);
+    /** How soon to look again when due entries wait for room in the writer. */
+    static final long RECHECK_MS = 5;
 
     static final String CONDITION = "attribute_not_exists(#userId) OR #seq < :seq";
 
@@ -51,7 +64,6 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<LimitPut, LimitPut> {
             "#seq", LimitItems.LAST_SEQUENCE_NUMBER);
 
     private final String tableName;
-    private final SdkAsyncHttpClient httpClient;
     private final DynamoDbAsyncClient client;
     private final SinkCost cost;
     private final LimitWriteObserver observer;
@@ -60,52 +72,108 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<LimitPut, LimitPut> {
     /** Entries taken and not finished (buffered, in flight, or waiting for a retry). */
     private final AtomicInteger outstanding = new AtomicInteger();
 
+    private final ProcessingTimeService time;
+    private final MergeStage stage = new MergeStage();
+    private final MergeWindow window;
+    private final int maxLimits;
+    /** Entries that fill the requests in flight: batch size times requests in flight. */
+    private final int pipeline;
+    private boolean timerSet;
+
+    /**
+     * @param aws what the writer builds its DynamoDB client from
+     * @param maxLimits the most limits staged at once
+     */
     LimitsDynamoDbSinkWriter(
-            Sink.InitContext context,
-            AsyncSinkWriterConfiguration configuration,
-            String tableName,
-            Properties awsProperties,
+            LimitsDynamoDbSink sink,
+            WriterInitContext context,
             Collection<BufferedRequestState<LimitPut>> states,
+            String tableName,
+            AwsSettings aws,
             SinkCost cost,
-            LimitWriteObserver observer) {
-        super((ElementConverter<LimitPut, LimitPut>) (put, ignored) -> put, context, configuration, states);
+            LimitWriteObserver observer,
+            MergeWindow window,
+            int maxLimits) {
+        super(sink, context, states);
         for (BufferedRequestState<LimitPut> state : states) {
             outstanding.addAndGet(state.getBufferedRequestEntries().size());
         }
+        this.time = context.getProcessingTimeService();
+        this.window = window;
+        this.maxLimits = maxLimits;
+        this.pipeline = sink.writerConfiguration().getMaxBatchSize() * sink.writerConfiguration().getMaxInFlightRequests();
         this.tableName = tableName;
         this.cost = cost;
         this.observer = observer;
         this.sendErrors = context.metricGroup().getNumRecordsSendErrorsCounter();
+        this.client = client(aws, DynamoDbAsyncClient.builder());
+    }
 
-        // Exactly what the official DynamoDB sink's client provider does, so the aws.* keys
-        // behave the same: HTTP/1.1 unless told otherwise, the same credential providers.
-        Properties clientProperties = new Properties();
-        clientProperties.putAll(awsProperties);
-        clientProperties.putIfAbsent(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
-        this.httpClient = AWSGeneralUtil.createAsyncHttpClient(clientProperties);
-        try {
-            AWSGeneralUtil.validateAwsCredentials(clientProperties);
-            this.client = AWSClientUtil.createAwsAsyncClient(
-                    clientProperties,
-                    httpClient,
-                    DynamoDbAsyncClient.builder(),
-                    DynamoDbConfigConstants.BASE_DYNAMODB_USER_AGENT_PREFIX_FORMAT,
-                    DynamoDbConfigConstants.DYNAMODB_CLIENT_USER_AGENT_PREFIX);
-        } catch (RuntimeException e) {
-            httpClient.close();
-            throw e;
+    /** Stages the version; those due leave the stage for the base writer's buffer. */
+    @Override
+    public void write(UserLimit limit, Context context) throws IOException, InterruptedException {
+        long now = time.getCurrentProcessingTime();
+        window.observe(limit.updatedAt, now);
+        if (!stage.offer(limit, now)) {
+            cost.writesCoalesced.inc();
+        }
+        release();
+    }
+
+    private void release() throws IOException, InterruptedException {
+        while (stage.size() > maxLimits) {
+            take(stage.pollOldest());
+        }
+        long now = time.getCurrentProcessingTime();
+        long windowMs = window.currentMs();
+        while (!stage.isEmpty() && stage.oldestArrival() + windowMs <= now && outstanding.get() < pipeline) {
+            take(stage.pollOldest());
+        }
+        if (!stage.isEmpty() && !timerSet) {
+            long due = stage.oldestArrival() + windowMs;
+            timerSet = true;
+            time.registerTimer(due > now ? due : now + RECHECK_MS, ignored -> {
+                timerSet = false;
+                release();
+            });
         }
     }
 
-    @Override
-    public void write(LimitPut put, Context context) throws IOException, InterruptedException {
+    /** Into the base writer's buffer (which may wait for room, running timers meanwhile). */
+    private void take(UserLimit limit) throws IOException, InterruptedException {
         outstanding.incrementAndGet();
-        super.write(put, context);
+        super.write(limit, null);
     }
 
-    /** Entries taken and not finished: buffered here, in flight, or waiting for a retry. */
-    int outstanding() {
-        return outstanding.get();
+    /** Limits staged now. */
+    int staged() {
+        return stage.size();
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws InterruptedException {
+        if (endOfInput) {
+            try {
+                while (!stage.isEmpty()) {
+                    take(stage.pollOldest());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        super.flush(endOfInput);
+    }
+
+    @Override
+    public List<BufferedRequestState<LimitPut>> snapshotState(long checkpointId) {
+        List<BufferedRequestState<LimitPut>> state = new ArrayList<>(super.snapshotState(checkpointId));
+        List<RequestEntryWrapper<LimitPut>> staged = new ArrayList<>(stage.size());
+        for (UserLimit limit : stage.staged()) {
+            LimitPut put = converter().apply(limit, null);
+            staged.add(new RequestEntryWrapper<>(put, put.sizeInBytes()));
+        }
+        state.add(new BufferedRequestState<>(staged));
+        return state;
     }
 
     @Override
@@ -218,12 +286,4 @@ class LimitsDynamoDbSinkWriter extends AsyncSinkWriter<LimitPut, LimitPut> {
         return requestEntry.sizeInBytes();
     }
 
-    @Override
-    public void close() {
-        try {
-            super.close();
-        } finally {
-            AWSGeneralUtil.closeResources(client, httpClient);
-        }
-    }
 }

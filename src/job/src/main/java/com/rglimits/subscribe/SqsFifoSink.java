@@ -1,13 +1,11 @@
 package com.rglimits.subscribe;
 
-import java.io.IOException;
+import com.rglimits.aws.AwsSettings;
+import com.rglimits.config.JobConfig;
+import com.rglimits.sink.AwsAsyncSink;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Objects;
-import java.util.Properties;
-import org.apache.flink.api.connector.sink2.StatefulSink;
-import org.apache.flink.connector.aws.util.AWSGeneralUtil;
-import org.apache.flink.connector.base.sink.AsyncSinkBase;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
@@ -31,82 +29,60 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * ({@code messagesUndeliverable}); the queue is then skipped for one delivery timeout. So one
  * subscriber's queue never holds the others, or the limits table, back for longer than that.
  */
-public class SqsFifoSink extends AsyncSinkBase<Delivery, Delivery> {
+public class SqsFifoSink extends AwsAsyncSink<Delivery, Delivery> {
     private static final long serialVersionUID = 1L;
 
-    public static final int DEFAULT_MAX_BATCH_SIZE = 100;
-    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 8;
-    public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 2_000;
-    public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 200;
-    public static final long DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
     /** SQS's limit on one message (and on one batch request). */
     public static final long MAX_MESSAGE_BYTES = 256L * 1024;
-    public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 4L * 1024 * 1024;
+    /**
+     * The standard settings' defaults: requests of up to 100 messages over all queues, 8 in flight,
+     * 2,000 messages buffered, 4 MiB per request; a message waits at most 200 ms for its request.
+     */
+    public static final AsyncSinkWriterConfiguration DEFAULTS = batching(100, 8, 2_000, 4L * 1024 * 1024, 200, MAX_MESSAGE_BYTES);
+    public static final long DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
 
-    private final Properties sqsProperties;
-    private final Properties dynamoDbProperties;
+    private final AwsSettings sqs;
     private final String undeliveredTable;
     private final long deliveryTimeoutMs;
 
-    SqsFifoSink(
-            Properties sqsProperties,
-            Properties dynamoDbProperties,
-            String undeliveredTable,
-            long deliveryTimeoutMs,
-            int maxBatchSize,
-            int maxInFlightRequests,
-            int maxBufferedRequests,
-            long maxTimeInBufferMS) {
-        super(identity(), maxBatchSize, maxInFlightRequests, maxBufferedRequests,
-                DEFAULT_MAX_BATCH_SIZE_IN_BYTES, maxTimeInBufferMS, MAX_MESSAGE_BYTES);
+    /**
+     * @param aws the settings of the undelivered table's client, and of SQS's but for its endpoint
+     * @param sqsEndpoint SQS's endpoint when it is not {@code aws.endpoint}; null: the same
+     */
+    SqsFifoSink(AwsSettings aws, String sqsEndpoint, String undeliveredTable, long deliveryTimeoutMs,
+            AsyncSinkWriterConfiguration batching) {
+        super(identity(), batching, aws);
         if (undeliveredTable == null || undeliveredTable.isBlank()) {
             throw new IllegalArgumentException("the undelivered table name is required");
         }
-        if (maxBufferedRequests <= maxBatchSize) {
-            throw new IllegalArgumentException("maxBufferedRequests (" + maxBufferedRequests
-                    + ") must be greater than maxBatchSize (" + maxBatchSize + ")");
-        }
-        this.sqsProperties = copy(sqsProperties);
-        this.dynamoDbProperties = copy(dynamoDbProperties);
+        this.sqs = sqsEndpoint == null ? aws : aws.with(AwsSettings.ENDPOINT, sqsEndpoint);
+        sqs.validate();
         this.undeliveredTable = undeliveredTable;
         this.deliveryTimeoutMs = deliveryTimeoutMs;
-        AWSGeneralUtil.validateAwsConfiguration(this.sqsProperties);
-        AWSGeneralUtil.validateAwsConfiguration(this.dynamoDbProperties);
     }
 
     public static SqsFifoSinkBuilder builder() {
         return new SqsFifoSinkBuilder();
     }
 
+    /** The subscriber feed's sink of the job: {@code aws.*}, SQS's endpoint, the undelivered table and the delivery timeout from the config. */
+    public static SqsFifoSink fromConfig(JobConfig config) {
+        return builder()
+                .awsProperties(config.awsProperties())
+                .sqsEndpoint(config.sqsEndpoint())
+                .undeliveredTable(config.undeliveredTable())
+                .deliveryTimeoutMs(config.deliveryTimeoutMs())
+                .build();
+    }
+
     private static ElementConverter<Delivery, Delivery> identity() {
         return (delivery, context) -> delivery;
     }
 
-    private static Properties copy(Properties p) {
-        Properties c = new Properties();
-        c.putAll(Objects.requireNonNull(p, "aws properties"));
-        return c;
-    }
-
     @Override
-    public StatefulSink.StatefulSinkWriter<Delivery, BufferedRequestState<Delivery>> createWriter(InitContext context)
-            throws IOException {
-        return restoreWriter(context, Collections.emptyList());
-    }
-
-    @Override
-    public StatefulSink.StatefulSinkWriter<Delivery, BufferedRequestState<Delivery>> restoreWriter(
-            InitContext context, Collection<BufferedRequestState<Delivery>> recoveredState) throws IOException {
-        AsyncSinkWriterConfiguration configuration = AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(getMaxBatchSize())
-                .setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
-                .setMaxInFlightRequests(getMaxInFlightRequests())
-                .setMaxBufferedRequests(getMaxBufferedRequests())
-                .setMaxTimeInBufferMS(getMaxTimeInBufferMS())
-                .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
-                .build();
-        return new SqsFifoSinkWriter(getElementConverter(), context, configuration, sqsProperties,
-                dynamoDbProperties, undeliveredTable, deliveryTimeoutMs, recoveredState);
+    public AsyncSinkWriter<Delivery, Delivery> restoreWriter(
+            WriterInitContext context, Collection<BufferedRequestState<Delivery>> recoveredState) {
+        return new SqsFifoSinkWriter(this, context, recoveredState, sqs, aws(), undeliveredTable, deliveryTimeoutMs);
     }
 
     @Override

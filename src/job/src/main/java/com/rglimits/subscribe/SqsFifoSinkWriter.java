@@ -1,6 +1,8 @@
 package com.rglimits.subscribe;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.metrics.ExportedMetrics;
+import com.rglimits.sink.AwsAsyncSinkWriter;
 import com.rglimits.table.UndeliveredItems;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +15,6 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,15 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.aws.config.AWSConfigConstants;
-import org.apache.flink.connector.aws.util.AWSClientUtil;
-import org.apache.flink.connector.aws.util.AWSGeneralUtil;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -38,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -53,7 +46,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * so one user's sends to one queue never overlap and keep the writer's order, while other users
  * and other queues proceed concurrently.
  */
-class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
+class SqsFifoSinkWriter extends AwsAsyncSinkWriter<Delivery, Delivery> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsFifoSinkWriter.class);
 
     static final String METRIC_DELIVERED = "messagesDelivered";
@@ -64,12 +57,8 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
     /** SendMessageBatch takes at most 10 entries. */
     static final int SQS_BATCH_ENTRIES = 10;
     private static final long MAX_BACKOFF_MS = 2_000;
-    private static final String USER_AGENT_FORMAT = "Apache Flink %s (%s) SQS FIFO subscriber sink";
-    private static final String USER_AGENT_PROPERTY = "aws.sqs.client.user-agent-prefix";
 
-    private final SdkAsyncHttpClient sqsHttpClient;
     private final SqsAsyncClient sqs;
-    private final SdkAsyncHttpClient dynamoHttpClient;
     private final DynamoDbAsyncClient dynamo;
     private final String undeliveredTable;
     private final long deliveryTimeoutMs;
@@ -85,16 +74,10 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
     private final Counter retries;
     private final Counter sqsRequests;
 
-    SqsFifoSinkWriter(
-            ElementConverter<Delivery, Delivery> elementConverter,
-            Sink.InitContext context,
-            AsyncSinkWriterConfiguration configuration,
-            Properties sqsProperties,
-            Properties dynamoDbProperties,
-            String undeliveredTable,
-            long deliveryTimeoutMs,
-            Collection<BufferedRequestState<Delivery>> states) {
-        super(elementConverter, context, configuration, states);
+    /** @param sqsSettings what the SQS client is built from, {@code dynamoDbSettings} the undelivered table's */
+    SqsFifoSinkWriter(SqsFifoSink sink, WriterInitContext context, Collection<BufferedRequestState<Delivery>> states,
+            AwsSettings sqsSettings, AwsSettings dynamoDbSettings, String undeliveredTable, long deliveryTimeoutMs) {
+        super(sink, context, states);
         this.undeliveredTable = undeliveredTable;
         this.deliveryTimeoutMs = deliveryTimeoutMs;
         SinkWriterMetricGroup metrics = context.metricGroup();
@@ -108,33 +91,10 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
         exported.counter(METRIC_RETRIES, retries);
         exported.counter(METRIC_SQS_REQUESTS, sqsRequests);
 
-        Properties sqsClient = clientProperties(sqsProperties);
         // One SQS call must end well within a delivery timeout, or a hung connection would hold the queue.
-        sqsClient.putIfAbsent(AWSConfigConstants.HTTP_CLIENT_READ_TIMEOUT_MILLIS, Long.toString(deliveryTimeoutMs));
-        sqsHttpClient = AWSGeneralUtil.createAsyncHttpClient(sqsClient);
-        SdkAsyncHttpClient dynamoHttp = null;
-        try {
-            AWSGeneralUtil.validateAwsCredentials(sqsClient);
-            sqs = AWSClientUtil.createAwsAsyncClient(sqsClient, sqsHttpClient, SqsAsyncClient.builder(),
-                    USER_AGENT_FORMAT, USER_AGENT_PROPERTY);
-            Properties dynamoClient = clientProperties(dynamoDbProperties);
-            dynamoHttp = AWSGeneralUtil.createAsyncHttpClient(dynamoClient);
-            dynamo = AWSClientUtil.createAwsAsyncClient(dynamoClient, dynamoHttp, DynamoDbAsyncClient.builder(),
-                    DynamoDbConfigConstants.BASE_DYNAMODB_USER_AGENT_PREFIX_FORMAT,
-                    DynamoDbConfigConstants.DYNAMODB_CLIENT_USER_AGENT_PREFIX);
-        } catch (RuntimeException e) {
-            AWSGeneralUtil.closeResources(sqsHttpClient, dynamoHttp);
-            throw e;
-        }
-        dynamoHttpClient = dynamoHttp;
-    }
-
-    /** HTTP/1.1 unless told otherwise, like the official DynamoDB sink (and what the emulators speak). */
-    private static Properties clientProperties(Properties aws) {
-        Properties p = new Properties();
-        p.putAll(aws);
-        p.putIfAbsent(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
-        return p;
+        sqs = client(sqsSettings.withDefault(AwsSettings.HTTP_CLIENT_READ_TIMEOUT, Long.toString(deliveryTimeoutMs)),
+                SqsAsyncClient.builder());
+        dynamo = client(dynamoDbSettings, DynamoDbAsyncClient.builder());
     }
 
     /**
@@ -357,14 +317,5 @@ class SqsFifoSinkWriter extends AsyncSinkWriter<Delivery, Delivery> {
     @Override
     protected long getSizeInBytes(Delivery requestEntry) {
         return requestEntry.body.length();
-    }
-
-    @Override
-    public void close() {
-        try {
-            super.close();
-        } finally {
-            AWSGeneralUtil.closeResources(sqs, sqsHttpClient, dynamo, dynamoHttpClient);
-        }
     }
 }

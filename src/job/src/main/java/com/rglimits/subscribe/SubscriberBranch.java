@@ -1,6 +1,5 @@
 package com.rglimits.subscribe;
 
-import com.rglimits.config.JobConfig;
 import com.rglimits.limit.UserLimit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -27,32 +26,23 @@ public final class SubscriberBranch {
     /**
      * @param limits the processor's output, partitioned by user id as its keyed input was: it is
      *     reinterpreted as keyed, without a shuffle, and must keep the processor's parallelism
-     * @param bounded the job's input ends (a file): the control stream then ends after one snapshot
+     * @param connectors the subscriptions it reads and the sink it delivers to
      */
-    public static DataStream<Delivery> attach(DataStream<UserLimit> limits, JobConfig config, boolean bounded) {
-        SubscriptionSnapshot initial;
-        try (SubscriptionTableReader reader = new SubscriptionTableReader(config.awsProperties(), config.subscriptionsTable())) {
-            initial = reader.read();
-        }
+    public static DataStream<Delivery> attach(DataStream<UserLimit> limits, SubscriberConnectors connectors,
+            Thresholds thresholds) {
         BroadcastStream<SubscriptionSnapshot> subscriptions = limits.getExecutionEnvironment()
-                .fromSource(new SubscriptionsSource(config.awsProperties(), config.subscriptionsTable(),
-                                config.subscriptionsPollMs(), bounded),
-                        WatermarkStrategy.noWatermarks(), "Read subscriptions", SubscriberFeed.SNAPSHOT_TYPE)
+                .fromSource(connectors.subscriptions, WatermarkStrategy.noWatermarks(), "Read subscriptions",
+                        SubscriberFeed.SNAPSHOT_TYPE)
                 .uid(CONTROL_SOURCE_UID)
                 .setParallelism(1)
                 .broadcast(SubscriberFeed.SUBSCRIPTIONS);
         KeyedStream<UserLimit, String> byUser = DataStreamUtils.reinterpretAsKeyedStream(limits, l -> l.userId, Types.STRING);
         DataStream<Delivery> deliveries = byUser.connect(subscriptions)
-                .process(new SubscriberFeed(initial, Thresholds.parse(config.thresholds())), SubscriberFeed.DELIVERY_TYPE)
+                .process(new SubscriberFeed(connectors.initialSubscriptions, thresholds), SubscriberFeed.DELIVERY_TYPE)
                 .uid(FEED_UID)
                 .name("Subscriber feed: messages per subscriber")
                 .setParallelism(limits.getParallelism());
-        deliveries.sinkTo(SqsFifoSink.builder()
-                        .awsProperties(config.awsProperties())
-                        .sqsEndpoint(config.sqsEndpoint())
-                        .undeliveredTable(config.undeliveredTable())
-                        .deliveryTimeoutMs(config.deliveryTimeoutMs())
-                        .build())
+        deliveries.sinkTo(connectors.deliveries)
                 .uid(SINK_UID)
                 .name("Deliver to subscriber queues")
                 .setParallelism(limits.getParallelism());

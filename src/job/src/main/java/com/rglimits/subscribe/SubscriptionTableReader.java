@@ -1,40 +1,24 @@
 package com.rglimits.subscribe;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.table.SubscriptionItems;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.flink.connector.aws.config.AWSConfigConstants;
-import org.apache.flink.connector.aws.util.AWSClientUtil;
-import org.apache.flink.connector.aws.util.AWSGeneralUtil;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbConfigConstants;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** Reads the whole subscriptions table into a {@link SubscriptionSnapshot}, with the job's {@code aws.*} settings. */
 final class SubscriptionTableReader implements AutoCloseable {
-    private final SdkAsyncHttpClient httpClient;
     private final DynamoDbAsyncClient client;
     private final String table;
 
-    SubscriptionTableReader(Properties awsProperties, String table) {
-        Properties p = new Properties();
-        p.putAll(awsProperties);
-        p.putIfAbsent(AWSConfigConstants.HTTP_PROTOCOL_VERSION, "HTTP1_1");
+    SubscriptionTableReader(AwsSettings aws, String table) {
         this.table = table;
-        httpClient = AWSGeneralUtil.createAsyncHttpClient(p);
-        try {
-            client = AWSClientUtil.createAwsAsyncClient(p, httpClient, DynamoDbAsyncClient.builder(),
-                    DynamoDbConfigConstants.BASE_DYNAMODB_USER_AGENT_PREFIX_FORMAT,
-                    DynamoDbConfigConstants.DYNAMODB_CLIENT_USER_AGENT_PREFIX);
-        } catch (RuntimeException e) {
-            httpClient.close();
-            throw e;
-        }
+        client = AwsClients.async(aws, DynamoDbAsyncClient.builder());
     }
 
     /** A consistent scan of every item; a subscription whose subscriber item is gone is left out. */
@@ -76,6 +60,6 @@ final class SubscriptionTableReader implements AutoCloseable {
 
     @Override
     public void close() {
-        AWSGeneralUtil.closeResources(client, httpClient);
+        client.close();
     }
 }

@@ -1,8 +1,8 @@
 package com.rglimits.subscribe;
 
+import com.rglimits.aws.AwsSettings;
 import java.io.IOException;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,14 +35,13 @@ import org.slf4j.LoggerFactory;
 public class SubscriptionsSource implements Source<SubscriptionSnapshot, SubscriptionsSource.NoSplit, Void> {
     private static final long serialVersionUID = 1L;
 
-    private final Properties awsProperties;
+    private final AwsSettings aws;
     private final String table;
     private final long pollMs;
     private final boolean bounded;
 
-    public SubscriptionsSource(Properties awsProperties, String table, long pollMs, boolean bounded) {
-        this.awsProperties = new Properties();
-        this.awsProperties.putAll(awsProperties);
+    public SubscriptionsSource(AwsSettings aws, String table, long pollMs, boolean bounded) {
+        this.aws = aws;
         this.table = table;
         this.pollMs = pollMs;
         this.bounded = bounded;
@@ -55,7 +54,7 @@ public class SubscriptionsSource implements Source<SubscriptionSnapshot, Subscri
 
     @Override
     public SourceReader<SubscriptionSnapshot, NoSplit> createReader(SourceReaderContext context) {
-        return new Reader(new SubscriptionTableReader(awsProperties, table), pollMs, bounded,
+        return new Reader(new SubscriptionTableReader(aws, table), pollMs, bounded,
                 context.metricGroup().counter("subscriptionScanFailures"));
     }
 

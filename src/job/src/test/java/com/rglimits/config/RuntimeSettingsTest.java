@@ -20,7 +20,7 @@ class RuntimeSettingsTest {
             + " {\"PropertyGroupId\": \"source\", \"PropertyMap\": {\"stream\": \"arn:aws:kinesis:eu-west-1:111122223333:stream/in\", \"initpos\": \"LATEST\"}},\n"
             + " {\"PropertyGroupId\": \"dlq\", \"PropertyMap\": {\"stream\": \"dead-letters\"}},\n"
             + " {\"PropertyGroupId\": \"aws\", \"PropertyMap\": {\"region\": \"eu-west-1\"}},\n"
-            + " {\"PropertyGroupId\": \"ordering\", \"PropertyMap\": {\"max-hold.ms\": \"1234\"}}\n"
+            + " {\"PropertyGroupId\": \"ordering\", \"PropertyMap\": {\"max-hold\": \"1234\"}}\n"
             + "]";
 
     private static Properties props(String... kv) {
@@ -35,7 +35,7 @@ class RuntimeSettingsTest {
         return Map.of(
                 "source", props("stream", "in"),
                 "dlq", props("stream", "dead-letters"),
-                "ordering", props("out-of-orderness.ms", "2000", "max-ahead.ms", "120000"));
+                "ordering", props("out-of-orderness", "2s", "max-ahead", "2 min"));
     }
 
     @Test
@@ -76,6 +76,18 @@ class RuntimeSettingsTest {
     }
 
     @Test
+    void aFileWithTheFormerMsNamesStillLoads(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("app.json");
+        Files.writeString(file, GROUPS.replace("\"max-hold\": \"1234\"",
+                "\"max-hold.ms\": \"1234\", \"out-of-orderness.ms\": \"5000\"").replace("\"LATEST\"",
+                "\"LATEST\"}}, {\"PropertyGroupId\": \"sink\", \"PropertyMap\": {\"merge.window.ms\": \"100\""));
+        JobConfig c = JobConfig.from(RuntimeSettings.fromFile(file));
+        assertThat(c.maxHoldMs()).isEqualTo(1234);
+        assertThat(c.outOfOrdernessMs()).isEqualTo(5000);
+        assertThat(c.sinkMergeWindowMs()).isEqualTo(100);
+    }
+
+    @Test
     void aCreateApplicationRequestIsReadForItsPropertyGroups(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("kda.json");
         Files.writeString(file, "{\"ApplicationName\": \"x\", \"ApplicationConfiguration\": {\"EnvironmentProperties\":"
@@ -90,9 +102,10 @@ class RuntimeSettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("property group 'dlq', key 'stream' is required");
         Map<String, Properties> bad = Map.of("source", props("stream", "in"), "dlq", props("stream", "d"),
-                "dedup", props("retention.ms", "a week"));
+                "dedup", props("retention", "a week"));
         assertThatThrownBy(() -> JobConfig.from(RuntimeSettings.load(new String[0], Map.of(), () -> bad)))
-                .hasMessage("property group 'dedup', key 'retention.ms' must be a whole number, got 'a week'");
+                .hasMessage("property group 'dedup', key 'retention' must be a duration such as 5s, 500ms, 2min or 7d"
+                        + " (a bare number is milliseconds), got 'a week'");
         Map<String, Properties> typo = Map.of("source", props("stream", "in", "initpos.timestmp", "1"), "dlq", props("stream", "d"));
         assertThatThrownBy(() -> JobConfig.from(RuntimeSettings.load(new String[0], Map.of(), () -> typo)))
                 .hasMessage("unknown setting property group 'source', key 'initpos.timestmp'");
@@ -100,7 +113,7 @@ class RuntimeSettingsTest {
         Path file = dir.resolve("app.json");
         Files.writeString(file, GROUPS.replace("\"1234\"", "\"\""));
         assertThatThrownBy(() -> JobConfig.from(RuntimeSettings.fromFile(file)))
-                .hasMessage("property group 'ordering', key 'max-hold.ms' (in " + file + ") is empty");
+                .hasMessage("property group 'ordering', key 'max-hold' (in " + file + ") is empty");
     }
 
     @Test
@@ -109,6 +122,11 @@ class RuntimeSettingsTest {
                 "checkpoint", props("interval.ms", "1000"));
         assertThatThrownBy(() -> JobConfig.from(RuntimeSettings.load(new String[0], Map.of(), () -> groups)))
                 .hasMessageStartingWith("property group 'checkpoint', key 'interval.ms' is not read from property groups")
+                .hasMessageContaining("CheckpointConfiguration");
+        Map<String, Properties> interval = Map.of("source", props("stream", "in"), "dlq", props("stream", "d"),
+                "checkpoint", props("interval", "1s"));
+        assertThatThrownBy(() -> JobConfig.from(RuntimeSettings.load(new String[0], Map.of(), () -> interval)))
+                .hasMessageStartingWith("property group 'checkpoint', key 'interval' is not read from property groups")
                 .hasMessageContaining("CheckpointConfiguration");
         Map<String, Properties> parallelism = Map.of("source", props("stream", "in"), "dlq", props("stream", "d"),
                 "job", props("parallelism", "4"));
@@ -143,7 +161,8 @@ class RuntimeSettingsTest {
         Files.writeString(file, "[{\"PropertyGroupId\": \"source\", \"Properties\": {}}]");
         assertThatThrownBy(() -> RuntimeSettings.fromFile(file)).hasMessageContaining("unknown field 'Properties'");
         Files.writeString(file, "[{\"PropertyGroupId\": \"source.x\", \"PropertyMap\": {\"y\": \"1\"}}]");
-        assertThatThrownBy(() -> RuntimeSettings.fromFile(file)).hasMessageStartingWith("property group 'source.x' (in " + file + "): a group id is");
+        assertThatThrownBy(() -> RuntimeSettings.fromFile(file)).hasMessage("property group 'source.x' (in " + file + "): a group id is"
+                + " the part of a setting before its first dot (source, table, dlq, ordering, dedup, job, sink, subscribers, aws)");
         Files.writeString(file, "[{\"PropertyGroupId\": \"source\", \"PropertyMap\": {\"stream\": \"a\", \"stream\": \"b\"}}]");
         assertThatThrownBy(() -> RuntimeSettings.fromFile(file)).hasMessageContaining("is not valid JSON").hasMessageNotContaining("\n");
         Files.writeString(file, "{\"PropertyGroups\": []}");

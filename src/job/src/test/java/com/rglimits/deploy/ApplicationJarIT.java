@@ -52,7 +52,7 @@ class ApplicationJarIT {
      * The job (src/job) and the model and base modules it runs: what the application jar holds of this
      * project, and all that its classes refer to. The other wings are not dependencies of the job.
      */
-    static final Set<String> JOB_PACKAGES = Set.of("config", "deadletter", "event", "file", "job", "kinesis", "limit",
+    static final Set<String> JOB_PACKAGES = Set.of("aws", "config", "deadletter", "event", "file", "job", "kinesis", "limit",
             "metrics", "ordering", "sink", "subscribe", "table");
 
     private static JarFile jar;

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.RuntimeSettings;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.testing.ProjectFiles;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,19 +61,22 @@ class DeploymentFilesTest {
         Set<String> given = new TreeSet<>();
         groups.forEach((g, p) -> p.stringPropertyNames().forEach(k -> given.add(g + "." + k)));
         Set<String> expected = new TreeSet<>();
-        for (Field f : JobConfig.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-                String key = (String) f.get(null);
-                if (key.contains(".") && !key.endsWith(".") && GROUPS.contains(key.substring(0, key.indexOf('.')))) {
-                    expected.add(key);
-                }
+        Set<String> deprecated = new TreeSet<>();
+        for (ConfigOption<?> option : JobOptions.ALL) {
+            if (GROUPS.contains(option.key().substring(0, option.key().indexOf('.')))) {
+                expected.add(option.key());
             }
+            option.deprecatedKeys().forEach(deprecated::add);
         }
-        expected.remove(JobConfig.SOURCE_INITPOS_TIMESTAMP); // only with AT_TIMESTAMP
+        expected.remove(JobOptions.SOURCE_INITPOS_TIMESTAMP.key()); // only with AT_TIMESTAMP
         // Local runs only.
-        expected.removeAll(List.of(JobConfig.SOURCE_FILE, JobConfig.DLQ_FILE, JobConfig.SUBSCRIBERS_SQS_ENDPOINT));
+        expected.removeAll(List.of(JobOptions.SOURCE_FILE.key(), JobOptions.DLQ_FILE.key(), JobOptions.SUBSCRIBERS_SQS_ENDPOINT.key()));
+        // On the service the credentials are the application's role, and the endpoints the region's.
+        expected.removeAll(List.of(JobOptions.AWS_ENDPOINT.key(), JobOptions.AWS_CREDENTIALS_PROVIDER.key(),
+                JobOptions.AWS_ACCESS_KEY_ID.key(), JobOptions.AWS_SECRET_KEY.key()));
         assertThat(given).as("every setting the job reads on the service, with its production value")
                 .containsAll(expected);
+        assertThat(given).as("current names only").doesNotContainAnyElementsOf(deprecated);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
@@ -63,12 +64,12 @@ class FilePipelineIT {
 
         Map<String, String> settings = new HashMap<>();
         dynamoDb.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
-        settings.put(JobConfig.SOURCE_FILE, input.toString());
-        settings.put(JobConfig.TABLE_NAME, table);
-        settings.put(JobConfig.PARALLELISM, "2");
-        settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, "500");
+        settings.put(JobOptions.SOURCE_FILE.key(), input.toString());
+        settings.put(JobOptions.TABLE_NAME.key(), table);
+        settings.put(JobOptions.PARALLELISM.key(), "2");
+        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500");
         // Deterministic on a slow machine: only the watermark releases events here (the processing-time bound has its own test).
-        settings.put(JobConfig.MAX_HOLD_MS, "600000");
+        settings.put(JobOptions.MAX_HOLD.key(), "600000");
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -3,6 +3,7 @@ package com.rglimits.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 14 over a file in a MiniCluster: a shuffled stream (inside the out-of-orderness bound, with
  * redeliveries) plus records from producers whose clocks run a year and a day ahead. With the
- * default {@code ordering.max-ahead.ms}, everyone else's result is exactly the in-order one, and
+ * default {@code ordering.max-ahead}, everyone else's result is exactly the in-order one, and
  * the two events are INVALID_EVENTs. Without the bound the year-ahead record moves the watermark a
  * year on, and the shuffled events after it become LATE_EVENTs.
  *
@@ -67,12 +68,12 @@ class FutureEventsFileIT {
         Files.write(input, generated.ndjson());
 
         Map<String, String> settings = new HashMap<>();
-        settings.put(JobConfig.SOURCE_FILE, input.toString());
-        settings.put(JobConfig.PARALLELISM, "2");
+        settings.put(JobOptions.SOURCE_FILE.key(), input.toString());
+        settings.put(JobOptions.PARALLELISM.key(), "2");
         // Only the watermark releases events here, as in FilePipelineIT.
-        settings.put(JobConfig.MAX_HOLD_MS, "600000");
+        settings.put(JobOptions.MAX_HOLD.key(), "600000");
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
-        assertThat(config.maxAheadMs()).as("the default bound").isEqualTo(JobConfig.DEFAULT_MAX_AHEAD_MS);
+        assertThat(config.maxAheadMs()).as("the default bound").isEqualTo(JobOptions.MAX_AHEAD.defaultValue().toMillis());
 
         RecordingLimitsSink limits = new RecordingLimitsSink("future-file-" + System.nanoTime());
         RecordingDeadLetterSink deadLetters = new RecordingDeadLetterSink("future-file-" + System.nanoTime());
@@ -82,7 +83,7 @@ class FutureEventsFileIT {
                 .forRecordStreamFormat(new EventFileFormat(input.toString(), config.maxAheadMs()),
                         new org.apache.flink.core.fs.Path(input.toUri()))
                 .build();
-        UserLimitsPipeline.build(env, source, limits, deadLetters, config);
+        UserLimitsPipeline.build(env, source, limits, deadLetters, null, config);
         Accounting.Summary summary = Accounting.summary(env.execute("future events test"));
 
         // Counts first: short messages in a CI log.
@@ -114,7 +115,7 @@ class FutureEventsFileIT {
         assertThat(aheadErrors.values()).allSatisfy(e -> assertThat(e)
                 .matches("field 'createdAt' is \\d+ ms ahead of the processing time \\(at most 300000 ms allowed\\)"));
         assertThat(outlierError).matches("field 'createdAt' is 3153\\d{7} ms ahead of the event time of its input split "
-                + "\\(171800\\d{7}\\), more than ordering.max-jump.ms allows, and its split's records never reached its time");
+                + "\\(171800\\d{7}\\), more than ordering.max-jump allows, and its split's records never reached its time");
 
         assertThat(summary.records).isEqualTo(records.size());
         assertThat(summary.duplicates).isEqualTo(generated.redeliveries);

@@ -3,6 +3,7 @@ package com.rglimits.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.localaws.ElasticMq;
@@ -91,15 +92,15 @@ class SubscriberPipelineIT {
 
         Map<String, String> settings = new HashMap<>();
         dynalite.awsProperties().forEach((k, v) -> settings.put((String) k, (String) v));
-        settings.put(JobConfig.SOURCE_FILE, input.toString());
-        settings.put(JobConfig.TABLE_NAME, limits);
-        settings.put(JobConfig.PARALLELISM, "2");
-        settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, "500");
-        settings.put(JobConfig.MAX_HOLD_MS, "600000");
-        settings.put(JobConfig.SUBSCRIBERS_TABLE, subscriptions);
-        settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, undelivered);
-        settings.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, elasticMq.endpoint().toString());
-        settings.put(JobConfig.SUBSCRIBERS_THRESHOLDS, "2,5,10");
+        settings.put(JobOptions.SOURCE_FILE.key(), input.toString());
+        settings.put(JobOptions.TABLE_NAME.key(), limits);
+        settings.put(JobOptions.PARALLELISM.key(), "2");
+        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500");
+        settings.put(JobOptions.MAX_HOLD.key(), "600000");
+        settings.put(JobOptions.SUBSCRIBERS_TABLE.key(), subscriptions);
+        settings.put(JobOptions.SUBSCRIBERS_UNDELIVERED_TABLE.key(), undelivered);
+        settings.put(JobOptions.SUBSCRIBERS_SQS_ENDPOINT.key(), elasticMq.endpoint().toString());
+        settings.put(JobOptions.SUBSCRIBERS_THRESHOLDS.key(), "2,5,10");
         JobConfig config = JobConfig.from(new Settings(settings, key -> key));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -173,7 +173,7 @@ class OrderingByRecordsAndJumpsTest {
             assertThat(d.eventId).isEqualTo("j");
             assertThat(d.record).isEqualTo(j.raw);
             assertThat(d.error).isEqualTo("field 'createdAt' is " + (YEAR - 500) + " ms ahead of the event time of its"
-                    + " input split (1500), more than ordering.max-jump.ms allows, and its split's records never"
+                    + " input split (1500), more than ordering.max-jump allows, and its split's records never"
                     + " reached its time");
         });
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
@@ -190,7 +190,7 @@ class OrderingByRecordsAndJumpsTest {
 
         assertThat(emitted()).isEmpty();
         assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.error)
-                .endsWith("more than ordering.max-jump.ms allows, and no verdict on it came within the processing-time bound"));
+                .endsWith("more than ordering.max-jump allows, and no verdict on it came within the processing-time bound"));
     }
 
     @Test
@@ -202,7 +202,7 @@ class OrderingByRecordsAndJumpsTest {
 
         assertThat(emitted()).isEmpty();
         assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.error)
-                .endsWith("more than ordering.max-jump.ms allows, and the input ended before any verdict on it"));
+                .endsWith("more than ordering.max-jump allows, and the input ended before any verdict on it"));
     }
 
     @Test

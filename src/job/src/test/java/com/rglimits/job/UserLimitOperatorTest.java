@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.LimitEvent;
+import com.rglimits.event.RecordSource;
 import com.rglimits.limit.UserLimit;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -312,6 +313,50 @@ class UserLimitOperatorTest {
 
         harness.setProcessingTime(3_000);
         assertThat(emitted()).containsExactly("lim@1:0", "lim@2:10", "lim@3:15");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    /** An event read from this shard of a stream. */
+    private static LimitEvent from(String shard, LimitEvent e) {
+        e.source = RecordSource.kinesis("events", shard, "1");
+        return e;
+    }
+
+    @Test
+    void aShardWhoseRecordsComeBehindTheWatermarkGetsTheArrivalHoldForItsRecordsAheadOfItToo() throws Exception {
+        // A child shard read after the other subtask carried the watermark on (its own subtask was idle):
+        // its records come behind the watermark and ahead of it, a user's neighbours among them.
+        reopenWith(2_000, 1_000);
+        harness.setProcessingTime(1_000);
+        harness.processWatermark(new Watermark(25_100));
+        send(from("child", event(created("c", "u2", "lim", 1, 16_000, "100"))));
+        send(from("child", event(progress("p26", "u1", "lim", 26, 25_240, "0", "5"))));
+        harness.processWatermark(new Watermark(30_000));
+        assertThat(emitted()).as("behind the watermark, and ahead of it from the same shard: held").isEmpty();
+        harness.setProcessingTime(1_500);
+        send(from("child", event(progress("p23", "u1", "lim", 23, 25_040, "0", "2"))));
+        send(from("child", event(created("c21", "u1", "lim", 21, 25_020, "100"))));
+
+        harness.setProcessingTime(3_500);
+        assertThat(emitted()).containsExactly("lim@1:0", "lim@21:0", "lim@23:2", "lim@26:5");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aUsersEventBehindTheWatermarkHoldsBackItsEventsThatCameJustBefore() throws Exception {
+        reopenWith(2_000, 1_000);
+        harness.setProcessingTime(1_000);
+        harness.processWatermark(new Watermark(10_000));
+        send(from("s", event(created("c5", "u1", "lim", 5, 25_000, "100"))));
+        send(from("s", event(created("c4", "u1", "other", 4, 8_000, "100"))));
+        harness.processWatermark(new Watermark(30_000));
+        harness.setProcessingTime(2_000);
+        send(from("s", event(created("c3", "u1", "third", 3, 8_100, "100"))));
+        harness.setProcessingTime(2_999);
+        assertThat(emitted()).isEmpty();
+
+        harness.setProcessingTime(3_000);
+        assertThat(emitted()).containsExactly("third@3:0", "other@4:0", "lim@5:0");
         assertThat(deadLetters()).isEmpty();
     }
 

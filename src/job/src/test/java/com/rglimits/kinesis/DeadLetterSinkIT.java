@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
@@ -54,8 +55,8 @@ class DeadLetterSinkIT {
             // The stream given by ARN: the sink addresses it by ARN, as against real Kinesis.
             Map<String, String> values = new HashMap<>();
             emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-            values.put(JobConfig.SOURCE_STREAM, "unused");
-            values.put(JobConfig.DLQ_STREAM, dlqArn);
+            values.put(JobOptions.SOURCE_STREAM.key(), "unused");
+            values.put(JobOptions.DLQ_STREAM.key(), dlqArn);
             JobConfig config = JobConfig.from(new Settings(values, k -> k));
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

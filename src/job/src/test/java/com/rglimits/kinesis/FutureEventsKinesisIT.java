@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localaws.StreamAdmin;
@@ -48,7 +49,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  *
  * <p>Also one event a year ahead of its neighbours but in the past by the wall clock (the stream is
  * of 2024): its shard's event time does not follow it, and once the shard's records have moved
- * {@code ordering.max-jump.ms} on without reaching it, it is a third INVALID_EVENT.
+ * {@code ordering.max-jump} on without reaching it, it is a third INVALID_EVENT.
  */
 class FutureEventsKinesisIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -105,7 +106,7 @@ class FutureEventsKinesisIT {
                 KinesisTestEvents.BASE_TIME + 365 * DAY_MS, "100"));
         normal.add(normal.size() / 3, KinesisTestEvents.otherType("user-0003", now + 365 * DAY_MS, "future-other"));
         // The watermark releases the last held events without waiting for the processing-time bound; the
-        // second round moves every shard's event time on by more than ordering.max-jump.ms, in steps within it.
+        // second round moves every shard's event time on by more than ordering.max-jump, in steps within it.
         long end = KinesisTestEvents.BASE_TIME + RECORDS * KinesisTestEvents.STEP_MS + 60_000;
         normal.addAll(watermarkPushers(input, end, "end"));
         normal.addAll(watermarkPushers(input, end + 270_000, "later"));
@@ -126,7 +127,7 @@ class FutureEventsKinesisIT {
         RecordingLimitsSink recorder = new RecordingLimitsSink("future-kinesis-" + input);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), recorder, DeadLetterSinkFactory.create(config), config);
+        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), recorder, DeadLetterSinkFactory.create(config), null, config);
         JobID job = cluster.submitJob(env.getStreamGraph().getJobGraph()).get();
 
         StreamReader dlqReader = new StreamReader(kinesis, dlq);
@@ -150,7 +151,7 @@ class FutureEventsKinesisIT {
                         .matches("field 'createdAt' is \\d+ ms ahead of the processing time \\(at most 300000 ms allowed\\)");
             } else if (d.path("eventId").asText().equals("outlier-year")) {
                 assertThat(d.get("error").asText()).matches("field 'createdAt' is 3153\\d{7} ms ahead of the event time of "
-                        + "its input split \\(171800\\d{7}\\), more than ordering.max-jump.ms allows, and its split's "
+                        + "its input split \\(171800\\d{7}\\), more than ordering.max-jump allows, and its split's "
                         + "records never reached its time");
             }
         }
@@ -165,13 +166,13 @@ class FutureEventsKinesisIT {
     private static JobConfig config(String input, String dlq, int parallelism) {
         Map<String, String> values = new HashMap<>();
         emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobConfig.SOURCE_STREAM, input);
-        values.put(JobConfig.DLQ_STREAM, dlq);
-        values.put(JobConfig.PARALLELISM, Integer.toString(parallelism));
-        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
+        values.put(JobOptions.SOURCE_STREAM.key(), input);
+        values.put(JobOptions.DLQ_STREAM.key(), dlq);
+        values.put(JobOptions.PARALLELISM.key(), Integer.toString(parallelism));
+        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
         // As in KinesisPipelineIT: a source subtask starved of CPU must be neither idle nor a quiet stream.
-        values.put(JobConfig.IDLENESS_MS, "60000");
-        values.put(JobConfig.MAX_HOLD_MS, "60000");
+        values.put(JobOptions.IDLENESS.key(), "60000");
+        values.put(JobOptions.MAX_HOLD.key(), "60000");
         return JobConfig.from(new Settings(values, k -> k));
     }
 

@@ -1,10 +1,12 @@
 package com.rglimits.kinesis;
 
+import com.rglimits.aws.AwsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
@@ -30,7 +32,7 @@ class KinesisFactoriesTest {
 
     private static JobConfig config(String... keyValues) {
         Map<String, String> values = new HashMap<>();
-        values.put(JobConfig.SOURCE_STREAM, ARN);
+        values.put(JobOptions.SOURCE_STREAM.key(), ARN);
         for (int i = 0; i < keyValues.length; i += 2) {
             values.put(keyValues[i], keyValues[i + 1]);
         }
@@ -71,7 +73,7 @@ class KinesisFactoriesTest {
 
     @Test
     void deserializationParsesOnceAndSaysWhereTheRecordCameFrom() throws Exception {
-        ParsingDeserializationSchema schema = new ParsingDeserializationSchema(JobConfig.DEFAULT_MAX_AHEAD_MS);
+        ParsingDeserializationSchema schema = new ParsingDeserializationSchema(JobOptions.MAX_AHEAD.defaultValue().toMillis());
         List<ParsedRecord> out = new ArrayList<>();
         Collector<ParsedRecord> collector = new Collector<>() {
             @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
@@ -65,6 +66,13 @@ class KinesisPipelineIT {
     private static final int PARALLELISM = 2;
     private static final int SHARDS = 4;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Generous: idleness is "no records for this long", which a source subtask starved of CPU on a loaded
+     * CI machine also shows; declared idle in the middle of its records, the others carry the watermark
+     * past the records it still has to deliver after its earlier ones were released (README, "Idleness").
+     */
+    private static final long GENEROUS_IDLENESS_MS = 60_000;
+    private static final long IDLENESS_DEFAULT_MS = 10_000;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -203,12 +211,17 @@ class KinesisPipelineIT {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void splittingAndMergingShardsWhileTheJobRunsLosesNothingAndKeepsEachUsersOrder(
             @InjectClusterClient ClusterClient<?> cluster) throws Exception {
-        TwoShardRun run = new TwoShardRun("reshard", 7, cluster);
+        // The production default idleness, and a pause longer than it before the reshard: the parents'
+        // subtasks are idle, out of the watermark, when they get the children (Flink keeps such a subtask
+        // out until its watermark passes where it stood), so the other subtask carries the watermark past
+        // the children's records before they are read.
+        TwoShardRun run = new TwoShardRun("reshard", 7, cluster, IDLENESS_DEFAULT_MS);
         String input = run.input;
         JobConfig config = run.config;
         KinesisTestEvents events = run.events;
         KinesisInOrderModel model = run.model;
         RecordingLimitsSink recorder = run.recorder;
+        Thread.sleep(IDLENESS_DEFAULT_MS + 2_000);
 
         // Split the first shard at a quarter of the hash range, publish, then merge the upper child
         // with the second shard, publish again: records of one user cross parent and child shards.
@@ -264,7 +277,7 @@ class KinesisPipelineIT {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aSavepointTakenDuringASplitRestores(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path tmp) throws Exception {
-        TwoShardRun run = new TwoShardRun("split-savepoint", 11, cluster);
+        TwoShardRun run = new TwoShardRun("split-savepoint", 11, cluster, GENEROUS_IDLENESS_MS);
         String input = run.input;
         JobConfig config = run.config;
         KinesisInOrderModel model = run.model;
@@ -315,13 +328,13 @@ class KinesisPipelineIT {
         final RecordingLimitsSink recorder;
         final JobID job;
 
-        TwoShardRun(String name, long seed, ClusterClient<?> cluster) throws Exception {
+        TwoShardRun(String name, long seed, ClusterClient<?> cluster, long idlenessMs) throws Exception {
             input = name + "-" + System.nanoTime();
             dlq = name + "-dlq-" + System.nanoTime();
             currentInput = input;
             StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
             StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
-            config = config(input, dlq);
+            config = config(input, dlq, idlenessMs);
             try (var dynamoDb = emulators.dynamoDbClient()) {
                 LimitTable.create(dynamoDb, config.tableName());
             }
@@ -350,24 +363,25 @@ class KinesisPipelineIT {
     }
 
     private JobConfig config(String input, String dlq) {
+        return config(input, dlq, GENEROUS_IDLENESS_MS);
+    }
+
+    private JobConfig config(String input, String dlq, long idlenessMs) {
         Map<String, String> values = new HashMap<>();
         emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobConfig.SOURCE_STREAM, input);
-        values.put(JobConfig.SOURCE_INITPOS, "TRIM_HORIZON");
-        values.put(JobConfig.DLQ_STREAM, dlq);
-        values.put(JobConfig.TABLE_NAME, "limits-" + input); // the tests share one dynalite
-        values.put(JobConfig.PARALLELISM, Integer.toString(PARALLELISM));
-        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-        // Generous: idleness is "no records for this long", which a source subtask starved of CPU on a loaded
-        // CI machine also shows; declared idle, the others carry the watermark past the records it still
-        // has to deliver, and those arrive late.
-        values.put(JobConfig.IDLENESS_MS, "60000");
+        values.put(JobOptions.SOURCE_STREAM.key(), input);
+        values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
+        values.put(JobOptions.DLQ_STREAM.key(), dlq);
+        values.put(JobOptions.TABLE_NAME.key(), "limits-" + input); // the tests share one dynalite
+        values.put(JobOptions.PARALLELISM.key(), Integer.toString(PARALLELISM));
+        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
+        values.put(JobOptions.IDLENESS.key(), Long.toString(idlenessMs));
         // Likewise: a reader starved for the whole bound while the others wait on its watermark looks
         // like a quiet stream, and the bound would release a user's later events ahead of its earlier ones.
-        values.put(JobConfig.MAX_HOLD_MS, "60000");
+        values.put(JobOptions.MAX_HOLD.key(), "60000");
         // The test events' createdAt is years behind the wall clock: the sink would take the job for a
-        // replay and hold versions up to sink.merge.max-window.ms, while the test compares the table 2 s after the recorder.
-        values.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, "0");
+        // replay and hold versions up to sink.merge.max-window, while the test compares the table 2 s after the recorder.
+        values.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0");
         return JobConfig.from(new Settings(values, k -> k));
     }
 
@@ -376,7 +390,7 @@ class KinesisPipelineIT {
         UserLimitsPipeline.configure(env, config);
         Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        deadLetterSink, config)
+                        deadLetterSink, null, config)
                 .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
         JobGraph graph = env.getStreamGraph().getJobGraph();
         if (savepoint != null) {

@@ -40,26 +40,4 @@ class LimitPutCoalescerTest {
 
         assertThat(LimitPutCoalescer.latestPerKey(batch)).containsExactlyElementsOf(batch);
     }
-
-    @Test
-    void theStageKeepsTheNewestVersionOfEachLimitInOrderOfItsFirstArrival() {
-        LimitPutCoalescer stage = new LimitPutCoalescer();
-
-        assertThat(stage.offer(put("u1", "l1", 2), 100)).isTrue();
-        assertThat(stage.offer(put("u2", "l1", 1), 110)).isTrue();
-        assertThat(stage.offer(put("u1", "l1", 5), 120)).as("merged").isFalse();
-        assertThat(stage.offer(put("u1", "l1", 3), 130)).as("older than staged: dropped").isFalse();
-        assertThat(stage.offer(put("u2", "l1", 1), 140)).as("same version").isFalse();
-
-        assertThat(stage.size()).isEqualTo(2);
-        assertThat(stage.oldestArrival()).as("a merge keeps the limit's place and time").isEqualTo(100);
-        assertThat(stage.staged()).containsExactly(put("u1", "l1", 5), put("u2", "l1", 1));
-        assertThat(stage.pollOldest()).isEqualTo(put("u1", "l1", 5));
-        assertThat(stage.oldestArrival()).isEqualTo(110);
-        assertThat(stage.pollOldest()).isEqualTo(put("u2", "l1", 1));
-        assertThat(stage.isEmpty()).isTrue();
-
-        assertThat(stage.offer(put("u1", "l1", 7), 200)).as("a limit that left is staged anew").isTrue();
-        assertThat(stage.oldestArrival()).isEqualTo(200);
-    }
 }

@@ -1,5 +1,6 @@
 package com.rglimits.sink;
 
+import com.rglimits.aws.AwsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,11 +28,27 @@ class LimitsDynamoDbSinkBuilderTest {
         AsyncSinkWriterConfiguration c = sink.writerConfiguration();
 
         assertThat(sink.tableName()).isEqualTo("t");
-        assertThat(c.getMaxBatchSize()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_BATCH_SIZE);
-        assertThat(c.getMaxInFlightRequests()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_IN_FLIGHT_REQUESTS);
-        assertThat(c.getMaxBufferedRequests()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_BUFFERED_REQUESTS);
-        assertThat(c.getMaxTimeInBufferMS()).isEqualTo(LimitsDynamoDbSink.DEFAULT_MAX_TIME_IN_BUFFER_MS);
+        assertThat(c.getMaxBatchSize()).isEqualTo(25);
+        assertThat(c.getMaxInFlightRequests()).isEqualTo(8);
+        assertThat(c.getMaxBufferedRequests()).isEqualTo(1_000);
+        assertThat(c.getMaxBatchSizeInBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(c.getMaxTimeInBufferMS()).isEqualTo(20);
         assertThat(c.getMaxRecordSizeInBytes()).isEqualTo(400 * 1024);
+    }
+
+    @Test
+    void theStandardSettersOfFlinksBuilderOverrideTheDefaults() {
+        AsyncSinkWriterConfiguration c = LimitsDynamoDbSink.builder().tableName("t").awsProperties(aws())
+                .setMaxBatchSize(10).setMaxInFlightRequests(2).setMaxBufferedRequests(50)
+                .setMaxBatchSizeInBytes(1024 * 1024).setMaxTimeInBufferMS(7).setMaxRecordSizeInBytes(200 * 1024)
+                .build().writerConfiguration();
+
+        assertThat(c.getMaxBatchSize()).isEqualTo(10);
+        assertThat(c.getMaxInFlightRequests()).isEqualTo(2);
+        assertThat(c.getMaxBufferedRequests()).isEqualTo(50);
+        assertThat(c.getMaxBatchSizeInBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.getMaxTimeInBufferMS()).isEqualTo(7);
+        assertThat(c.getMaxRecordSizeInBytes()).isEqualTo(200 * 1024);
     }
 
     @Test
@@ -70,10 +87,14 @@ class LimitsDynamoDbSinkBuilderTest {
         assertThatThrownBy(() -> LimitsDynamoDbSink.builder().awsProperties(aws()).build())
                 .hasMessageContaining("table name");
         assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").awsProperties(aws())
-                .maxBatchSize(50).maxBufferedRequests(50).build())
+                .setMaxBatchSize(50).setMaxBufferedRequests(50).build())
                 .hasMessageContaining("maxBufferedRequests");
-        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().maxInFlightRequests(0))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").setMaxInFlightRequests(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxInFlightRequests must be positive, got 0");
+        assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").setMaxBatchSizeInBytes(1024).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxBatchSizeInBytes (1024) must be at least maxRecordSizeInBytes (409600)");
 
         Properties badRegion = aws();
         badRegion.setProperty("aws.region", "moon-1");
@@ -85,6 +106,6 @@ class LimitsDynamoDbSinkBuilderTest {
         basicWithoutKeys.remove("aws.credentials.provider.basic.secretkey");
         assertThatThrownBy(() -> LimitsDynamoDbSink.builder().tableName("t").awsProperties(basicWithoutKeys).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("BASIC");
+                .hasMessage("aws.credentials.provider.basic.secretkey is required with aws.credentials.provider BASIC");
     }
 }

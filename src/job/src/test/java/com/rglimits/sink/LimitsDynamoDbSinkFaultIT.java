@@ -153,8 +153,8 @@ class LimitsDynamoDbSinkFaultIT {
             // No merge window (also not for the test versions' event times, years behind the wall
             // clock) and few entries in flight: versions reach DynamoDB while older ones of the
             // same limit are in flight or being retried.
-            LimitsDynamoDbSink sink = sink(table, front, costs).mergeWindowMs(0).mergeMaxWindowMs(0).maxBatchSize(2)
-                    .maxInFlightRequests(4).maxBufferedRequests(10).build();
+            LimitsDynamoDbSink sink = sink(table, front, costs).mergeWindowMs(0).mergeMaxWindowMs(0).setMaxBatchSize(2)
+                    .setMaxInFlightRequests(4).setMaxBufferedRequests(10).build();
 
             submit(input, sink, "throttled").getJobExecutionResult().get(3, TimeUnit.MINUTES);
             poller.close();

@@ -123,10 +123,10 @@ class LimitsDynamoDbSinkMiniClusterIT {
         LimitsDynamoDbSink sink = LimitsDynamoDbSink.builder()
                 .tableName(table)
                 .awsProperties(dynamo.awsProperties())
-                .maxBatchSize(3)
-                .maxInFlightRequests(4)
-                .maxBufferedRequests(20)
-                .maxTimeInBufferMS(50)
+                .setMaxBatchSize(3)
+                .setMaxInFlightRequests(4)
+                .setMaxBufferedRequests(20)
+                .setMaxTimeInBufferMS(50)
                 .build();
         JobExecutionResult result = run(input, sink, "twice out of order");
 
@@ -199,8 +199,8 @@ class LimitsDynamoDbSinkMiniClusterIT {
             input.add(TestLimits.version("user-2", "limit-1", v));
         }
         LimitsDynamoDbSink sink = LimitsDynamoDbSink.builder()
-                .tableName(table).awsProperties(aws).maxBatchSize(2).maxInFlightRequests(2)
-                .maxBufferedRequests(10).maxTimeInBufferMS(50).build();
+                .tableName(table).awsProperties(aws).setMaxBatchSize(2).setMaxInFlightRequests(2)
+                .setMaxBufferedRequests(10).setMaxTimeInBufferMS(50).build();
 
         JobClient job = submit(input, sink, "network errors");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -2,7 +2,7 @@ package com.rglimits.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.localaws.ElasticMq;
 import com.rglimits.subscribe.MessageKind;
 import com.rglimits.subscribe.Thresholds;
@@ -62,10 +62,10 @@ class SubscriberRescalingIT extends SavepointTestBase {
             Subscribers.subscription(dynamo, subscriptions, "alerts", SubscriptionItems.ALL_USERS, null,
                     "LIMIT_THRESHOLD_REACHED");
         }
-        job.settings.put(JobConfig.SUBSCRIBERS_TABLE, subscriptions);
-        job.settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, undelivered);
-        job.settings.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, elasticMq.endpoint().toString());
-        job.settings.put(JobConfig.SUBSCRIBERS_THRESHOLDS, "2,5,10");
+        job.settings.put(JobOptions.SUBSCRIBERS_TABLE.key(), subscriptions);
+        job.settings.put(JobOptions.SUBSCRIBERS_UNDELIVERED_TABLE.key(), undelivered);
+        job.settings.put(JobOptions.SUBSCRIBERS_SQS_ENDPOINT.key(), elasticMq.endpoint().toString());
+        job.settings.put(JobOptions.SUBSCRIBERS_THRESHOLDS.key(), "2,5,10");
 
         JobClient run1 = job.start(1, 2, null);
         await("a quarter of the stream read", () -> job.recordsRead() >= job.records / 4);

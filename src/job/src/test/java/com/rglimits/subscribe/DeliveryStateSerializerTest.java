@@ -7,9 +7,49 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
+import org.apache.flink.util.StringUtils;
 import org.junit.jupiter.api.Test;
 
 class DeliveryStateSerializerTest {
+    /**
+     * Version 1 of one buffered delivery as the releases up to 2026-12 wrote it (savepoints hold
+     * these bytes): the base writer's frame, the entry's size (24), its five strings and its sequence number.
+     */
+    static final String VERSION_1_BYTES = "ffffffffffffffff000000010000000000000018000000087061796d656e74730000002c687474703a2f2f3132"
+            + "372e302e302e313a393332342f3030303030303030303030302f712dc3bc2e6669666f00000006757365722d31000000036d2d31"
+            + "000000187b226b696e64223a224c494d49545f4348414e474544227d0000000000000007";
+
+    private static Delivery pinnedDelivery() {
+        Delivery d = new Delivery();
+        d.subscriber = "payments";
+        d.queueUrl = "http://127.0.0.1:9324/000000000000/q-\u00fc.fifo";
+        d.groupId = "user-1";
+        d.messageId = "m-1";
+        d.sequenceNumber = 7;
+        d.body = "{\"kind\":\"LIMIT_CHANGED\"}";
+        return d;
+    }
+
+    @Test
+    void readsTheBytesEarlierReleasesWrote() throws Exception {
+        BufferedRequestState<Delivery> restored = new DeliveryStateSerializer().deserialize(1, StringUtils.hexStringToByte(VERSION_1_BYTES));
+
+        assertThat(restored.getBufferedRequestEntries()).hasSize(1);
+        assertThat(restored.getBufferedRequestEntries().get(0).getRequestEntry()).isEqualTo(pinnedDelivery());
+        assertThat(restored.getBufferedRequestEntries().get(0).getSize()).isEqualTo(24);
+    }
+
+    @Test
+    void writesTheSameBytesAsEarlierReleases() throws Exception {
+        Delivery d = pinnedDelivery();
+        DeliveryStateSerializer serializer = new DeliveryStateSerializer();
+
+        assertThat(serializer.getVersion()).isEqualTo(1);
+        assertThat(serializer.serialize(new BufferedRequestState<>(List.of(new RequestEntryWrapper<>(d, d.body.length())))))
+                .isEqualTo(StringUtils.hexStringToByte(VERSION_1_BYTES));
+    }
+
+
     @Test
     void aCheckpointedBufferRestoresEveryDeliveryExactly() throws Exception {
         List<RequestEntryWrapper<Delivery>> entries = new ArrayList<>();

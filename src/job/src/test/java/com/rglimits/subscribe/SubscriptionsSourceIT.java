@@ -2,6 +2,7 @@ package com.rglimits.subscribe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.table.SubscriptionItems;
 import com.rglimits.testing.Subscribers;
@@ -66,7 +67,7 @@ class SubscriptionsSourceIT {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.getConfig().disableGenericTypes();
-        env.fromSource(new SubscriptionsSource(dynalite.awsProperties(), CONTROL, 200, false),
+        env.fromSource(new SubscriptionsSource(AwsSettings.of(dynalite.awsProperties()), CONTROL, 200, false),
                         WatermarkStrategy.noWatermarks(), "subscriptions", SubscriberFeed.SNAPSHOT_TYPE)
                 .map(s -> Arrays.stream(s.subscriptions).map(x -> x.subscriber + "->" + x.userId).collect(Collectors.joining(" ")),
                         Types.STRING)

@@ -1,5 +1,6 @@
 package com.rglimits.localaws;
 
+import com.rglimits.aws.AwsClients;
 import java.net.URI;
 import java.util.Map;
 import java.util.Properties;
@@ -47,7 +48,7 @@ public final class Dynalite implements AutoCloseable {
     }
 
     public DynamoDbClient client() {
-        return LocalAws.pointedAt(DynamoDbClient.builder(), endpoint()).build();
+        return AwsClients.sync(LocalAws.awsSettings(endpoint()), DynamoDbClient.builder());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.rglimits.localaws;
 
+import com.rglimits.aws.AwsClients;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,7 +10,6 @@ import java.util.Properties;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -62,7 +62,7 @@ public final class ElasticMq implements AutoCloseable {
     }
 
     public SqsClient client() {
-        return LocalAws.pointedAt(SqsClient.builder(), endpoint()).httpClientBuilder(ApacheHttpClient.builder()).build();
+        return AwsClients.sync(LocalAws.awsSettings(endpoint()), SqsClient.builder());
     }
 
     /** Creates a FIFO queue (explicit de-duplication ids) unless it exists; returns its URL. */

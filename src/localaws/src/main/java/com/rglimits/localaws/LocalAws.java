@@ -1,11 +1,8 @@
 package com.rglimits.localaws;
 
+import com.rglimits.aws.AwsSettings;
 import java.net.URI;
 import java.util.Properties;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.regions.Region;
 
 /** The region and credentials every client uses against the local emulators. */
 public final class LocalAws {
@@ -26,10 +23,8 @@ public final class LocalAws {
         return p;
     }
 
-    /** Points an AWS SDK client builder at a local emulator endpoint, with the local region and credentials. */
-    public static <B extends AwsClientBuilder<B, ?>> B pointedAt(B builder, URI endpoint) {
-        return builder.endpointOverride(endpoint)
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+    /** The same, for a client of the emulator built with {@code AwsClients}. */
+    public static AwsSettings awsSettings(URI endpoint) {
+        return AwsSettings.of(awsProperties(endpoint));
     }
 }

@@ -1,8 +1,9 @@
 package com.rglimits.localaws;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import java.net.URI;
 import java.util.Properties;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -65,11 +66,11 @@ public final class LocalEmulators implements AutoCloseable {
     }
 
     public KinesisClient kinesisClient() {
-        return LocalAws.pointedAt(KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
+        return AwsClients.sync(AwsSettings.of(awsProperties()), KinesisClient.builder());
     }
 
     public DynamoDbClient dynamoDbClient() {
-        return LocalAws.pointedAt(DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
+        return AwsClients.sync(AwsSettings.of(awsProperties()), DynamoDbClient.builder());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package com.rglimits.event;
 
 /**
- * The router's verdict on an event that arrived more than {@code ordering.max-jump.ms} ahead of its
+ * The router's verdict on an event that arrived more than {@code ordering.max-jump} ahead of its
  * split's event time (see {@code com.rglimits.ordering.EventClock}), sent to the keyed operator that holds it.
  */
 public enum JumpVerdict {

@@ -46,7 +46,7 @@ public class LimitEvent {
     public RecordSource source;
 
     /**
-     * Where its split's event time stood when the event arrived more than {@code ordering.max-jump.ms}
+     * Where its split's event time stood when the event arrived more than {@code ordering.max-jump}
      * ahead of it, until the router's verdict confirms it; null for every other event. Held with the event.
      */
     public Long jumpedFrom;

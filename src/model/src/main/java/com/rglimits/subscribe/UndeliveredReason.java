@@ -6,7 +6,7 @@ public enum UndeliveredReason {
     QUEUE_DOES_NOT_EXIST,
     /** SQS refused the message or the request for good (access denied, not a FIFO queue, too large, ...). */
     REJECTED,
-    /** Throttled, slow or failing beyond {@code subscribers.delivery-timeout.ms}. */
+    /** Throttled, slow or failing beyond {@code subscribers.delivery-timeout}. */
     DELIVERY_TIMEOUT,
     /** Not tried: the queue failed (one of the above) less than a delivery timeout ago. */
     QUEUE_UNAVAILABLE

@@ -1,7 +1,7 @@
 package com.rglimits.tools;
 
 import com.rglimits.config.ConfigReaders;
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.console.JobProgress;
 import com.rglimits.console.Progress;
@@ -84,9 +84,9 @@ public final class BootstrapSavepoint {
     static Result run(StreamExecutionEnvironment env, Settings s) throws Exception {
         Path input = Path.of(s.required(LIMITS));
         String out = s.required(OUT);
-        int maxParallelism = s.intValue(MAX_PARALLELISM, JobConfig.DEFAULT_MAX_PARALLELISM, 1);
-        if (maxParallelism > JobConfig.MAX_MAX_PARALLELISM) {
-            throw new ToolException(s.describe(MAX_PARALLELISM) + " must be <= " + JobConfig.MAX_MAX_PARALLELISM
+        int maxParallelism = s.intValue(MAX_PARALLELISM, JobOptions.MAX_PARALLELISM.defaultValue(), 1);
+        if (maxParallelism > JobOptions.MAX_MAX_PARALLELISM) {
+            throw new ToolException(s.describe(MAX_PARALLELISM) + " must be <= " + JobOptions.MAX_MAX_PARALLELISM
                     + ", got " + maxParallelism);
         }
         s.string(PARALLELISM, null);

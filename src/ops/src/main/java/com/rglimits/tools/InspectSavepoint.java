@@ -3,7 +3,8 @@ package com.rglimits.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rglimits.config.ConfigReaders;
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
+import com.rglimits.config.OptionReader;
 import com.rglimits.config.Settings;
 import com.rglimits.event.LimitEvent;
 import com.rglimits.job.Descriptors;
@@ -81,7 +82,7 @@ public final class InspectSavepoint {
         Path limitsFile = Path.of(s.required(OUT));
         String defaultUsers = limitsFile.getFileName().toString().replaceFirst("\\.jsonl$", "") + "-users.jsonl";
         Path usersFile = Path.of(s.string(USERS, limitsFile.resolveSibling(defaultUsers).toString()));
-        long retentionMs = s.longValue(JobConfig.DEDUP_RETENTION_MS, Duration.ofDays(7).toMillis(), 1);
+        long retentionMs = new OptionReader(s).get(JobOptions.DEDUP_RETENTION).toMillis();
         s.string(PARALLELISM, null);
         s.rejectUnknown();
         if (limitsFile.toAbsolutePath().equals(usersFile.toAbsolutePath())) {

@@ -2,13 +2,13 @@ package com.rglimits.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
-import com.rglimits.config.JobConfig;
 import com.rglimits.config.Settings;
 import com.rglimits.console.Progress;
 import com.rglimits.deadletter.DeadLetterReason;
-import com.rglimits.kinesis.KinesisClients;
 import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.kinesis.StreamReader;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -125,11 +124,10 @@ public final class ReplayDeadLetters {
         Selection selection = new Selection(reasons(s), s.longValue(SINCE, 0, 0), s.longValue(UNTIL, Long.MAX_VALUE, 0));
         double rate = s.longValue(RATE, 0, 0);
         boolean dryRun = Boolean.parseBoolean(s.string(DRY_RUN, "false"));
-        Properties aws = new Properties();
-        aws.putAll(s.withPrefix(JobConfig.AWS_PREFIX));
+        AwsSettings aws = AwsSettings.of(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
 
-        try (KinesisClient kinesis = KinesisClients.create(aws)) {
+        try (KinesisClient kinesis = AwsClients.sync(aws, KinesisClient.builder())) {
             List<byte[]> deadLetters = file != null ? lines(Path.of(file)) : all(kinesis, stream);
             String origin = file != null ? file : "stream " + stream;
             List<byte[]> records = new ArrayList<>();

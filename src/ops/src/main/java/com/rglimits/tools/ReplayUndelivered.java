@@ -1,20 +1,15 @@
 package com.rglimits.tools;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.Settings;
+import com.rglimits.config.TableNames;
 import com.rglimits.table.UndeliveredItems;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -23,8 +18,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Sends a subscriber's undeliverable messages (the job's undelivered table) to its queue again, once
  * the cause is fixed, and removes each from the table when SQS took it: per user in version order,
  * with the original message group and de-duplication id (so within SQS's 5-minute window a message
- * that did arrive is not delivered twice). {@code --subscriber NAME} (required), {@code --table T}
- * (default {@value UndeliveredItems#DEFAULT_TABLE}), {@code --queue-url URL} (default: the queue
+ * that did arrive is not delivered twice). {@code --subscriber NAME} (required),
+ * {@code --subscribers.undelivered-table T} as for the job (default {@value UndeliveredItems#DEFAULT_TABLE};
+ * {@code --table T} until the next release), {@code --queue-url URL} (default: the queue
  * it failed on), {@code --sqs.endpoint URL}, {@code --dry-run true}; {@code aws.*} as for the job.
  *
  * <pre>
@@ -32,6 +28,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * </pre>
  */
 public final class ReplayUndelivered {
+    /** This tool's former name of the job's {@link TableNames#UNDELIVERED_TABLE}. */
+    static final String DEPRECATED_TABLE = "table";
+
     private ReplayUndelivered() {}
 
     public static void main(String[] args) {
@@ -41,16 +40,16 @@ public final class ReplayUndelivered {
     public static String run(String[] args) {
         Settings s = ConfigReaders.fromArgs(args);
         String subscriber = s.required("subscriber");
-        String table = s.string("table", UndeliveredItems.DEFAULT_TABLE);
+        String table = s.string(TableNames.UNDELIVERED_TABLE, DEPRECATED_TABLE, TableNames.DEFAULT_UNDELIVERED_TABLE,
+                warning -> System.err.println("warning: " + warning));
         String queueUrl = s.string("queue-url", null);
         String sqsEndpoint = s.string("sqs.endpoint", null);
         boolean dryRun = Boolean.parseBoolean(s.string("dry-run", "false"));
-        Map<String, String> aws = s.withPrefix("aws.");
+        AwsSettings aws = AwsSettings.of(s.withPrefix(AwsSettings.PREFIX));
         s.rejectUnknown();
-        try (DynamoDbClient dynamo = configure(DynamoDbClient.builder(), aws, aws.get("aws.endpoint"))
-                        .httpClientBuilder(ApacheHttpClient.builder()).build();
-                SqsClient sqs = configure(SqsClient.builder(), aws, sqsEndpoint != null ? sqsEndpoint : aws.get("aws.endpoint"))
-                        .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+        AwsSettings sqsAws = sqsEndpoint != null ? aws.with(AwsSettings.ENDPOINT, sqsEndpoint) : aws;
+        try (DynamoDbClient dynamo = AwsClients.sync(aws, DynamoDbClient.builder());
+                SqsClient sqs = AwsClients.sync(sqsAws, SqsClient.builder())) {
             List<Map<String, AttributeValue>> items = new ArrayList<>();
             dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true).keyConditionExpression("#s = :s")
                             .expressionAttributeNames(Map.of("#s", UndeliveredItems.SUBSCRIBER))
@@ -73,20 +72,5 @@ public final class ReplayUndelivered {
             }
             return "sent " + items.size() + " message(s) of subscriber " + subscriber + " and removed them from " + table;
         }
-    }
-
-    /** Region, endpoint and credentials from the job's {@code aws.*} keys (BASIC or the SDK's default chain). */
-    private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Map<String, String> aws, String endpoint) {
-        if (aws.containsKey("aws.region")) {
-            builder.region(Region.of(aws.get("aws.region")));
-        }
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        AwsCredentialsProvider credentials = "BASIC".equals(aws.get("aws.credentials.provider"))
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        aws.get("aws.credentials.provider.basic.accesskeyid"), aws.get("aws.credentials.provider.basic.secretkey")))
-                : DefaultCredentialsProvider.create();
-        return builder.credentialsProvider(credentials);
     }
 }

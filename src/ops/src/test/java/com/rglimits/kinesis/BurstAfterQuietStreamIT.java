@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.limit.UserLimit;
@@ -206,19 +207,19 @@ class BurstAfterQuietStreamIT {
     private JobConfig config(String input, String dlq) {
         Map<String, String> values = new HashMap<>();
         emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobConfig.SOURCE_STREAM, input);
-        values.put(JobConfig.SOURCE_INITPOS, "TRIM_HORIZON");
-        values.put(JobConfig.DLQ_STREAM, dlq);
-        values.put(JobConfig.TABLE_NAME, "limits-" + input);
-        values.put(JobConfig.PARALLELISM, "2");
-        values.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-        values.put(JobConfig.IDLENESS_MS, Long.toString(IDLENESS_MS));
-        values.put(JobConfig.MAX_AHEAD_MS, Long.toString(MAX_AHEAD_MS));
+        values.put(JobOptions.SOURCE_STREAM.key(), input);
+        values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
+        values.put(JobOptions.DLQ_STREAM.key(), dlq);
+        values.put(JobOptions.TABLE_NAME.key(), "limits-" + input);
+        values.put(JobOptions.PARALLELISM.key(), "2");
+        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
+        values.put(JobOptions.IDLENESS.key(), Long.toString(IDLENESS_MS));
+        values.put(JobOptions.MAX_AHEAD.key(), Long.toString(MAX_AHEAD_MS));
         // Every burst ends with records that carry the watermark past it: the processing-time bound plays no part.
-        values.put(JobConfig.MAX_HOLD_MS, "120000");
+        values.put(JobOptions.MAX_HOLD.key(), "120000");
         // Most bursts' createdAt is years behind the wall clock: the sink would take the job for a replay
-        // and hold versions up to sink.merge.max-window.ms, while the test compares the table 2 s after the recorder.
-        values.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, "0");
+        // and hold versions up to sink.merge.max-window, while the test compares the table 2 s after the recorder.
+        values.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0");
         return JobConfig.from(new Settings(values, k -> k));
     }
 
@@ -226,7 +227,7 @@ class BurstAfterQuietStreamIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         UserLimitsPipeline.configure(env, config);
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        DeadLetterSinkFactory.create(config), config)
+                        DeadLetterSinkFactory.create(config), null, config)
                 .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
         return env.getStreamGraph().getJobGraph();
     }

@@ -103,8 +103,8 @@ public final class SavepointBenchmark {
             String table = "user-limits";
             LimitTable.create(client, table);
             StateTestJob job = new StateTestJob(events, dir.resolve("out"), dynamoDb, table);
-            job.settings.put("checkpoint.interval.ms", "3600000");
-            job.settings.put("ordering.max-hold.ms", "1000");
+            job.settings.put("checkpoint.interval", "1h");
+            job.settings.put("ordering.max-hold", "1s");
             job.recordsPerSecond = 1;
             t0 = System.nanoTime();
             String restoreFrom = bootstrapped.toUri().toString();

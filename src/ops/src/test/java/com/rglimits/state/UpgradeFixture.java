@@ -2,7 +2,7 @@ package com.rglimits.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.job.Accounting;
 import com.rglimits.testing.GeneratedEvents;
 import com.rglimits.tools.InspectSavepoint;
@@ -74,7 +74,7 @@ final class UpgradeFixture {
     static InspectSavepoint.Result inspect(Path savepoint, Path limitsOut) throws Exception {
         return InspectSavepoint.run(StreamExecutionEnvironment.getExecutionEnvironment(), new String[] {
             "--savepoint", savepoint.toString(), "--out", limitsOut.toString(),
-            "--" + JobConfig.DEDUP_RETENTION_MS, Long.toString(DEDUP_RETENTION_MS)});
+            "--" + JobOptions.DEDUP_RETENTION.key(), Long.toString(DEDUP_RETENTION_MS)});
     }
 
     static void copyTree(Path from, Path to) throws IOException {

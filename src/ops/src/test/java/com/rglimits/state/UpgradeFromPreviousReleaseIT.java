@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
 import com.rglimits.table.LimitItems;
@@ -76,7 +76,7 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
             }
         }
         StateTestJob job = new StateTestJob(events, dir.resolve(UpgradeFixture.OUTPUTS), dynamoDb, table);
-        job.settings.put(JobConfig.DEDUP_RETENTION_MS, Long.toString(UpgradeFixture.DEDUP_RETENTION_MS));
+        job.settings.put(JobOptions.DEDUP_RETENTION.key(), Long.toString(UpgradeFixture.DEDUP_RETENTION_MS));
         job.recordsPerSecond = 5_000;
         Set<String> releaseOutcomes = outcomes(job);
 

@@ -152,7 +152,7 @@ class SqsFifoSinkIT {
 
         // Replayable: the queue is back, the tool sends its messages, per user in order, and removes them.
         assertThat(ElasticMq.createFifoQueue(sqs, deletedName)).isEqualTo(deleted);
-        List<String> args = new ArrayList<>(List.of("--subscriber", "sub-1", "--table", undelivered,
+        List<String> args = new ArrayList<>(List.of("--subscriber", "sub-1", "--subscribers.undelivered-table", undelivered,
                 "--sqs.endpoint", elasticMq.endpoint().toString()));
         dynalite.awsProperties().forEach((k, v) -> args.addAll(List.of("--" + k, (String) v)));
         assertThat(ReplayUndelivered.run(args.toArray(new String[0])))
@@ -189,10 +189,10 @@ class SqsFifoSinkIT {
                 .sqsEndpoint(faults.endpoint().toString())
                 .undeliveredTable(undeliveredTable)
                 .deliveryTimeoutMs(deliveryTimeoutMs)
-                .maxBatchSize(25)
-                .maxInFlightRequests(4)
-                .maxBufferedRequests(100)
-                .maxTimeInBufferMS(20)
+                .setMaxBatchSize(25)
+                .setMaxInFlightRequests(4)
+                .setMaxBufferedRequests(100)
+                .setMaxTimeInBufferMS(20)
                 .build();
     }
 

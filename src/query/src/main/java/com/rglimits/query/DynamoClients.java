@@ -1,76 +1,43 @@
 package com.rglimits.query;
 
-import com.rglimits.config.ConfigException;
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
-/** The DynamoDB (and SQS) clients of the query service, built from its settings. */
+/**
+ * The DynamoDB (and SQS) clients of the query service, built from its settings: a read answers
+ * its caller within the service's timeouts, so each call and each attempt has a bound, and so do
+ * the connection pool's waits.
+ */
 final class DynamoClients {
     private DynamoClients() {}
 
-    /**
-     * A builder with the service's region, endpoint, credentials, connection pool and timeouts.
-     * The HTTP client is named explicitly: with several on the classpath the SDK refuses to pick.
-     */
-    static DynamoDbClientBuilder builder(QueryConfig c) {
-        return builder(c, c.callTimeout(), c.attemptTimeout());
+    /** The service's DynamoDB client: its {@code aws.*} settings, connection pool and timeouts. */
+    static DynamoDbClient dynamoDb(QueryConfig c) {
+        return dynamoDb(c, c.aws(), c.callTimeout(), c.attemptTimeout());
     }
 
-    /** The same with other timeouts, for bulk work such as loading demo data. */
-    static DynamoDbClientBuilder builder(QueryConfig c, Duration callTimeout, Duration attemptTimeout) {
-        DynamoDbClientBuilder b = DynamoDbClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(c.maxConnections())
+    /** The same with other settings and timeouts: an emulator's endpoint, bulk work such as loading demo data. */
+    static DynamoDbClient dynamoDb(QueryConfig c, AwsSettings aws, Duration callTimeout, Duration attemptTimeout) {
+        return AwsClients.sync(aws,
+                DynamoDbClient.builder().overrideConfiguration(o -> o
+                        .apiCallTimeout(callTimeout)
+                        .apiCallAttemptTimeout(attemptTimeout)),
+                http -> http.maxConnections(c.maxConnections())
                         .connectionTimeout(attemptTimeout)
                         .connectionAcquisitionTimeout(attemptTimeout)
-                        .socketTimeout(attemptTimeout))
-                .overrideConfiguration(o -> o
-                        .apiCallTimeout(callTimeout)
-                        .apiCallAttemptTimeout(attemptTimeout));
-        b.region(c.region() != null ? Region.of(c.region()) : defaultRegion());
-        if (c.endpoint() != null) {
-            b.endpointOverride(c.endpoint());
-        }
-        b.credentialsProvider(c.credentialsProvider() == QueryConfig.CredentialsProvider.BASIC
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey()))
-                : DefaultCredentialsProvider.create());
-        return b;
+                        .socketTimeout(attemptTimeout));
     }
 
-    /** The SQS client of the subscription endpoints: the same region, credentials and timeouts. */
+    /** The SQS client of the subscription endpoints: the same region, credentials and timeouts, SQS's endpoint. */
     static SqsClient sqs(QueryConfig c) {
-        SqsClientBuilder b = SqsClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(c.attemptTimeout())
-                        .socketTimeout(c.attemptTimeout()))
-                .overrideConfiguration(o -> o.apiCallTimeout(c.callTimeout()).apiCallAttemptTimeout(c.attemptTimeout()));
-        b.region(c.region() != null ? Region.of(c.region()) : defaultRegion());
-        if (c.sqsEndpoint() != null) {
-            b.endpointOverride(c.sqsEndpoint());
-        }
-        b.credentialsProvider(c.credentialsProvider() == QueryConfig.CredentialsProvider.BASIC
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKey(), c.secretKey()))
-                : DefaultCredentialsProvider.create());
-        return b.build();
-    }
-
-    /** The SDK's default region chain, with a one-line error instead of the chain's long report. */
-    private static Region defaultRegion() {
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (SdkClientException e) {
-            throw new ConfigException("no AWS region: set option --" + QueryConfig.AWS_REGION
-                    + " or the AWS_REGION environment variable");
-        }
+        AwsSettings aws = c.aws().with(AwsSettings.ENDPOINT, c.sqsEndpoint() == null ? null : c.sqsEndpoint().toString());
+        return AwsClients.sync(aws,
+                SqsClient.builder().overrideConfiguration(o -> o
+                        .apiCallTimeout(c.callTimeout())
+                        .apiCallAttemptTimeout(c.attemptTimeout())),
+                http -> http.connectionTimeout(c.attemptTimeout()).socketTimeout(c.attemptTimeout()));
     }
 }

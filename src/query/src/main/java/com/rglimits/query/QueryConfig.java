@@ -1,9 +1,9 @@
 package com.rglimits.query;
 
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.Settings;
 import com.rglimits.config.TableNames;
-import com.rglimits.table.SubscriptionItems;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * Every setting of the query service, typed and validated once at start. Read from the same
  * {@link Settings} as the job's, so {@code --key value} options and {@code --config file}
- * work alike; the {@code aws.*} keys are the ones the job's connectors take, the {@code auth*}
- * keys are {@link AuthConfig}'s.
+ * work alike; the tables are named as for the job ({@link TableNames}), the {@code aws.*} keys are
+ * the ones the job's connectors take ({@link AwsSettings}), the {@code auth*} keys are {@link AuthConfig}'s.
  */
 public final class QueryConfig {
     public static final String HOST = "host";
@@ -23,16 +23,7 @@ public final class QueryConfig {
     public static final String CALL_TIMEOUT_MS = "dynamodb.call-timeout.ms";
     public static final String ATTEMPT_TIMEOUT_MS = "dynamodb.attempt-timeout.ms";
     public static final String MAX_CONNECTIONS = "dynamodb.max-connections";
-    public static final String AWS_REGION = "aws.region";
-    public static final String AWS_ENDPOINT = "aws.endpoint";
-    public static final String AWS_CREDENTIALS_PROVIDER = "aws.credentials.provider";
-    public static final String AWS_ACCESS_KEY = "aws.credentials.provider.basic.accesskeyid";
-    public static final String AWS_SECRET_KEY = "aws.credentials.provider.basic.secretkey";
-    public static final String SUBSCRIPTIONS_TABLE = "subscriptions.table";
     public static final String SQS_ENDPOINT = "sqs.endpoint";
-
-    /** AUTO: the SDK's default chain (environment, profile, container or instance role). */
-    public enum CredentialsProvider { AUTO, BASIC }
 
     private final String host;
     private final int port;
@@ -42,11 +33,7 @@ public final class QueryConfig {
     private final Duration callTimeout;
     private final Duration attemptTimeout;
     private final int maxConnections;
-    private final String region;
-    private final URI endpoint;
-    private final CredentialsProvider credentialsProvider;
-    private final String accessKey;
-    private final String secretKey;
+    private final AwsSettings aws;
     private final AuthConfig auth;
     private final String subscriptionsTable;
     private final URI sqsEndpoint;
@@ -66,21 +53,13 @@ public final class QueryConfig {
             throw new ConfigException(s.describe(ATTEMPT_TIMEOUT_MS) + " must not exceed " + s.describe(CALL_TIMEOUT_MS));
         }
         maxConnections = s.intValue(MAX_CONNECTIONS, 64, 1);
-        region = s.string(AWS_REGION, null);
-        String e = s.string(AWS_ENDPOINT, null);
-        endpoint = e == null ? null : endpoint(s, AWS_ENDPOINT, e);
-        credentialsProvider = s.enumValue(AWS_CREDENTIALS_PROVIDER, CredentialsProvider.class, CredentialsProvider.AUTO);
-        if (credentialsProvider == CredentialsProvider.BASIC) {
-            accessKey = s.required(AWS_ACCESS_KEY);
-            secretKey = s.required(AWS_SECRET_KEY);
-        } else {
-            accessKey = null;
-            secretKey = null;
-        }
+        aws = AwsSettings.read(s);
         auth = AuthConfig.read(s, defaultAuth);
-        subscriptionsTable = s.string(SUBSCRIPTIONS_TABLE, SubscriptionItems.DEFAULT_TABLE);
+        subscriptionsTable = s.string(TableNames.SUBSCRIBERS_TABLE, TableNames.DEPRECATED_SUBSCRIPTIONS_TABLE,
+                TableNames.DEFAULT_SUBSCRIBERS_TABLE, warning -> System.err.println("warning: " + warning));
         String q = s.string(SQS_ENDPOINT, null);
-        sqsEndpoint = q == null ? endpoint : endpoint(s, SQS_ENDPOINT, q);
+        String e = aws.get(AwsSettings.ENDPOINT);
+        sqsEndpoint = q != null ? endpoint(s, SQS_ENDPOINT, q) : e != null ? URI.create(e) : null;
     }
 
     /** Reads the settings as the service jar does: {@link AuthConfig#MODE} must be given. */
@@ -167,26 +146,9 @@ public final class QueryConfig {
         return maxConnections;
     }
 
-    /** Null: the SDK's default region chain. */
-    public String region() {
-        return region;
-    }
-
-    /** Null: the region's DynamoDB endpoint. */
-    public URI endpoint() {
-        return endpoint;
-    }
-
-    public CredentialsProvider credentialsProvider() {
-        return credentialsProvider;
-    }
-
-    public String accessKey() {
-        return accessKey;
-    }
-
-    public String secretKey() {
-        return secretKey;
+    /** Region (else the SDK's default chain), endpoint (else the region's), credentials: DynamoDB's and SQS's. */
+    public AwsSettings aws() {
+        return aws;
     }
 
     public AuthConfig auth() {
@@ -198,7 +160,7 @@ public final class QueryConfig {
         return subscriptionsTable;
     }
 
-    /** SQS's endpoint: {@link #SQS_ENDPOINT}, else {@link #AWS_ENDPOINT}; null: the region's. */
+    /** SQS's endpoint: {@link #SQS_ENDPOINT}, else {@code aws.endpoint}; null: the region's. */
     public URI sqsEndpoint() {
         return sqsEndpoint;
     }

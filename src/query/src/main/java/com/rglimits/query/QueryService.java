@@ -22,7 +22,7 @@ public final class QueryService {
             System.err.println("warning: authentication is off (auth none): anyone who reaches "
                     + config.host() + " may read every user's limits");
         }
-        DynamoDbClient client = DynamoClients.builder(config).build();
+        DynamoDbClient client = DynamoClients.dynamoDb(config);
         QueryServer server;
         try {
             server = QueryServer.start(config, client);

@@ -50,7 +50,7 @@ class QueryApiIT {
         put(limit("u-1", "lim-c", LimitType.BET, LimitPeriod.DAY, LimitStatus.ACTIVE, "3", "2", 12));
         put(limit("u-1", "lim-d", LimitType.DEPOSIT, LimitPeriod.MONTH, LimitStatus.FUTURE, "300", "1", 5));
         put(limit("u-2", "lim-a", LimitType.SESSION, LimitPeriod.INDEFINITE, LimitStatus.ACTIVE, "60", "75", 2));
-        client = DynamoClients.builder(config(dynamo, TABLE, "true")).build();
+        client = DynamoClients.dynamoDb(config(dynamo, TABLE, "true"));
         server = QueryServer.start(config(dynamo, TABLE, "true"), client);
         base = "http://127.0.0.1:" + server.port();
     }
@@ -69,8 +69,9 @@ class QueryApiIT {
         values.put("port", "0");
         values.put("table.name", table);
         values.put("dynamodb.consistent-read", consistentRead);
-        values.put("dynamodb.call-timeout.ms", "1500");
-        values.put("dynamodb.attempt-timeout.ms", "500");
+        // An emulator on a loaded machine can take seconds to answer: this is not the test of the timeouts.
+        values.put("dynamodb.call-timeout.ms", "30000");
+        values.put("dynamodb.attempt-timeout.ms", "10000");
         values.put("auth", "none");
         return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
     }
@@ -333,7 +334,7 @@ class QueryApiIT {
 
     @Test
     void missingTableIs503() throws Exception {
-        try (DynamoDbClient c = DynamoClients.builder(config(dynamo, "no-such-table", "false")).build();
+        try (DynamoDbClient c = DynamoClients.dynamoDb(config(dynamo, "no-such-table", "false"));
                 QueryServer s = QueryServer.start(config(dynamo, "no-such-table", "false"), c)) {
             HttpResponse<String> r = Http.get("http://127.0.0.1:" + s.port() + "/users/u-1/limits");
             assertThat(r.statusCode()).isEqualTo(503);
@@ -350,7 +351,7 @@ class QueryApiIT {
                     limit("u-1", "lim-a", LimitType.BET, LimitPeriod.DAY, LimitStatus.ACTIVE, "10", "1", 1))));
         }
         QueryConfig config = config(doomed, TABLE, "false");
-        try (DynamoDbClient c = DynamoClients.builder(config).build(); QueryServer s = QueryServer.start(config, c)) {
+        try (DynamoDbClient c = DynamoClients.dynamoDb(config); QueryServer s = QueryServer.start(config, c)) {
             String url = "http://127.0.0.1:" + s.port();
             assertThat(Http.get(url + "/users/u-1/limits").statusCode()).isEqualTo(200);
 

@@ -67,7 +67,7 @@ class QueryAuthIT {
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, TestTokens.jwks(RSA, EC), StandardCharsets.UTF_8);
         QueryConfig config = config(Map.of("auth.jwks.file", jwks.toString(), "auth.algorithms", "RS256,ES256"));
-        client = DynamoClients.builder(config).build();
+        client = DynamoClients.dynamoDb(config);
         server = QueryServer.start(config, client);
         base = "http://127.0.0.1:" + server.port();
     }
@@ -84,6 +84,9 @@ class QueryAuthIT {
         values.put("host", "127.0.0.1");
         values.put("port", "0");
         values.put("table.name", TABLE);
+        // An emulator on a loaded machine can take seconds to answer: this is not the test of the timeouts.
+        values.put("dynamodb.call-timeout.ms", "30000");
+        values.put("dynamodb.attempt-timeout.ms", "10000");
         values.put("auth", "jwt");
         values.put("auth.issuer", TestTokens.ISSUER);
         values.put("auth.audience", TestTokens.AUDIENCE);

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +35,8 @@ class QueryConfigTest {
         assertThat(c.consistentRead()).isFalse();
         assertThat(c.callTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(c.attemptTimeout()).isEqualTo(Duration.ofMillis(700));
-        assertThat(c.region()).isNull();
-        assertThat(c.endpoint()).isNull();
-        assertThat(c.credentialsProvider()).isEqualTo(QueryConfig.CredentialsProvider.AUTO);
+        assertThat(c.aws().asMap()).as("region, endpoint and credentials: the SDK's defaults").isEmpty();
+        assertThat(c.sqsEndpoint()).isNull();
     }
 
     @Test
@@ -50,8 +53,10 @@ class QueryConfigTest {
         assertThat(c.attemptTimeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.maxConnections()).isEqualTo(8);
         assertThat(c.workerThreads()).isEqualTo(4);
-        assertThat(c.endpoint()).hasToString("http://localhost:8000");
-        assertThat(c.accessKey()).isEqualTo("k");
+        assertThat(c.aws().get(AwsSettings.REGION)).isEqualTo("eu-west-1");
+        assertThat(c.aws().get(AwsSettings.ENDPOINT)).isEqualTo("http://localhost:8000");
+        assertThat(c.aws().get("aws.credentials.provider.basic.accesskeyid")).isEqualTo("k");
+        assertThat(c.sqsEndpoint()).as("SQS's endpoint defaults to aws.endpoint").hasToString("http://localhost:8000");
     }
 
     @Test
@@ -63,8 +68,47 @@ class QueryConfigTest {
         assertBad("option --dynamodb.attempt-timeout.ms must not exceed option --dynamodb.call-timeout.ms",
                 "--dynamodb.call-timeout.ms", "100", "--dynamodb.attempt-timeout.ms", "200");
         assertBad("option --aws.endpoint must be an http(s) URL, got 'localhost:8000'", "--aws.endpoint", "localhost:8000");
-        assertBad("option --aws.credentials.provider.basic.accesskeyid is required", "--aws.credentials.provider", "BASIC");
+        assertBad("option --aws.credentials.provider.basic.accesskeyid is required with option --aws.credentials.provider BASIC",
+                "--aws.credentials.provider", "BASIC");
+        assertBad("option --aws.region is not an AWS region: 'moon-1'", "--aws.region", "moon-1");
         assertBad("unknown setting option --aws.credentials.profile", "--aws.credentials.profile", "x");
+    }
+
+    @Test
+    void theTablesAreNamedAsForTheJob() {
+        assertThat(parse().subscriptionsTable()).isEqualTo("user-limits-subscriptions");
+        QueryConfig c = parse("--table.name", "limits", "--subscribers.table", "subs");
+        assertThat(c.tableName()).isEqualTo("limits");
+        assertThat(c.subscriptionsTable()).isEqualTo("subs");
+        assertBad("option --subscribers.table and option --subscriptions.table are the same setting: give one of them",
+                "--subscribers.table", "a", "--subscriptions.table", "b");
+    }
+
+    @Test
+    void theFormerSubscriptionsTableNameIsReadWithAOneLineWarning() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        QueryConfig c;
+        try {
+            c = parse("--subscriptions.table", "subs");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(c.subscriptionsTable()).isEqualTo("subs");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEqualTo("warning: option --subscriptions.table is deprecated:"
+                + " use option --subscribers.table (the old name is read until the next release)" + System.lineSeparator());
+    }
+
+    @Test
+    void theAwsKeysAreTheJobsWithEveryProvider() {
+        assertBad("option --aws.credentials.provider must be one of [AUTO, BASIC, ENV_VAR, SYS_PROP, PROFILE, ASSUME_ROLE,"
+                + " WEB_IDENTITY_TOKEN, CUSTOM], got 'KEYS'", "--aws.credentials.provider", "KEYS");
+        assertThat(parse("--aws.credentials.provider", "PROFILE", "--aws.credentials.provider.profile.name", "ops").aws()
+                .get("aws.credentials.provider.profile.name")).isEqualTo("ops");
+        assertBad("unknown setting option --aws.credentials.provider.role.arn",
+                "--aws.credentials.provider", "BASIC", "--aws.credentials.provider.basic.accesskeyid", "k",
+                "--aws.credentials.provider.basic.secretkey", "s", "--aws.credentials.provider.role.arn", "arn:aws:iam::1:role/r");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.rglimits.config.Settings;
+import com.rglimits.config.TableNames;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.localaws.ElasticMq;
 import com.rglimits.table.SubscriptionItems;
@@ -60,8 +61,11 @@ class SubscriptionApiIT {
         dynamo.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put("host", "127.0.0.1");
         values.put("port", "0");
-        values.put("subscriptions.table", TABLE);
+        values.put(TableNames.SUBSCRIBERS_TABLE, TABLE);
         values.put("sqs.endpoint", elasticMq.endpoint().toString());
+        // The emulators on a loaded machine can take seconds to answer: this is not the test of the timeouts.
+        values.put("dynamodb.call-timeout.ms", "30000");
+        values.put("dynamodb.attempt-timeout.ms", "10000");
         values.putAll(auth);
         return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
     }

@@ -1,13 +1,13 @@
 package com.rglimits.testing;
 
+import com.rglimits.aws.AwsClients;
+import com.rglimits.aws.AwsSettings;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.localaws.EmulatorFront;
 import com.rglimits.localaws.Kinesalite;
-import com.rglimits.localaws.LocalAws;
 import com.rglimits.localaws.LocalEmulators;
 import java.net.URI;
 import java.util.Properties;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -46,10 +46,10 @@ public final class KinesisBed {
     }
 
     public KinesisClient kinesisClient() {
-        return LocalAws.pointedAt(KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
+        return AwsClients.sync(AwsSettings.of(awsProperties()), KinesisClient.builder());
     }
 
     public DynamoDbClient dynamoDbClient() {
-        return LocalAws.pointedAt(DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()), endpoint()).build();
+        return AwsClients.sync(AwsSettings.of(awsProperties()), DynamoDbClient.builder());
     }
 }
