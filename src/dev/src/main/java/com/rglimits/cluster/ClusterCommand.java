@@ -3,6 +3,7 @@ package com.rglimits.cluster;
 import com.rglimits.config.ConfigException;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.LocalAws;
@@ -118,10 +119,10 @@ public final class ClusterCommand {
         Map<String, String> values = new TreeMap<>();
         Properties aws = LocalEmulators.awsProperties(endpoint);
         aws.stringPropertyNames().forEach(k -> values.put(k, aws.getProperty(k)));
-        values.put(JobConfig.SOURCE_STREAM, LocalStack.INPUT_STREAM);
-        values.put(JobConfig.DLQ_STREAM, LocalStack.DLQ_STREAM);
-        values.put(JobConfig.SUBSCRIBERS_TABLE, SubscriptionItems.DEFAULT_TABLE);
-        values.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, "http://127.0.0.1:" + sqsPort);
+        values.put(JobOptions.SOURCE_STREAM.key(), LocalStack.INPUT_STREAM);
+        values.put(JobOptions.DLQ_STREAM.key(), LocalStack.DLQ_STREAM);
+        values.put(JobOptions.SUBSCRIBERS_TABLE.key(), SubscriptionItems.DEFAULT_TABLE);
+        values.put(JobOptions.SUBSCRIBERS_SQS_ENDPOINT.key(), "http://127.0.0.1:" + sqsPort);
         values.putAll(given.asMap());
         for (String own : List.of(WEB_PORT, TASKMANAGERS, JAR, LocalStack.PORT, LocalStack.SQS_PORT, LocalStack.SHARDS)) {
             values.remove(own);

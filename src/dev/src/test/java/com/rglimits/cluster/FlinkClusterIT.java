@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
+import com.rglimits.config.JobOptions;
+import com.rglimits.config.TableNames;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
 import com.rglimits.kinesis.KinesisStreams;
@@ -87,14 +89,14 @@ class FlinkClusterIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration SETTLE = Duration.ofMinutes(4);
     /** Short, so that a restore re-reads little; long enough for checkpoints on a loaded machine. */
-    private static final String CHECKPOINT_INTERVAL_MS = "2000";
+    private static final String CHECKPOINT_INTERVAL = "2 s";
     private static final String RECORDS = metric(Accounting.RECORDS);
     private static final Path FIXTURES = Path.of("src", "ops", "src", "test", "resources", "upgrade");
     /**
      * The fixtures' dedup entries carry the time they were written at; the restored job reads them with a
      * retention longer than any fixture gets old (as {@code UpgradeFromPreviousReleaseIT} does).
      */
-    private static final long FIXTURE_DEDUP_RETENTION_MS = Duration.ofDays(36_500).toMillis();
+    private static final String FIXTURE_DEDUP_RETENTION = "36500 d";
 
     private static FlinkCluster cluster;
     private static FlinkRest rest;
@@ -297,10 +299,10 @@ class FlinkClusterIT {
         String dlq = name + "-dead-letters";
         String table = name + "-limits";
         Map<String, String> settings = new LinkedHashMap<>(awsSettings());
-        settings.put(JobConfig.SOURCE_STREAM, input);
-        settings.put(JobConfig.DLQ_STREAM, dlq);
-        settings.put(JobConfig.TABLE_NAME, table);
-        settings.put(JobConfig.DEDUP_RETENTION_MS, Long.toString(FIXTURE_DEDUP_RETENTION_MS));
+        settings.put(JobOptions.SOURCE_STREAM.key(), input);
+        settings.put(JobOptions.DLQ_STREAM.key(), dlq);
+        settings.put(JobOptions.TABLE_NAME.key(), table);
+        settings.put(JobOptions.DEDUP_RETENTION.key(), FIXTURE_DEDUP_RETENTION);
         robustOrderingSettings(settings);
         List<byte[]> tail = new ArrayList<>(generated.records.subList(readByTheRelease, generated.records.size()));
         int endOfStream;
@@ -404,8 +406,8 @@ class FlinkClusterIT {
                 OperatorIdentifier.forUid(com.rglimits.job.UserLimitsPipeline.SOURCE_UID).getOperatorId(),
                 OperatorIdentifier.forUid(com.rglimits.job.UserLimitsPipeline.DEAD_LETTER_SINK_UID).getOperatorId()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, savepoint.toString(),
-                com.rglimits.job.UserLimitsPipeline.stateBackend());
+        // Only removals: the kept operators' state is carried over as it is, whatever the backend.
+        SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, savepoint.toString());
         Set<OperatorID> kept = new HashSet<>();
         for (OperatorState state : SavepointLoader.loadSavepointMetadata(savepoint.toString()).getOperatorStates()) {
             if (notProduction.contains(state.getOperatorID()) || !production.contains(state.getOperatorID())) {
@@ -429,7 +431,7 @@ class FlinkClusterIT {
         com.rglimits.job.UserLimitsPipeline.configure(env, config);
         com.rglimits.job.UserLimitsPipeline.build(env, com.rglimits.kinesis.KinesisSourceFactory.create(config),
                 com.rglimits.sink.LimitsDynamoDbSink.fromConfig(config), com.rglimits.kinesis.DeadLetterSinkFactory.create(config),
-                config);
+                com.rglimits.subscribe.SubscriberConnectors.fromConfig(config, false), config);
         return env.getStreamGraph().getJobGraph();
     }
 
@@ -523,7 +525,7 @@ class FlinkClusterIT {
             queryApi = URI.create("http://127.0.0.1:" + port);
             List<String> args = new ArrayList<>(List.of("--" + AuthConfig.MODE, "none", "--" + QueryConfig.HOST, "127.0.0.1",
                     "--" + QueryConfig.PORT, Integer.toString(port), "--" + QueryConfig.TABLE_NAME, table,
-                    "--" + QueryConfig.SUBSCRIPTIONS_TABLE, subscriptions, "--" + QueryConfig.SQS_ENDPOINT, sqs.endpoint().toString()));
+                    "--" + TableNames.SUBSCRIBERS_TABLE, subscriptions, "--" + QueryConfig.SQS_ENDPOINT, sqs.endpoint().toString()));
             awsSettings().forEach((k, v) -> {
                 if (!k.equals("aws.http.protocol.version")) {
                     args.addAll(List.of("--" + k, v));
@@ -541,12 +543,12 @@ class FlinkClusterIT {
         /** The job's settings: these resources, and ordering settings a loaded machine cannot upset. */
         List<String> jobArgs() {
             Map<String, String> settings = new LinkedHashMap<>(awsSettings());
-            settings.put(JobConfig.SOURCE_STREAM, input);
-            settings.put(JobConfig.DLQ_STREAM, dlq);
-            settings.put(JobConfig.TABLE_NAME, table);
-            settings.put(JobConfig.SUBSCRIBERS_TABLE, subscriptions);
-            settings.put(JobConfig.SUBSCRIBERS_UNDELIVERED_TABLE, undelivered);
-            settings.put(JobConfig.SUBSCRIBERS_SQS_ENDPOINT, sqs.endpoint().toString());
+            settings.put(JobOptions.SOURCE_STREAM.key(), input);
+            settings.put(JobOptions.DLQ_STREAM.key(), dlq);
+            settings.put(JobOptions.TABLE_NAME.key(), table);
+            settings.put(JobOptions.SUBSCRIBERS_TABLE.key(), subscriptions);
+            settings.put(JobOptions.SUBSCRIBERS_UNDELIVERED_TABLE.key(), undelivered);
+            settings.put(JobOptions.SUBSCRIBERS_SQS_ENDPOINT.key(), sqs.endpoint().toString());
             robustOrderingSettings(settings);
             return args(settings);
         }
@@ -689,10 +691,10 @@ class FlinkClusterIT {
      * setting the sink would take the job for a replay and hold versions up to a minute.
      */
     private static void robustOrderingSettings(Map<String, String> settings) {
-        settings.put(JobConfig.CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS);
-        settings.put(JobConfig.IDLENESS_MS, "60000");
-        settings.put(JobConfig.MAX_HOLD_MS, "60000");
-        settings.put(JobConfig.SINK_MERGE_MAX_WINDOW_MS, "0");
+        settings.put(JobOptions.CHECKPOINT_INTERVAL.key(), CHECKPOINT_INTERVAL);
+        settings.put(JobOptions.IDLENESS.key(), "1 min");
+        settings.put(JobOptions.MAX_HOLD.key(), "1 min");
+        settings.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0 ms");
     }
 
     private static Map<String, String> awsSettings() {
