@@ -169,8 +169,8 @@ class FlinkClusterIT {
             String job = cluster.submit(new FlinkCluster.Submission(jar, run.jobArgs()).parallelism(4));
             await("job " + job + " to run", () -> rest.allTasksRunning(job));
 
-            // About a minute of publishing: the kill, the restart and the backlog happen while it goes on.
-            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> run.publish(stream, 50));
+            // Half a minute of publishing: the kill happens a quarter into it, the restart while it goes on.
+            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> run.publish(stream, 100));
             await("a quarter of the stream read", () -> metrics(job).getOrDefault(RECORDS, 0.0) >= stream.size() / 4.0);
             long seen = rest.latestCompletedCheckpoint(job);
             await("the next checkpoint", () -> rest.latestCompletedCheckpoint(job) > seen);
