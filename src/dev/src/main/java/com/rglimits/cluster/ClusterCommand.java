@@ -170,7 +170,7 @@ public final class ClusterCommand {
                 "Stop the job with a savepoint (the answer's request-id, then the savepoint's location):",
                 "  curl -s -X POST " + web + "/jobs/" + jobId + "/stop -H 'Content-Type: application/json' -d '{\"drain\": false}'",
                 "  curl -s " + web + "/jobs/" + jobId + "/savepoints/REQUEST_ID",
-                "Submit the jar again from it, at another parallelism:",
+                "Submit the jar again from it (SAVEPOINT: that location, file:/...), at another parallelism:",
                 "  mvn -q exec:exec@flink -Dargs=\"run --detached --fromSavepoint SAVEPOINT --parallelism 3 " + jar + " --config "
                         + jobProperties + "\"",
                 "docs/operations.md, \"A Flink cluster on this machine\", walks through it.",

@@ -15,9 +15,11 @@ import java.util.Properties;
  *
  * <pre>
  * mvn -q exec:exec@flink -Dargs="list"
- * mvn -q exec:exec@flink -Dargs="stop --savepointPath target/flink-cluster/savepoints JOB_ID"
+ * mvn -q exec:exec@flink -Dargs="stop JOB_ID"
  * mvn -q exec:exec@flink -Dargs="run --detached --fromSavepoint SAVEPOINT --parallelism 3 JAR --config target/flink-cluster/job.properties"
  * </pre>
+ * Paths of files the client reads (the jar, {@code --config}) are relative to the project's top folder;
+ * a savepoint path is read by the JobManager, so give it as {@code stop} printed it ({@code file:/...}).
  */
 public final class FlinkCli {
     private FlinkCli() {}

@@ -405,7 +405,8 @@ public final class FlinkCluster implements AutoCloseable {
     public ChildJvm client(List<String> args, Path log) {
         List<String> jvm = new ArrayList<>(jvmOptions(CoreOptions.FLINK_CLI_JVM_OPTIONS));
         jvm.addAll(logging(log, LOG4J_CLI));
-        return child(CLI_MAIN, jvm, args, null);
+        // In this JVM's folder, not the cluster's: the jar and savepoint paths a user types are relative to it.
+        return child(CLI_MAIN, jvm, args, null).workingDirectory(Path.of("").toAbsolutePath());
     }
 
     /**
