@@ -51,6 +51,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -501,6 +502,8 @@ class FlinkClusterIT {
         final List<JsonNode> deadLetters = new ArrayList<>();
         final Process queryService;
         final URI queryApi;
+        final Process subscriberProgram;
+        final Path subscriberOutput;
 
         Run(String name) throws Exception {
             String prefix = TestBeds.uniqueName("cluster-" + name);
@@ -537,6 +540,12 @@ class FlinkClusterIT {
             await("the query service", () -> http("GET", "/health") == 200);
             assertThat(http("PUT", "/subscribers/" + subscriber)).as("subscriber registered").isEqualTo(201);
             assertThat(http("PUT", "/subscribers/" + subscriber + "/subscriptions/all-users")).as("subscribed").isEqualTo(204);
+            // The subscriber program reads its queue while the job runs, as a subscriber does.
+            subscriberOutput = cluster.logDir().resolve("subscriber-" + subscriber + ".out");
+            subscriberProgram = cluster.startBeside(new ChildJvm(Subscriber.class.getName())
+                    .classpath(List.of(System.getProperty("java.class.path").split(File.pathSeparator)))
+                    .args(List.of("--subscriber", subscriber, "--sqs.endpoint", sqs.endpoint().toString()))
+                    .log(subscriberOutput));
         }
 
         /** The job's settings: these resources, and ordering settings a loaded machine cannot upset. */
@@ -619,31 +628,33 @@ class FlinkClusterIT {
             assertTheQueryServiceServesTheTable();
         }
 
-        /** The subscriber program reads the queue: each applied version's messages exactly once, per user in order. */
+        /** The subscriber program read the queue: each applied version's messages exactly once, per user in order. */
         private void assertTheFeedIsTheModels() throws Exception {
             Map<String, List<String>> expected = Subscribers.expected(model.appliedVersions(), Thresholds.parse(Thresholds.DEFAULT), null);
             int count = expected.values().stream().mapToInt(List::size).sum();
-            Path output = cluster.logDir().resolve("subscriber-" + subscriber + ".out");
-            Process reader = cluster.startBeside(new ChildJvm(Subscriber.class.getName())
-                    .classpath(List.of(System.getProperty("java.class.path").split(File.pathSeparator)))
-                    .args(List.of("--subscriber", subscriber, "--sqs.endpoint", sqs.endpoint().toString(), "--max", Integer.toString(count)))
-                    .log(output));
-            boolean done = reader.waitFor(3, TimeUnit.MINUTES);
-            if (!done) {
-                reader.destroyForcibly().waitFor();
+            try {
+                await("the subscriber to read " + count + " messages; see " + subscriberOutput,
+                        () -> messagesRead().values().stream().mapToInt(List::size).sum() >= count);
+            } finally {
+                subscriberProgram.destroy();
+                subscriberProgram.waitFor(10, TimeUnit.SECONDS);
             }
-            Map<String, List<String>> received = new TreeMap<>();
-            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
-                if (line.startsWith("{")) {
-                    received.computeIfAbsent(MAPPER.readTree(line).get("userId").asText(), u -> new ArrayList<>()).add(line);
-                }
-            }
-            assertThat(done).as("the subscriber read " + count + " messages; see " + output).isTrue();
-            assertThat(received).as("the subscriber's messages per user").isEqualTo(expected);
+            assertThat(messagesRead()).as("the subscriber's messages per user").isEqualTo(expected);
             try (SqsClient client = sqs.client()) {
                 String queue = client.getQueueUrl(b -> b.queueName("user-limits-" + subscriber + ".fifo")).queueUrl();
                 assertThat(Subscribers.receivedByUser(client, queue)).as("messages beyond the model's (sent twice)").isEmpty();
             }
+        }
+
+        /** What the subscriber program printed so far, per user. */
+        private Map<String, List<String>> messagesRead() throws IOException {
+            Map<String, List<String>> received = new TreeMap<>();
+            for (String line : Files.readAllLines(subscriberOutput, StandardCharsets.UTF_8)) {
+                if (line.startsWith("{") && line.endsWith("}")) {
+                    received.computeIfAbsent(MAPPER.readTree(line).get("userId").asText(), u -> new ArrayList<>()).add(line);
+                }
+            }
+            return received;
         }
 
         /** {@code GET /users/{userId}/limits} of the query service's jar answers each user's limits as the model has them. */
@@ -654,10 +665,17 @@ class FlinkClusterIT {
             }
             Set<String> users = model.limits().values().stream().map(l -> l.userId).collect(Collectors.toCollection(HashSet::new));
             Map<String, String> served = new TreeMap<>();
-            HttpClient client = HttpClient.newHttpClient();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            // Eight calls at a time, as a few front ends would make them: quicker than one by one, no flood.
+            Semaphore inFlight = new Semaphore(8);
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (String user : users) {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(queryApi.resolve("/users/" + user + "/limits")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                inFlight.acquire();
+                calls.add(client.sendAsync(HttpRequest.newBuilder(queryApi.resolve("/users/" + user + "/limits")).build(),
+                        HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> inFlight.release()));
+            }
+            for (CompletableFuture<HttpResponse<String>> call : calls) {
+                HttpResponse<String> response = call.get(1, TimeUnit.MINUTES);
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
                 for (JsonNode l : MAPPER.readTree(response.body()).get("limits")) {
                     served.put(l.get("userId").asText() + "/" + l.get("userLimitId").asText(), l.get("lastSequenceNumber").asLong() + " "
@@ -675,7 +693,9 @@ class FlinkClusterIT {
 
         @Override
         public void close() throws Exception {
+            subscriberProgram.destroy();
             queryService.destroy();
+            subscriberProgram.waitFor(10, TimeUnit.SECONDS);
             queryService.waitFor(10, TimeUnit.SECONDS);
             poller.close();
             kinesis.close();
