@@ -48,7 +48,10 @@ public final class ParentWatch {
         });
     }
 
-    /** Also for a process whose standard input is not the parent's pipe. */
+    /**
+     * Also for a process whose standard input is not the parent's pipe. The parent is the one this
+     * JVM has when it calls this: one that died before (while this JVM was starting) is not seen.
+     */
     static void watchParentProcess() {
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
         if (parent.isEmpty()) {

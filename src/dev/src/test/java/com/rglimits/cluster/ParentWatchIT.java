@@ -45,6 +45,8 @@ class ParentWatchIT {
     void aChildWhoseInputIsNotItsParentsPipeEndsWhenTheParentIsGone(@TempDir Path dir) throws Exception {
         Process parent = parent(dir, "no-pipe", "wait");
         ProcessHandle child = child(dir);
+        // Killed before the child's main has found its parent, the child would watch the process it was given to instead.
+        awaitFile(dir.resolve("watching"), dir);
         parent.destroyForcibly().waitFor();
         assertEnds(child);
     }
@@ -58,14 +60,19 @@ class ParentWatchIT {
     /** The child's process, once the parent has written its pid. */
     private static ProcessHandle child(Path dir) throws Exception {
         Path pidFile = dir.resolve("child.pid");
-        for (int i = 0; i < 600 && !Files.exists(pidFile); i++) {
-            Thread.sleep(100);
-        }
-        assertThat(pidFile).as("the parent started its child; see " + dir.resolve("parent.log")).exists();
+        awaitFile(pidFile, dir);
         Optional<ProcessHandle> child = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()));
         assertThat(child).isPresent();
         assertThat(child.get().isAlive()).isTrue();
         return child.get();
+    }
+
+    private static void awaitFile(Path file, Path dir) throws Exception {
+        for (int i = 0; i < 600 && !Files.exists(file); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(file).as("written by the parent or its child; see " + dir.resolve("parent.log") + " and "
+                + dir.resolve("child.log")).exists();
     }
 
     private static void assertEnds(ProcessHandle child) throws Exception {
@@ -89,7 +96,7 @@ class ParentWatchIT {
                         .start(dir.resolve("watch"));
             } else {
                 List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-classpath", CLASSPATH, LauncherLike.class.getName());
+                        "-classpath", CLASSPATH, LauncherLike.class.getName(), dir.toString());
                 child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
                         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
             }
@@ -106,6 +113,7 @@ class ParentWatchIT {
     public static final class LauncherLike {
         public static void main(String[] args) throws Exception {
             ParentWatch.watchParentProcess();
+            Files.writeString(Path.of(args[0]).resolve("watching"), "");
             Thread.sleep(Long.MAX_VALUE);
         }
     }
