@@ -1,6 +1,7 @@
 package com.rglimits.job;
 
 import com.rglimits.config.JobConfig;
+import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.event.JumpVerdict;
 import com.rglimits.event.LimitEvent;
@@ -119,7 +120,7 @@ public class RecordRouter extends AbstractStreamOperator<LimitEvent> implements 
                 break;
             case INVALID:
                 invalid.inc();
-                output.collect(Descriptors.DEAD_LETTERS, new StreamRecord<>(record.invalid));
+                output.collect(Descriptors.DEAD_LETTERS, new StreamRecord<>(DeadLetter.invalidEvent(record.invalid)));
                 break;
             default:
                 throw new IllegalStateException("unknown record kind " + record.kind);

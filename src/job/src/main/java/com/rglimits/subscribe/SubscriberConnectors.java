@@ -29,7 +29,7 @@ public final class SubscriberConnectors {
 
     /**
      * The job's: the subscriptions table (scanned now, so that even the job's first changes see
-     * every subscription, then polled every {@code subscribers.poll.ms}) and the SQS FIFO sink.
+     * every subscription, then polled every {@code subscribers.poll}) and the SQS FIFO sink.
      *
      * @param bounded the job's input ends: the subscriptions then end after one snapshot
      * @return null when {@code subscribers.table} is not set: the feed is off

@@ -2,6 +2,7 @@ package com.rglimits.deadletter;
 
 import com.rglimits.event.LimitEvent;
 import com.rglimits.event.RecordSource;
+import com.rglimits.event.Rejection;
 
 /** A record that was not applied, with why, and the original record so that nothing is lost. */
 public class DeadLetter {
@@ -29,6 +30,21 @@ public class DeadLetter {
         d.sequenceNumber = event.sequenceNumber;
         d.source = event.source;
         d.deadLetteredAt = now;
+        return d;
+    }
+
+    /** An {@link DeadLetterReason#INVALID_EVENT}: a record the parser refused, dead-lettered when it refused it. */
+    public static DeadLetter invalidEvent(Rejection rejection) {
+        DeadLetter d = new DeadLetter();
+        d.reason = DeadLetterReason.INVALID_EVENT;
+        d.error = rejection.error;
+        d.record = rejection.record;
+        d.eventId = rejection.eventId;
+        d.type = rejection.type;
+        d.userId = rejection.userId;
+        d.sequenceNumber = rejection.sequenceNumber;
+        d.source = rejection.source;
+        d.deadLetteredAt = rejection.rejectedAt;
         return d;
     }
 

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.rglimits.deadletter.DeadLetter;
-import com.rglimits.deadletter.DeadLetterReason;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -14,7 +12,7 @@ import java.util.Locale;
 
 /**
  * Turns one raw record into a {@link ParsedRecord}: a validated event, a skipped event of another
- * type, or an INVALID_EVENT dead letter naming the field that broke the contract of EVENTS.md.
+ * type, or a rejection naming the field that broke the contract of EVENTS.md (an INVALID_EVENT once routed).
  * Never throws for bad input. Thread-safe.
  */
 public final class EventParser {
@@ -32,7 +30,7 @@ public final class EventParser {
     }
 
     /**
-     * @param now the processing time at the source (epoch ms): when a dead letter is made, and what
+     * @param now the processing time at the source (epoch ms): when a record is rejected, and what
      *     createdAt is compared with
      * @param maxAheadMs how far createdAt may be ahead of {@code now}. A record beyond it must not
      *     move the watermark: an event of the three types is an INVALID_EVENT, a record of another
@@ -295,12 +293,11 @@ public final class EventParser {
     }
 
     private static ParsedRecord invalid(byte[] raw, RecordSource source, long now, String error, JsonNode root) {
-        DeadLetter d = new DeadLetter();
-        d.reason = DeadLetterReason.INVALID_EVENT;
+        Rejection d = new Rejection();
         d.error = error;
         d.record = raw;
         d.source = source;
-        d.deadLetteredAt = now;
+        d.rejectedAt = now;
         if (root != null) {
             d.eventId = textOrNull(root.get("eventId"));
             d.type = textOrNull(root.get("type"));

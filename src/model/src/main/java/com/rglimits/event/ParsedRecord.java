@@ -1,10 +1,8 @@
 package com.rglimits.event;
 
-import com.rglimits.deadletter.DeadLetter;
-
 /**
  * What the parser makes of one input record: exactly one of an event to process, an event of
- * another type to skip, or an invalid record to dead-letter. A flat POJO rather than a class
+ * another type to skip, or an invalid record with what was wrong with it. A flat POJO rather than a class
  * hierarchy so that Flink serializes it without Kryo.
  */
 public class ParsedRecord {
@@ -16,7 +14,7 @@ public class ParsedRecord {
 
     public Kind kind;
     public LimitEvent event;
-    public DeadLetter invalid;
+    public Rejection invalid;
     /** For SKIPPED: the envelope type, and createdAt when it had one (it still moves event time). */
     public String skippedType;
     public Long skippedCreatedAt;
@@ -56,10 +54,10 @@ public class ParsedRecord {
         return r;
     }
 
-    public static ParsedRecord invalid(DeadLetter deadLetter) {
+    public static ParsedRecord invalid(Rejection rejection) {
         ParsedRecord r = new ParsedRecord();
         r.kind = Kind.INVALID;
-        r.invalid = deadLetter;
+        r.invalid = rejection;
         return r;
     }
 

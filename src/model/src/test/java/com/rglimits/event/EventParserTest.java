@@ -6,8 +6,6 @@ import static com.rglimits.testing.Events.reset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.rglimits.deadletter.DeadLetter;
-import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.testing.Events;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -133,15 +131,14 @@ class EventParserTest {
         assertThat(r.kind).isEqualTo(ParsedRecord.Kind.INVALID);
         assertThat(r.createdAtAhead).isTrue();
         assertThat(r.eventTime()).as("must not move the watermark").isEqualTo(Long.MIN_VALUE);
-        DeadLetter d = r.invalid;
-        assertThat(d.reason).isEqualTo(DeadLetterReason.INVALID_EVENT);
+        Rejection d = r.invalid;
         assertThat(d.error).isEqualTo("field 'createdAt' is 300001 ms ahead of the processing time (at most 300000 ms allowed)");
         assertThat(d.record).isEqualTo(Events.bytes(node));
         assertThat(d.eventId).isEqualTo("e1");
         assertThat(d.userId).isEqualTo("u1");
         assertThat(d.sequenceNumber).isEqualTo(7L);
         assertThat(d.source).isEqualTo(SOURCE);
-        assertThat(d.deadLetteredAt).isEqualTo(NOW);
+        assertThat(d.rejectedAt).isEqualTo(NOW);
 
         assertThat(parseAt(created("e2", "u1", "lim-1", 8, NOW + 31_536_000_000L, "5")).invalid.error)
                 .isEqualTo("field 'createdAt' is 31536000000 ms ahead of the processing time (at most 300000 ms allowed)");
@@ -251,15 +248,14 @@ class EventParserTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidRecords")
-    void deadLettersInvalidRecords(String name, String json, String expectedError) {
+    void rejectsInvalidRecords(String name, String json, String expectedError) {
         ParsedRecord r = parse(json);
         assertThat(r.kind).isEqualTo(ParsedRecord.Kind.INVALID);
-        DeadLetter d = r.invalid;
-        assertThat(d.reason).isEqualTo(DeadLetterReason.INVALID_EVENT);
+        Rejection d = r.invalid;
         assertThat(d.error).isEqualTo(expectedError);
         assertThat(new String(d.record, StandardCharsets.UTF_8)).isEqualTo(json);
         assertThat(d.source).isEqualTo(SOURCE);
-        assertThat(d.deadLetteredAt).isEqualTo(42L);
+        assertThat(d.rejectedAt).isEqualTo(42L);
     }
 
     @Test
@@ -278,9 +274,9 @@ class EventParserTest {
     }
 
     @Test
-    void deadLetterKeepsWhatCouldBeRead() {
+    void rejectionKeepsWhatCouldBeRead() {
         ObjectNode node = created("e9", "u7", "lim-1", 12, 1_000, "oops");
-        DeadLetter d = Events.parse(node).invalid;
+        Rejection d = Events.parse(node).invalid;
         assertThat(d.eventId).isEqualTo("e9");
         assertThat(d.type).isEqualTo("USER_LIMIT_CREATED");
         assertThat(d.userId).isEqualTo("u7");

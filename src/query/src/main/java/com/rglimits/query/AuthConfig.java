@@ -37,6 +37,7 @@ public final class AuthConfig {
     public static final String READ_SCOPE = "auth.read-scope";
     public static final String ADMIN_SCOPE = "auth.admin-scope";
     public static final String CLOCK_SKEW_S = "auth.clock-skew.s";
+    public static final String JWKS_TIMEOUT_MS = "auth.jwks.timeout.ms";
 
     /**
      * Public-key algorithms only: the keys come from the issuer's public JWKS, so an HMAC
@@ -64,6 +65,7 @@ public final class AuthConfig {
     private final String readScope;
     private final String adminScope;
     private final Duration clockSkew;
+    private final Duration jwksTimeout;
 
     private AuthConfig(Settings s, Mode defaultMode) {
         mode = s.enumValue(MODE, Mode.class, defaultMode);
@@ -85,6 +87,7 @@ public final class AuthConfig {
             readScope = null;
             adminScope = null;
             clockSkew = Duration.ZERO;
+            jwksTimeout = Duration.ZERO;
             return;
         }
         String url = s.string(JWKS_URL, null);
@@ -105,6 +108,7 @@ public final class AuthConfig {
             throw new ConfigException(s.describe(READ_SCOPE) + " and " + s.describe(ADMIN_SCOPE) + " must differ");
         }
         clockSkew = Duration.ofSeconds(s.intValue(CLOCK_SKEW_S, 60, 0));
+        jwksTimeout = Duration.ofMillis(s.intValue(JWKS_TIMEOUT_MS, 2_000, 100));
     }
 
     static AuthConfig read(Settings settings, Mode defaultMode) {
@@ -207,6 +211,11 @@ public final class AuthConfig {
 
     public Duration clockSkew() {
         return clockSkew;
+    }
+
+    /** The connect and the read timeout of one fetch of the JWKS from {@link #jwksUrl()}. */
+    public Duration jwksTimeout() {
+        return jwksTimeout;
     }
 
     /** One line for the start message. */

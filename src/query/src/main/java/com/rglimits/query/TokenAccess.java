@@ -12,6 +12,7 @@ import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
@@ -41,6 +42,9 @@ final class TokenAccess implements ReadAccess {
     private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
     private static final System.Logger LOG = System.getLogger(TokenAccess.class.getName());
 
+    /** Nimbus' default bound on a JWKS document. */
+    private static final int JWKS_SIZE_LIMIT = 51_200;
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String userClaim;
     private final String readScope;
@@ -48,9 +52,12 @@ final class TokenAccess implements ReadAccess {
 
     TokenAccess(AuthConfig config) {
         // From a URL: cached (5 min), refreshed ahead of expiry, and refetched when a token names
-        // a key id the cache lacks (rotation), at most twice per 30 s (Nimbus' defaults).
+        // a key id the cache lacks (rotation), at most twice per 30 s (Nimbus' defaults). Nimbus'
+        // 500 ms timeouts would fail (and retry) a fetch from an issuer that is merely slow.
+        int timeout = (int) config.jwksTimeout().toMillis();
         JWKSource<SecurityContext> keys = config.jwksUrl() != null
-                ? JWKSourceBuilder.create(config.jwksUrl()).retrying(true).build()
+                ? JWKSourceBuilder.<SecurityContext>create(config.jwksUrl(),
+                        new DefaultResourceRetriever(timeout, timeout, JWKS_SIZE_LIMIT)).retrying(true).build()
                 : new ImmutableJWKSet<>(config.jwksFromFile());
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(config.algorithms(), keys));
         // "at+jwt" is RFC 9068's type for access tokens; many issuers still send "JWT" or none.

@@ -87,6 +87,8 @@ class QueryAuthIT {
         // An emulator on a loaded machine can take seconds to answer: this is not the test of the timeouts.
         values.put("dynamodb.call-timeout.ms", "30000");
         values.put("dynamodb.attempt-timeout.ms", "10000");
+        // Likewise the test's JWKS server: a fetch that timed out would be retried, and counted twice.
+        values.put("auth.jwks.timeout.ms", "30000");
         values.put("auth", "jwt");
         values.put("auth.issuer", TestTokens.ISSUER);
         values.put("auth.audience", TestTokens.AUDIENCE);
@@ -248,6 +250,8 @@ class QueryAuthIT {
     private static final class JwksServer implements AutoCloseable {
         final AtomicReference<String> jwks;
         final AtomicInteger fetches = new AtomicInteger();
+        /** How long each answer takes, ms. */
+        volatile long delayMs;
         final HttpServer http;
 
         JwksServer(String initial) throws Exception {
@@ -255,6 +259,11 @@ class QueryAuthIT {
             http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             http.createContext("/jwks", exchange -> {
                 fetches.incrementAndGet();
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 byte[] body = jwks.get().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
@@ -271,6 +280,18 @@ class QueryAuthIT {
         @Override
         public void close() {
             http.stop(0);
+        }
+    }
+
+    @Test
+    void aSlowIssuerIsWaitedForUpToTheJwksTimeout() throws Exception {
+        try (JwksServer jwks = new JwksServer(TestTokens.jwks(RSA))) {
+            jwks.delayMs = 1_500; // beyond the JOSE library's own 500 ms, within the setting
+            try (QueryServer s = QueryServer.start(config(Map.of("auth.jwks.url", jwks.url(), "auth.jwks.timeout.ms", "20000")),
+                    client)) {
+                assertThat(getWith(s, "/users/u-1/limits", token("u-1")).statusCode()).isEqualTo(200);
+                assertThat(jwks.fetches).hasValue(1);
+            }
         }
     }
 

@@ -135,6 +135,7 @@ class QueryConfigTest {
         assertThat(a.readScope()).isEqualTo("limits:read");
         assertThat(a.adminScope()).isEqualTo("subscriptions:admin");
         assertThat(a.clockSkew()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(a.jwksTimeout()).isEqualTo(Duration.ofMillis(2_000));
     }
 
     @Test
@@ -142,7 +143,7 @@ class QueryConfigTest {
         AuthConfig a = parse("--auth", "JWT", "--auth.jwks.url", "https://issuer.example/.well-known/jwks.json",
                 "--auth.issuer", "https://issuer.example/", "--auth.audience", "limits-api", "--auth.algorithms", "RS256, ES256",
                 "--auth.user-claim", "player_id", "--auth.read-scope", "limits.read", "--auth.admin-scope", "subs.admin",
-                "--auth.clock-skew.s", "5").auth();
+                "--auth.clock-skew.s", "5", "--auth.jwks.timeout.ms", "750").auth();
         assertThat(a.jwksUrl()).hasToString("https://issuer.example/.well-known/jwks.json");
         assertThat(a.issuer()).isEqualTo("https://issuer.example/");
         assertThat(a.audience()).isEqualTo("limits-api");
@@ -151,6 +152,7 @@ class QueryConfigTest {
         assertThat(a.readScope()).isEqualTo("limits.read");
         assertThat(a.adminScope()).isEqualTo("subs.admin");
         assertThat(a.clockSkew()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(a.jwksTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(parse("--auth", "jwt", "--auth.jwks.url", "http://127.0.0.1:9000/jwks", "--auth.issuer", "i",
                 "--auth.audience", "a").auth().jwksUrl()).hasToString("http://127.0.0.1:9000/jwks");
     }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class QueryJarIT {
     /** The query service (src/query) and the model and base modules it reads with. */
-    static final Set<String> QUERY_PACKAGES = Set.of("config", "deadletter", "event", "file", "limit", "query", "subscribe",
+    static final Set<String> QUERY_PACKAGES = Set.of("aws", "config", "deadletter", "event", "file", "limit", "query", "subscribe",
             "table");
 
     @Test
