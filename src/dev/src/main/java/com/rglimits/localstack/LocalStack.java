@@ -48,9 +48,9 @@ public final class LocalStack {
     public static final int DEFAULT_PORT = 4567;
     public static final String INPUT_STREAM = "user-limit-events";
     public static final String DLQ_STREAM = "user-limits-dead-letters";
-    static final String PORT = "port";
-    static final String SHARDS = "shards";
-    static final String SQS_PORT = "sqs-port";
+    public static final String PORT = "port";
+    public static final String SHARDS = "shards";
+    public static final String SQS_PORT = "sqs-port";
     public static final int DEFAULT_SQS_PORT = 9324;
 
     private LocalStack() {}
@@ -74,27 +74,9 @@ public final class LocalStack {
             return;
         }
 
-        LocalEmulators emulators = LocalEmulators.start(port);
-        ElasticMq sqs = ElasticMq.start(sqsPort);
-        LocalStackEndpoints endpoints = new LocalStackEndpoints(emulators.endpoint(), sqs.endpoint());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Files.deleteIfExists(LocalStackEndpoints.FILE);
-                sqs.close();
-                emulators.close();
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
-        }, "local-stack-shutdown"));
-        try (KinesisClient kinesis = emulators.kinesisClient(); DynamoDbClient dynamoDb = emulators.dynamoDbClient()) {
-            StreamAdmin.createStream(kinesis, config.sourceStream(), shards, Duration.ofSeconds(30));
-            StreamAdmin.createStream(kinesis, config.dlqStream(), 1, Duration.ofSeconds(30));
-            LimitTable.create(dynamoDb, config.tableName());
-            SubscriptionItems.create(dynamoDb, config.subscriptionsTable());
-            UndeliveredItems.create(dynamoDb, config.undeliveredTable());
-        }
-        endpoints.write(LocalStackEndpoints.FILE);
-        System.out.println(banner(emulators, config, shards));
+        Services services = Services.start(config, port, sqsPort, shards);
+        Runtime.getRuntime().addShutdownHook(new Thread(services::close, "local-stack-shutdown"));
+        System.out.println(banner(services.emulators, config, shards));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                 config.parallelism() > 0 ? config.parallelism() : 2, new Configuration());
@@ -110,6 +92,58 @@ public final class LocalStack {
             System.err.println("the job failed: " + rootCause(e));
         }
         System.exit(1); // the emulators' threads would keep the JVM alive; the shutdown hook stops them
+    }
+
+    /**
+     * The emulators (kinesalite and dynalite behind one endpoint, ElasticMQ) with the streams and
+     * tables the job's settings name: what the job runs against, in an embedded Flink here or on
+     * the local cluster ({@code com.rglimits.cluster.ClusterCommand}).
+     */
+    public static final class Services implements AutoCloseable {
+        public final LocalEmulators emulators;
+        public final ElasticMq sqs;
+
+        private Services(LocalEmulators emulators, ElasticMq sqs) {
+            this.emulators = emulators;
+            this.sqs = sqs;
+        }
+
+        /** Starts them on {@code port} (Kinesis and DynamoDB) and {@code sqsPort}; creates the input stream with {@code shards}. */
+        public static Services start(JobConfig config, int port, int sqsPort, int shards) throws Exception {
+            LocalEmulators emulators = LocalEmulators.start(port);
+            ElasticMq sqs;
+            try {
+                sqs = ElasticMq.start(sqsPort);
+            } catch (Exception e) {
+                emulators.close();
+                throw e;
+            }
+            Services services = new Services(emulators, sqs);
+            try (KinesisClient kinesis = emulators.kinesisClient(); DynamoDbClient dynamoDb = emulators.dynamoDbClient()) {
+                StreamAdmin.createStream(kinesis, config.sourceStream(), shards, Duration.ofSeconds(30));
+                StreamAdmin.createStream(kinesis, config.dlqStream(), 1, Duration.ofSeconds(30));
+                LimitTable.create(dynamoDb, config.tableName());
+                SubscriptionItems.create(dynamoDb, config.subscriptionsTable());
+                UndeliveredItems.create(dynamoDb, config.undeliveredTable());
+                // The producer, watch and subscriber commands find them here while they run.
+                new LocalStackEndpoints(emulators.endpoint(), sqs.endpoint()).write(LocalStackEndpoints.FILE);
+            } catch (Exception e) {
+                services.close();
+                throw e;
+            }
+            return services;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(LocalStackEndpoints.FILE);
+                sqs.close();
+                emulators.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
     }
 
     private static String rootCause(Throwable e) {

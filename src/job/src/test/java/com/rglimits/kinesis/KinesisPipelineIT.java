@@ -22,7 +22,6 @@ import com.rglimits.testing.TestBeds;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -409,24 +408,9 @@ class KinesisPipelineIT {
 
     private String currentInput;
 
-    /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
-    private List<byte[]> watermarkPushers(long createdAt) throws Exception {
-        List<Shard> shards = KinesisStreams.shards(kinesis, currentInput);
-        List<byte[]> out = new ArrayList<>();
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        for (Shard shard : shards) {
-            BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
-            BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
-            for (int i = 0; ; i++) {
-                String key = "end-of-stream-" + i;
-                BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
-                if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
-                    out.add(KinesisTestEvents.otherType(key, createdAt, "end-" + shard.shardId()));
-                    break;
-                }
-            }
-        }
-        return out;
+    /** One record of another type per shard of the current input, at {@code createdAt}. */
+    private List<byte[]> watermarkPushers(long createdAt) {
+        return KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, currentInput), createdAt);
     }
 
     private static List<JsonNode> read(StreamReader reader) {

@@ -122,6 +122,11 @@ public final class KinesisInOrderModel {
         return out;
     }
 
+    /** Every limit version the job must emit, per user in the order it applies them (the subscriber feed's order). */
+    public List<UserLimit> appliedVersions() {
+        return new ArrayList<>(appliedVersions);
+    }
+
     /** Every limit version the job must emit, each exactly once: {@code userId/userLimitId@sequenceNumber}. */
     public List<String> appliedVersionKeys() {
         List<String> out = new ArrayList<>();

@@ -3,13 +3,17 @@ package com.rglimits.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * A reproducible stream of records for the Kinesis tests: many users, each with a few limits
@@ -125,6 +129,34 @@ public final class KinesisTestEvents {
         o.put("createdAt", createdAt);
         o.putObject("payload").put("userId", userId);
         return bytes(o);
+    }
+
+    /**
+     * The end of a stream: one record of another type per shard (partition keys picked by their
+     * hash), at {@code createdAt}, so that the watermark releases the last held events without
+     * waiting for the processing-time bound.
+     */
+    public static List<byte[]> endOfStream(List<Shard> shards, long createdAt) {
+        MessageDigest md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every JDK", e);
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (Shard shard : shards) {
+            BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
+            BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
+            for (int i = 0; ; i++) {
+                String key = "end-of-stream-" + i;
+                BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
+                if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
+                    out.add(otherType(key, createdAt, "end-" + shard.shardId()));
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** Invalid records of every kind the contract names, each unique. */
