@@ -12,7 +12,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,7 +62,7 @@ final class EventIngestion {
         }
         List<RawRecord> records;
         try {
-            records = RecordSplitter.split(readBody(exchange), "request");
+            records = RecordSplitter.split(RequestBody.read(exchange, MAX_BODY), "request");
         } catch (IOException e) {
             throw ApiException.badRequest("the body could not be split into records: " + e.getMessage());
         }
@@ -185,21 +184,6 @@ final class EventIngestion {
     private static void putIfPresent(ObjectNode node, String field, String value) {
         if (value != null) {
             node.put(field, value);
-        }
-    }
-
-    private static byte[] readBody(HttpServerExchange exchange) {
-        if (!exchange.isBlocking()) {
-            exchange.startBlocking();
-        }
-        try (InputStream in = exchange.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new ApiException(413, "too_large", "the body is larger than " + MAX_BODY + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read");
         }
     }
 

@@ -13,7 +13,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -304,7 +303,7 @@ final class SubscriptionHandler {
 
     /** The JSON object of the request (an empty body: an empty object), with only the fields allowed. */
     private JsonNode body(HttpServerExchange exchange, Set<String> allowed) {
-        byte[] bytes = readBody(exchange);
+        byte[] bytes = RequestBody.read(exchange, MAX_BODY);
         if (bytes.length == 0) {
             return mapper.createObjectNode();
         }
@@ -330,23 +329,8 @@ final class SubscriptionHandler {
     }
 
     private void requireNoBody(HttpServerExchange exchange) {
-        if (readBody(exchange).length > 0) {
+        if (RequestBody.read(exchange, MAX_BODY).length > 0) {
             throw ApiException.badRequest("this request takes no body");
-        }
-    }
-
-    private static byte[] readBody(HttpServerExchange exchange) {
-        if (!exchange.isBlocking()) {
-            exchange.startBlocking();
-        }
-        try (InputStream in = exchange.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new ApiException(413, "too_large", "the body is larger than " + MAX_BODY + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read");
         }
     }
 
