@@ -17,6 +17,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -127,19 +128,23 @@ class SavepointUpgradeIT extends SavepointTestBase {
     }
 
     /**
-     * This project's compiled classes (main and test) with {@code UserLimit} and {@code LimitItems}
-     * recompiled from their current sources plus the new attribute.
+     * This project's compiled classes (every module the job and this test run, and this module's
+     * tests) with {@code UserLimit} and {@code LimitItems} recompiled from their current sources plus
+     * the new attribute. All of them: a class of the project left to the parent loader would link
+     * against the old {@code UserLimit} (the job's {@code Descriptors} would describe the old type).
      */
     static Path nextVersionClasses(Path target) throws IOException {
-        for (String classes : new String[] {"target/classes", "target/test-classes"}) {
-            Path from = Path.of(classes);
+        for (String classes : new String[] {"src/model/target/classes", "src/base/target/classes",
+                "src/localaws/target/classes", "src/testkit/target/classes", "src/job/target/classes",
+                "src/ops/target/classes", "src/ops/target/test-classes"}) {
+            Path from = ProjectFiles.path(classes);
             try (Stream<Path> s = Files.walk(from)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
                     Path to = target.resolve(from.relativize(p).toString());
                     if (Files.isDirectory(p)) {
                         Files.createDirectories(to);
                     } else {
-                        Files.copy(p, to);
+                        Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING); // a fixture compiled into two modules
                     }
                 }
             }
