@@ -39,7 +39,7 @@ class LocalRunIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         Accounting.Summary summary = LocalRun.run(new String[] {
-            "--source.file", "data/sample-events.json", "--dlq.file", dlq.toString(), "--export.file", export.toString()},
+            "--source.file", ProjectFiles.path("data/sample-events.json").toString(), "--dlq.file", dlq.toString(), "--export.file", export.toString()},
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         String out = printed.toString(StandardCharsets.UTF_8);
