@@ -527,7 +527,10 @@ class FlinkClusterIT {
             queryApi = URI.create("http://127.0.0.1:" + port);
             List<String> args = new ArrayList<>(List.of("--" + AuthConfig.MODE, "none", "--" + QueryConfig.HOST, "127.0.0.1",
                     "--" + QueryConfig.PORT, Integer.toString(port), "--" + QueryConfig.TABLE_NAME, table,
-                    "--" + TableNames.SUBSCRIBERS_TABLE, subscriptions, "--" + QueryConfig.SQS_ENDPOINT, sqs.endpoint().toString()));
+                    "--" + TableNames.SUBSCRIBERS_TABLE, subscriptions, "--" + QueryConfig.SQS_ENDPOINT, sqs.endpoint().toString(),
+                    // dynalite on a loaded machine answers in seconds: this is not the test of the service's timeouts
+                    // (with its 2 s default a registration was answered 503 in CI).
+                    "--" + QueryConfig.CALL_TIMEOUT_MS, "30000", "--" + QueryConfig.ATTEMPT_TIMEOUT_MS, "10000"));
             awsSettings().forEach((k, v) -> {
                 if (!k.equals("aws.http.protocol.version")) {
                     args.addAll(List.of("--" + k, v));
