@@ -35,7 +35,7 @@ public final class SubscriberBranch {
                         SubscriberFeed.SNAPSHOT_TYPE)
                 .uid(CONTROL_SOURCE_UID)
                 .setParallelism(1)
-                .broadcast(SubscriberFeed.SUBSCRIPTIONS);
+                .broadcast(SubscriberFeed.SUBSCRIPTIONS, SubscriberFeed.SNAPSHOTS_TAKEN);
         KeyedStream<UserLimit, String> byUser = DataStreamUtils.reinterpretAsKeyedStream(limits, l -> l.userId, Types.STRING);
         DataStream<Delivery> deliveries = byUser.connect(subscriptions)
                 .process(new SubscriberFeed(connectors.initialSubscriptions, thresholds), SubscriberFeed.DELIVERY_TYPE)

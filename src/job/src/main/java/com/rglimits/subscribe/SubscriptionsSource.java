@@ -2,7 +2,12 @@ package com.rglimits.subscribe;
 
 import com.rglimits.aws.AwsSettings;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +35,13 @@ import org.slf4j.LoggerFactory;
  * deleted while the job was down is simply absent from the first one. Nothing needs checkpointing,
  * so there are no splits; run it with parallelism 1 (one reader scans).
  *
- * <p>Bounded (for bounded jobs: local runs over a file, tests): one snapshot, then the end.
+ * <p>It also marks in the table when each subscription took effect ({@code activeAt}): the time it
+ * first emitted a snapshot holding it, written once a checkpoint taken after that emission
+ * completed. Then every feed subtask has it, and a snapshot the subscription asked for is taken and
+ * checkpointed; so {@code activeAt} never shows a subscription that a restore could take back.
+ *
+ * <p>Bounded (for bounded jobs: local runs over a file, tests): one snapshot, then the end; nothing
+ * is marked active.
  */
 public class SubscriptionsSource implements Source<SubscriptionSnapshot, SubscriptionsSource.NoSplit, Void> {
     private static final long serialVersionUID = 1L;
@@ -142,6 +153,15 @@ public class SubscriptionsSource implements Source<SubscriptionSnapshot, Subscri
         private SubscriptionSnapshot lastScanned;
         private CompletableFuture<Void> available = new CompletableFuture<>();
         private boolean emitted;
+        /** Guarded by this. Of the last scan: every subscription by id, and the ids not yet marked active. */
+        private Map<String, Subscription> scanned = Map.of();
+        private Set<String> notYetActive = Set.of();
+        /** Guarded by this: when each subscription of the last scan was first emitted. */
+        private final Map<String, Long> emittedAt = new HashMap<>();
+        /** Guarded by this: what had been emitted when each checkpoint was taken, until it completes. */
+        private final TreeMap<Long, Map<String, Long>> emittedByCheckpoint = new TreeMap<>();
+        /** Guarded by this: emitted before a completed checkpoint, to be marked active. */
+        private final Map<String, Long> toMark = new HashMap<>();
 
         Reader(SubscriptionTableReader tableReader, long pollMs, boolean bounded, Counter scanFailures) {
             this.tableReader = tableReader;
@@ -157,8 +177,9 @@ public class SubscriptionsSource implements Source<SubscriptionSnapshot, Subscri
 
         private void scan() {
             SubscriptionSnapshot snapshot;
+            Set<String> pendingIds = new HashSet<>();
             try {
-                snapshot = tableReader.read();
+                snapshot = tableReader.read(pendingIds);
             } catch (RuntimeException e) {
                 // The job keeps the subscriptions it knows; the next poll tries again.
                 scanFailures.inc();
@@ -166,6 +187,13 @@ public class SubscriptionsSource implements Source<SubscriptionSnapshot, Subscri
                 return;
             }
             synchronized (this) {
+                Map<String, Subscription> byId = new HashMap<>();
+                for (Subscription sub : snapshot.subscriptions) {
+                    byId.put(sub.id(), sub);
+                }
+                scanned = byId;
+                notYetActive = pendingIds;
+                emittedAt.keySet().retainAll(byId.keySet());
                 if (bounded && lastScanned != null || snapshot.sameSubscriptions(lastScanned)) {
                     return;
                 }
@@ -179,6 +207,10 @@ public class SubscriptionsSource implements Source<SubscriptionSnapshot, Subscri
         public synchronized InputStatus pollNext(ReaderOutput<SubscriptionSnapshot> output) {
             if (pending != null) {
                 output.collect(pending);
+                long now = System.currentTimeMillis();
+                for (Subscription sub : pending.subscriptions) {
+                    emittedAt.putIfAbsent(sub.id(), now);
+                }
                 pending = null;
                 emitted = true;
             }
@@ -197,8 +229,51 @@ public class SubscriptionsSource implements Source<SubscriptionSnapshot, Subscri
         }
 
         @Override
-        public List<NoSplit> snapshotState(long checkpointId) {
+        public synchronized List<NoSplit> snapshotState(long checkpointId) {
+            if (!bounded) {
+                emittedByCheckpoint.put(checkpointId, new HashMap<>(emittedAt));
+            }
             return List.of();
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            synchronized (this) {
+                Map<Long, Map<String, Long>> completed = emittedByCheckpoint.headMap(checkpointId, true);
+                completed.values().forEach(toMark::putAll);
+                completed.clear();
+                if (toMark.isEmpty()) {
+                    return;
+                }
+            }
+            scanner.execute(this::markActive);
+        }
+
+        /** On the scanner's thread: marks what a completed checkpoint holds; a failure is retried after the next one. */
+        private void markActive() {
+            Map<Subscription, Long> marks = new HashMap<>();
+            synchronized (this) {
+                toMark.keySet().retainAll(notYetActive);
+                toMark.forEach((id, at) -> {
+                    Subscription sub = scanned.get(id);
+                    if (sub != null) {
+                        marks.put(sub, at);
+                    }
+                });
+            }
+            for (Map.Entry<Subscription, Long> mark : marks.entrySet()) {
+                try {
+                    tableReader.markActive(mark.getKey(), mark.getValue());
+                } catch (RuntimeException e) {
+                    LOG.warn("could not mark subscription {} active, retrying after the next checkpoint: {}",
+                            mark.getKey(), e.toString());
+                    continue;
+                }
+                synchronized (this) {
+                    toMark.remove(mark.getKey().id());
+                    notYetActive.remove(mark.getKey().id());
+                }
+            }
         }
 
         @Override

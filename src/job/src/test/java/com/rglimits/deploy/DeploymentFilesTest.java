@@ -123,6 +123,8 @@ class DeploymentFilesTest {
         String tables = "arn:aws:dynamodb:" + region + ":" + account + ":table/";
         allowed.put("dynamodb:PutItem", Set.of(tables + config.tableName(), tables + config.undeliveredTable()));
         allowed.put("dynamodb:Scan", Set.of(tables + config.subscriptionsTable()));
+        // The control stream marks subscriptions active (activeAt).
+        allowed.put("dynamodb:UpdateItem", Set.of(tables + config.subscriptionsTable()));
         // Queues the subscription API creates are named user-limits-NAME.fifo (docs/subscribers.md).
         allowed.put("sqs:SendMessage", Set.of("arn:aws:sqs:" + region + ":" + account + ":user-limits-*.fifo"));
         allowed.put("logs:PutLogEvents", Set.of(logStream));

@@ -39,14 +39,29 @@ public final class LimitMessages {
     }
 
     /**
+     * The {@code LIMIT_SNAPSHOT} of one limit for one subscription ({@link Subscription#id}). Its id
+     * depends on the subscription and the limit only, not on the state: a snapshot taken again after
+     * a restore from an earlier checkpoint (at another point of the stream) has the same id, so SQS
+     * drops it within its de-duplication window.
+     */
+    public static FeedMessage snapshot(UserLimit limit, String subscriptionId) {
+        return message(limit, MessageKind.LIMIT_SNAPSHOT, null,
+                sha256Hex(SCHEMA_VERSION + "|" + MessageKind.LIMIT_SNAPSHOT + "|" + limit.userId + "|" + limit.userLimitId
+                        + "|" + subscriptionId));
+    }
+
+    /**
      * SHA-256 (hex, 64 characters: a valid SQS de-duplication id) of what identifies the message:
      * schema version, kind, user, limit, the causing event's sequence number and id, and the
      * threshold.
      */
     static String messageId(UserLimit limit, MessageKind kind, BigDecimal threshold) {
-        String identity = SCHEMA_VERSION + "|" + kind + "|" + limit.userId + "|" + limit.userLimitId
+        return sha256Hex(SCHEMA_VERSION + "|" + kind + "|" + limit.userId + "|" + limit.userLimitId
                 + "|" + limit.lastSequenceNumber + "|" + limit.lastEventId
-                + (threshold == null ? "" : "|" + threshold.toPlainString());
+                + (threshold == null ? "" : "|" + threshold.toPlainString()));
+    }
+
+    private static String sha256Hex(String identity) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             StringBuilder hex = new StringBuilder(64);
@@ -60,7 +75,10 @@ public final class LimitMessages {
     }
 
     private static FeedMessage message(UserLimit l, MessageKind kind, BigDecimal threshold) {
-        String id = messageId(l, kind, threshold);
+        return message(l, kind, threshold, messageId(l, kind, threshold));
+    }
+
+    private static FeedMessage message(UserLimit l, MessageKind kind, BigDecimal threshold, String id) {
         ObjectNode m = MAPPER.createObjectNode();
         m.put("schemaVersion", SCHEMA_VERSION);
         m.put("messageId", id);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A snapshot indexed by user, so that a change costs the subscriptions of its user and of all
@@ -15,7 +16,15 @@ public final class SubscriptionIndex {
     private final List<Subscription> allUsers = new ArrayList<>();
 
     public SubscriptionIndex(SubscriptionSnapshot snapshot) {
+        this(snapshot, s -> true);
+    }
+
+    /** @param inEffect which subscriptions of the snapshot select changes (one waiting for its snapshot does not yet) */
+    public SubscriptionIndex(SubscriptionSnapshot snapshot, Predicate<Subscription> inEffect) {
         for (Subscription s : snapshot.subscriptions) {
+            if (!inEffect.test(s)) {
+                continue;
+            }
             if (s.userId.equals(Subscription.ALL_USERS)) {
                 allUsers.add(s);
             } else {

@@ -106,4 +106,23 @@ class LimitMessagesTest {
                 "alerts:q-alerts:u1:" + alert,
                 "payments:q-pay:u1:" + alert);
     }
+
+    @Test
+    void aSnapshotCarriesTheLimitsStateAndAnIdOfTheSubscriptionAndLimitOnly() throws Exception {
+        FeedMessage atCreation = LimitMessages.snapshot(CREATED, "payments|u1|1700");
+        FeedMessage at90 = LimitMessages.snapshot(AT_90, "payments|u1|1700");
+        assertThat(atCreation.kind()).isEqualTo(MessageKind.LIMIT_SNAPSHOT);
+        assertThat(atCreation.sequenceNumber()).isEqualTo(2);
+        JsonNode body = MAPPER.readTree(at90.body());
+        assertThat(body.get("kind").asText()).isEqualTo("LIMIT_SNAPSHOT");
+        assertThat(body.get("messageId").asText()).isEqualTo(at90.messageId());
+        assertThat(body.get("limit").get("progress").asText()).isEqualTo("450.00");
+        assertThat(body.get("limit").get("lastSequenceNumber").asLong()).isEqualTo(5);
+        assertThat(body.get("cause").get("eventId").asText()).isEqualTo("p1");
+        // Taken again at another point of the stream (a restore): the same id, which SQS de-duplicates.
+        assertThat(at90.messageId()).isEqualTo(atCreation.messageId()).hasSize(64)
+                .isNotEqualTo(LimitMessages.messageId(AT_90, MessageKind.LIMIT_CHANGED, null))
+                .isNotEqualTo(LimitMessages.snapshot(AT_90, "payments|u1|1800").messageId())
+                .isNotEqualTo(LimitMessages.snapshot(AT_90, "crm|u1|1700").messageId());
+    }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rglimits.aws.SqsQueueHost;
 import com.rglimits.event.LimitType;
+import com.rglimits.subscribe.MessageKind;
 import com.rglimits.table.SubscriptionItems;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -39,8 +40,12 @@ final class SubscriptionHandler {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     static final String QUEUE_PREFIX = "user-limits-";
-    /** The feed's message kinds (the job's com.rglimits.subscribe.MessageKind, which this jar lacks). */
-    static final List<String> KINDS = List.of("LIMIT_CHANGED", "LIMIT_THRESHOLD_REACHED");
+    /**
+     * The kinds of change a subscription's {@code kinds} filter selects among: {@link MessageKind}
+     * but the snapshot, which {@code start} asks for.
+     */
+    static final List<String> KINDS = Arrays.stream(MessageKind.values()).filter(k -> k != MessageKind.LIMIT_SNAPSHOT)
+            .map(Enum::name).collect(Collectors.toList());
     private static final int MAX_BODY = 16 * 1024;
     private static final String PRINCIPAL_ARN = SubscriptionItems.PRINCIPAL_ARN;
     /** An IAM role or user (with its path) or an account's root, in any partition. */
@@ -242,11 +247,12 @@ final class SubscriptionHandler {
     private void subscription(HttpServerExchange exchange, String name, String userId) {
         HttpString method = exchange.getRequestMethod();
         if (method.equals(Methods.PUT)) {
-            JsonNode body = body(exchange, Set.of("limitTypes", "kinds"));
+            JsonNode body = body(exchange, Set.of("limitTypes", "kinds", "start"));
             List<String> types = names(body, "limitTypes",
                     Arrays.stream(LimitType.values()).map(Enum::name).collect(Collectors.toList()));
             List<String> kinds = names(body, "kinds", KINDS);
-            if (!store.putSubscription(name, userId, types, kinds)) {
+            boolean snapshot = startsWithSnapshot(body);
+            if (!store.putSubscription(name, userId, types, kinds, snapshot, System.currentTimeMillis())) {
                 throw unknown(name);
             }
         } else if (method.equals(Methods.DELETE)) {
@@ -259,6 +265,18 @@ final class SubscriptionHandler {
             throw notAllowed(exchange, "PUT, DELETE");
         }
         noContent(exchange);
+    }
+
+    /** {@code "start"}: {@code "now"} (the default) or {@code "snapshot"}. */
+    private static boolean startsWithSnapshot(JsonNode body) {
+        JsonNode v = body.get("start");
+        if (v == null || v.isNull() || v.isTextual() && v.asText().equals("now")) {
+            return false;
+        }
+        if (v.isTextual() && v.asText().equals(SubscriptionItems.START_SNAPSHOT)) {
+            return true;
+        }
+        throw ApiException.badRequest("start must be \"now\" or \"snapshot\", got " + echo(v.toString()));
     }
 
     private static boolean hasSubscriber(List<Map<String, AttributeValue>> entries) {
@@ -287,6 +305,15 @@ final class SubscriptionHandler {
                 }
                 s.set("limitTypes", list(e.get(SubscriptionItems.LIMIT_TYPES)));
                 s.set("kinds", list(e.get(SubscriptionItems.KINDS)));
+                s.put("start", e.containsKey(SubscriptionItems.START) ? e.get(SubscriptionItems.START).s() : "now");
+                if (e.containsKey(SubscriptionItems.SUBSCRIBED_AT)) {
+                    s.put("subscribedAt", Long.parseLong(e.get(SubscriptionItems.SUBSCRIBED_AT).n()));
+                }
+                AttributeValue activeAt = e.get(SubscriptionItems.ACTIVE_AT);
+                s.put("state", activeAt == null ? "pending" : "active");
+                if (activeAt != null) {
+                    s.put("activeAt", Long.parseLong(activeAt.n()));
+                }
             }
         }
         o.set("subscriptions", subscriptions);

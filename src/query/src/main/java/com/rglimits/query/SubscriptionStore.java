@@ -57,10 +57,20 @@ final class SubscriptionStore {
         }
     }
 
-    /** Writes (or replaces) a subscription, only while its subscriber exists. */
-    boolean putSubscription(String subscriber, String userId, List<String> limitTypes, List<String> kinds) {
+    /**
+     * Writes (or replaces) a subscription, only while its subscriber exists. A replaced one is a new
+     * subscription: pending again (no {@code activeAt}) until the job takes it up.
+     *
+     * @param snapshot whether it starts with the current state of the limits it selects
+     */
+    boolean putSubscription(String subscriber, String userId, List<String> limitTypes, List<String> kinds,
+            boolean snapshot, long now) {
         Map<String, AttributeValue> item = key(subscriber, SubscriptionItems.entry(userId));
         item.put(SubscriptionItems.USER_ID, s(userId));
+        item.put(SubscriptionItems.SUBSCRIBED_AT, AttributeValue.builder().n(Long.toString(now)).build());
+        if (snapshot) {
+            item.put(SubscriptionItems.START, s(SubscriptionItems.START_SNAPSHOT));
+        }
         if (!limitTypes.isEmpty()) {
             item.put(SubscriptionItems.LIMIT_TYPES, s(String.join(",", limitTypes)));
         }

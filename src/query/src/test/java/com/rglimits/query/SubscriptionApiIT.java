@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.rglimits.aws.AwsClients;
 import com.rglimits.config.Settings;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -238,13 +241,27 @@ class SubscriptionApiIT {
         assertThat(call("PUT", "/subscribers/notify/subscriptions/all-users", filter).statusCode()).isEqualTo(204);
         assertThat(call("PUT", "/subscribers/notify/subscriptions/all-users", filter).statusCode()).isEqualTo(204);
         assertThat(call("PUT", "/subscribers/notify/subscriptions/users/u-1", null).statusCode()).isEqualTo(204);
-        assertThat(call("PUT", "/subscribers/notify/subscriptions/users/u-2", "{}").statusCode()).isEqualTo(204);
+        long before = System.currentTimeMillis();
+        assertThat(call("PUT", "/subscribers/notify/subscriptions/users/u-2", "{\"start\":\"snapshot\"}").statusCode())
+                .isEqualTo(204);
+        long after = System.currentTimeMillis();
 
-        JsonNode s = json(call("GET", "/subscribers/notify", null));
-        assertThat(s.get("subscriptions")).isEqualTo(JSON.readTree("["
-                + "{\"allUsers\":true,\"limitTypes\":[\"DEPOSIT\",\"LOSS\"],\"kinds\":[\"LIMIT_THRESHOLD_REACHED\"]},"
-                + "{\"userId\":\"u-1\",\"limitTypes\":[],\"kinds\":[]},"
-                + "{\"userId\":\"u-2\",\"limitTypes\":[],\"kinds\":[]}]"));
+        ArrayNode subscriptions = (ArrayNode) json(call("GET", "/subscribers/notify", null)).get("subscriptions");
+        assertThat(subscriptions.get(2).get("subscribedAt").asLong()).isBetween(before, after);
+        subscriptions.forEach(x -> ((ObjectNode) x).remove("subscribedAt"));
+        // Pending: no job marked them active (SnapshotOnSubscribeIT runs one that does).
+        assertThat(subscriptions).isEqualTo(JSON.readTree("["
+                + "{\"allUsers\":true,\"limitTypes\":[\"DEPOSIT\",\"LOSS\"],\"kinds\":[\"LIMIT_THRESHOLD_REACHED\"],"
+                + "\"start\":\"now\",\"state\":\"pending\"},"
+                + "{\"userId\":\"u-1\",\"limitTypes\":[],\"kinds\":[],\"start\":\"now\",\"state\":\"pending\"},"
+                + "{\"userId\":\"u-2\",\"limitTypes\":[],\"kinds\":[],\"start\":\"snapshot\",\"state\":\"pending\"}]"));
+        // What the running job writes once it has taken the subscription up (SnapshotOnSubscribeIT).
+        client.updateItem(b -> b.tableName(TABLE).key(Map.of(SubscriptionItems.SUBSCRIBER, AttributeValue.fromS("notify"),
+                        SubscriptionItems.ENTRY, AttributeValue.fromS("user#u-2")))
+                .updateExpression("SET activeAt = :a").expressionAttributeValues(Map.of(":a", AttributeValue.fromN("1765000000000"))));
+        JsonNode u2 = json(call("GET", "/subscribers/notify", null)).get("subscriptions").get(2);
+        assertThat(u2.get("state").asText()).isEqualTo("active");
+        assertThat(u2.get("activeAt").asLong()).isEqualTo(1_765_000_000_000L);
 
         assertThat(call("DELETE", "/subscribers/notify/subscriptions/users/u-1", null).statusCode()).isEqualTo(204);
         assertThat(call("DELETE", "/subscribers/notify/subscriptions/users/u-1", null).statusCode()).isEqualTo(204);
@@ -254,7 +271,7 @@ class SubscriptionApiIT {
         assertThat(call("DELETE", "/subscribers/notify", null).statusCode()).isEqualTo(204);
         assertThat(call("GET", "/subscribers/notify", null).statusCode()).isEqualTo(404);
         assertThat(client.query(b -> b.tableName(TABLE).keyConditionExpression("subscriber = :s")
-                .expressionAttributeValues(Map.of(":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder()
+                .expressionAttributeValues(Map.of(":s", AttributeValue.builder()
                         .s("notify").build()))).items()).as("nothing left of it").isEmpty();
     }
 
@@ -290,6 +307,10 @@ class SubscriptionApiIT {
         cases.put("kinds must be an array of [LIMIT_CHANGED, LIMIT_THRESHOLD_REACHED]",
                 new String[] {"PUT", "/subscribers/validation/subscriptions/all-users", "{\"kinds\":\"LIMIT_CHANGED\"}"});
         cases.put("this request takes no body", new String[] {"GET", "/subscribers/validation", "{}"});
+        cases.put("start must be \"now\" or \"snapshot\", got \"later\"",
+                new String[] {"PUT", "/subscribers/validation/subscriptions/all-users", "{\"start\":\"later\"}"});
+        cases.put("unknown field 'from'; allowed: kinds, limitTypes, start",
+                new String[] {"PUT", "/subscribers/validation/subscriptions/all-users", "{\"from\":\"snapshot\"}"});
         cases.put("userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -",
                 new String[] {"PUT", "/subscribers/validation/subscriptions/users/a%20b", null});
         cases.put("unknown query parameter 'x'; this endpoint takes none",
