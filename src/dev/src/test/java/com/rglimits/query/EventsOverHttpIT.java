@@ -14,12 +14,11 @@ import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.kinesis.DeadLetterSinkFactory;
 import com.rglimits.kinesis.KinesisSourceFactory;
 import com.rglimits.kinesis.KinesisStreams;
+import com.rglimits.kinesis.KinesisJobTests;
 import com.rglimits.kinesis.StreamReader;
-import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
-import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
@@ -36,16 +35,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -70,20 +65,10 @@ class EventsOverHttpIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
-            .build());
+    static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
     private static KinesisBed emulators;
     private static KinesisClient kinesis;
-
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.setString("restart-strategy.type", "none");
-        return c;
-    }
 
     @BeforeAll
     static void startEmulators() throws Exception {
@@ -165,21 +150,21 @@ class EventsOverHttpIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while ((recorder.versions().size() < model.appliedCount() || deadLetters.size() < model.deadLetters().size())
                 && System.nanoTime() < deadline) {
-            deadLetters.addAll(read(dlqReader));
+            deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
             Thread.sleep(250);
         }
         Thread.sleep(2_000); // anything extra (a double application, a duplicate dead letter) would show now
-        deadLetters.addAll(read(dlqReader));
+        deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
         cluster.cancel(job).get(30, TimeUnit.SECONDS);
 
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
-            actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
+            actualDeadLetters.add(d.get("reason").asText() + " " + KinesisJobTests.recordBase64(d));
         }
         actualDeadLetters.sort(null);
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(model.versionDifferences(recorder.versionKeys())).as("every limit version exactly once").isEmpty();
-        soft.assertThat(table(config)).as("the table equals the in-order result").isEqualTo(model.limits());
+        soft.assertThat(KinesisJobTests.table(emulators, config.tableName())).as("the table equals the in-order result").isEqualTo(model.limits());
         soft.assertThat(actualDeadLetters).as("dead letters, reason and original record").containsExactlyElementsOf(model.deadLetterKeys());
         soft.assertAll();
         assertThat(model.deadLetterKeys()).anyMatch(k -> k.startsWith("UNKNOWN_LIMIT"));
@@ -232,32 +217,5 @@ class EventsOverHttpIT {
             }
         }
         return out;
-    }
-
-    private static Map<String, UserLimit> table(JobConfig config) {
-        Map<String, UserLimit> table = new TreeMap<>();
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.scanAll(dynamoDb, config.tableName())
-                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
-        }
-        return table;
-    }
-
-    private static List<JsonNode> read(StreamReader reader) {
-        List<JsonNode> out = new ArrayList<>();
-        for (StreamReader.Read r : reader.poll()) {
-            try {
-                out.add(MAPPER.readTree(r.record.data().asByteArray()));
-            } catch (java.io.IOException e) {
-                throw new AssertionError("a dead letter that is not JSON: " + r.record, e);
-            }
-        }
-        return out;
-    }
-
-    private static String recordBase64(JsonNode deadLetter) {
-        return deadLetter.has("recordBase64")
-                ? deadLetter.get("recordBase64").asText()
-                : Base64.getEncoder().encodeToString(deadLetter.get("record").asText().getBytes(StandardCharsets.UTF_8));
     }
 }

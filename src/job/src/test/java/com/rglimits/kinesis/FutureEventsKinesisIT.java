@@ -3,7 +3,6 @@ package com.rglimits.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
@@ -27,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -52,25 +49,14 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * {@code ordering.max-jump} on without reaching it, it is a third INVALID_EVENT.
  */
 class FutureEventsKinesisIT {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long DAY_MS = 86_400_000L;
     private static final int RECORDS = 300;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
-            .build());
+    static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
     private static KinesisBed emulators;
     private static KinesisClient kinesis;
-
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.setString("restart-strategy.type", "none");
-        return c;
-    }
 
     @BeforeAll
     static void startEmulators() throws Exception {
@@ -136,10 +122,10 @@ class FutureEventsKinesisIT {
         while (System.nanoTime() < deadline
                 && (recorder.versions().size() < model.appliedCount() || deadLetters.size() < expectedDeadLetters.size())) {
             Thread.sleep(250);
-            deadLetters.addAll(read(dlqReader));
+            deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
         }
         Thread.sleep(1_000); // anything extra would show now
-        deadLetters.addAll(read(dlqReader));
+        deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
         cluster.cancel(job).get(30, TimeUnit.SECONDS);
 
         List<String> actual = new ArrayList<>();
@@ -191,14 +177,6 @@ class FutureEventsKinesisIT {
                     break;
                 }
             }
-        }
-        return out;
-    }
-
-    private static List<JsonNode> read(StreamReader reader) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (StreamReader.Read r : reader.poll()) {
-            out.add(MAPPER.readTree(r.record.data().asByteArray()));
         }
         return out;
     }

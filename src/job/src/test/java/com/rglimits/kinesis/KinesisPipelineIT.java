@@ -3,16 +3,13 @@ package com.rglimits.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.deadletter.DeadLetter;
 import com.rglimits.job.UserLimitsPipeline;
-import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
-import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
@@ -20,7 +17,6 @@ import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
 import com.rglimits.testing.TestBeds;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,15 +28,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -65,7 +58,6 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class KinesisPipelineIT {
     private static final int PARALLELISM = 2;
     private static final int SHARDS = 4;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /**
      * Generous: idleness is "no records for this long", which a source subtask starved of CPU on a loaded
      * CI machine also shows; declared idle in the middle of its records, the others carry the watermark
@@ -75,21 +67,10 @@ class KinesisPipelineIT {
     private static final long IDLENESS_DEFAULT_MS = 10_000;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(PARALLELISM)
-            .setConfiguration(noRestarts())
-            .build());
+    static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(PARALLELISM);
 
     private static KinesisBed emulators;
     private static KinesisClient kinesis;
-
-    /** A failure must fail the test, not be hidden by a restart from a checkpoint. */
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.setString("restart-strategy.type", "none");
-        return c;
-    }
 
     @BeforeAll
     static void startEmulators() throws Exception {
@@ -142,7 +123,7 @@ class KinesisPipelineIT {
         publish(phaseA, positions);
         model.applyPhase(phaseA);
         JobID job1 = cluster.submitJob(jobGraph(config, recorder, null)).get();
-        waitFor("job 1 to apply part of phase A", Duration.ofSeconds(90),
+        KinesisJobTests.waitFor("job 1 to apply part of phase A", Duration.ofSeconds(90),
                 () -> recorder.versions().size() >= model.appliedCount() * 2 / 5);
         String savepoint = cluster.stopWithSavepoint(job1, false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
@@ -154,31 +135,31 @@ class KinesisPipelineIT {
         model.applyPhase(phaseB);
         JobID job2 = cluster.submitJob(jobGraph(config, recorder, savepoint)).get();
         int expectedDeadLettersAB = model.deadLetters().size();
-        waitFor("job 2 to settle on phases A and B", Duration.ofSeconds(90), () -> {
-            deadLetters.addAll(read(dlqReader));
+        KinesisJobTests.waitFor("job 2 to settle on phases A and B", Duration.ofSeconds(90), () -> {
+            deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
             return recorder.versions().size() >= model.appliedCount() && deadLetters.size() >= expectedDeadLettersAB;
         });
 
         // Phase C: late events, redeliveries of phase A records (dedup state came through the savepoint), invalid records.
         publish(phaseC, positions);
         model.applyPhase(phaseC);
-        waitFor("job 2 to dead-letter phase C", Duration.ofSeconds(60), () -> {
-            deadLetters.addAll(read(dlqReader));
+        KinesisJobTests.waitFor("job 2 to dead-letter phase C", Duration.ofSeconds(60), () -> {
+            deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
             return deadLetters.size() >= model.deadLetters().size();
         });
         Thread.sleep(2_000); // anything extra (a double application, a duplicate dead letter) would show now
-        deadLetters.addAll(read(dlqReader));
+        deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
         cluster.cancel(job2).get(30, TimeUnit.SECONDS);
 
         assertThat(appliedByJob1).isGreaterThan(0);
         assertThat(model.versionDifferences(recorder.versionKeys()))
                 .as("every limit version exactly once across the savepoint").isEmpty();
         assertThat(recorder.latest()).as("the latest versions equal the in-order result").isEqualTo(model.limits());
-        assertThat(table(config)).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+        assertThat(KinesisJobTests.table(emulators, config.tableName())).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
 
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
-            actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
+            actualDeadLetters.add(d.get("reason").asText() + " " + KinesisJobTests.recordBase64(d));
         }
         actualDeadLetters.sort(null);
         assertThat(actualDeadLetters).as("dead letters: reason and original record")
@@ -198,7 +179,7 @@ class KinesisPipelineIT {
             assertThat(source.get("stream").asText()).isEqualTo(input);
             assertThat(shards).contains(source.get("shardId").asText());
             Set<String> published = new HashSet<>();
-            positions.get(recordBase64(d)).forEach(p -> published.add(p.shardId + "/" + p.sequenceNumber));
+            positions.get(KinesisJobTests.recordBase64(d)).forEach(p -> published.add(p.shardId + "/" + p.sequenceNumber));
             assertThat(published).as("where %s was published", d)
                     .contains(source.get("shardId").asText() + "/" + source.get("sequenceNumber").asText());
             assertThat(d.get("error").asText()).isNotBlank();
@@ -250,24 +231,24 @@ class KinesisPipelineIT {
 
         StreamReader dlqReader = new StreamReader(kinesis, run.dlq);
         List<JsonNode> deadLetters = new ArrayList<>();
-        waitFor("the job to apply every record across the reshards", Duration.ofSeconds(150), () -> {
-            deadLetters.addAll(read(dlqReader));
+        KinesisJobTests.waitFor("the job to apply every record across the reshards", Duration.ofSeconds(150), () -> {
+            deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
             return recorder.versions().size() >= model.appliedCount() && deadLetters.size() >= model.deadLetters().size();
         });
         Thread.sleep(2_000);
-        deadLetters.addAll(read(dlqReader));
+        deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
         cluster.cancel(run.job).get(30, TimeUnit.SECONDS);
 
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
-            actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
+            actualDeadLetters.add(d.get("reason").asText() + " " + KinesisJobTests.recordBase64(d));
         }
         actualDeadLetters.sort(null);
         // Soft: when a version is missing, the dead letters say whether it became late or was lost.
         SoftAssertions.assertSoftly(softly -> {
             softly.assertThat(model.versionDifferences(recorder.versionKeys()))
                     .as("every limit version exactly once, across split and merge").isEmpty();
-            softly.assertThat(table(config)).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+            softly.assertThat(KinesisJobTests.table(emulators, config.tableName())).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
             softly.assertThat(actualDeadLetters).as("no event became late through the reshards")
                     .containsExactlyElementsOf(model.deadLetterKeys());
         });
@@ -296,7 +277,7 @@ class KinesisPipelineIT {
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
 
         JobID job2 = cluster.submitJob(jobGraph(config, recorder, savepoint)).get();
-        waitFor("job 2 to apply every record", Duration.ofSeconds(180),
+        KinesisJobTests.waitFor("job 2 to apply every record", Duration.ofSeconds(180),
                 () -> recorder.versions().size() >= model.appliedCount());
         cluster.cancel(job2).get(30, TimeUnit.SECONDS);
 
@@ -308,7 +289,7 @@ class KinesisPipelineIT {
         List<String> missing = model.missingVersions(recorder.versionKeys());
         if (!missing.isEmpty()) {
             Map<String, Integer> deadLettered = new TreeMap<>();
-            for (JsonNode d : read(new StreamReader(kinesis, run.dlq))) {
+            for (JsonNode d : KinesisJobTests.deadLetters(new StreamReader(kinesis, run.dlq))) {
                 deadLettered.merge(d.get("reason").asText(), 1, Integer::sum);
             }
             System.err.println("savepoint during a split: " + missing.size() + " of " + model.appliedCount()
@@ -342,7 +323,7 @@ class KinesisPipelineIT {
             recorder = new RecordingLimitsSink("kinesis-" + input);
             job = cluster.submitJob(jobGraph(config, recorder, null)).get();
             publishPhase(events.next(800));
-            waitFor("the job to apply part of the first records", Duration.ofSeconds(60),
+            KinesisJobTests.waitFor("the job to apply part of the first records", Duration.ofSeconds(60),
                     () -> recorder.versions().size() >= model.appliedCount() / 3);
         }
 
@@ -350,16 +331,6 @@ class KinesisPipelineIT {
             publish(records, new HashMap<>());
             model.applyPhase(records);
         }
-    }
-
-    /** The DynamoDB table, keyed like the model. */
-    private static Map<String, UserLimit> table(JobConfig config) {
-        Map<String, UserLimit> table = new TreeMap<>();
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.scanAll(dynamoDb, config.tableName())
-                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
-        }
-        return table;
     }
 
     private JobConfig config(String input, String dlq) {
@@ -411,35 +382,5 @@ class KinesisPipelineIT {
     /** One record of another type per shard of the current input, at {@code createdAt}. */
     private List<byte[]> watermarkPushers(long createdAt) {
         return KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, currentInput), createdAt);
-    }
-
-    private static List<JsonNode> read(StreamReader reader) {
-        List<JsonNode> out = new ArrayList<>();
-        for (StreamReader.Read r : reader.poll()) {
-            try {
-                out.add(MAPPER.readTree(r.record.data().asByteArray()));
-            } catch (java.io.IOException e) {
-                throw new AssertionError("a dead letter that is not JSON: " + r.record, e);
-            }
-        }
-        return out;
-    }
-
-    private static String recordBase64(JsonNode deadLetter) {
-        return deadLetter.has("recordBase64")
-                ? deadLetter.get("recordBase64").asText()
-                : Base64.getEncoder().encodeToString(deadLetter.get("record").asText().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Waits; on timeout says so and lets the assertions that follow show what is missing. */
-    private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                System.err.println("timed out waiting for " + what);
-                return;
-            }
-            Thread.sleep(250);
-        }
     }
 }

@@ -32,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -57,23 +55,13 @@ class SnapshotOnSubscribeIT {
     private static final Thresholds THRESHOLDS = Thresholds.parse("2,5,10");
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
-            .build());
+    static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
     private static KinesisBed emulators;
     private static KinesisClient kinesis;
     private static DynamoDbClient dynamo;
     private static SqsClient sqs;
     private static String sqsEndpoint;
-
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.setString("restart-strategy.type", "none");
-        return c;
-    }
 
     @BeforeAll
     static void startEmulators() throws Exception {

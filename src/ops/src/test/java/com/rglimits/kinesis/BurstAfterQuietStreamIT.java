@@ -3,15 +3,12 @@ package com.rglimits.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.job.UserLimitsPipeline;
-import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
-import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
@@ -24,17 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -67,23 +60,12 @@ class BurstAfterQuietStreamIT {
      */
     private static final long IDLENESS_MS = 20_000;
     private static final long MAX_AHEAD_MS = 20_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(noRestarts())
-            .build());
+    static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
     private static KinesisBed emulators;
     private static KinesisClient kinesis;
-
-    private static Configuration noRestarts() {
-        Configuration c = new Configuration();
-        c.setString("restart-strategy.type", "none");
-        return c;
-    }
 
     @BeforeAll
     static void startEmulators() throws Exception {
@@ -176,22 +158,22 @@ class BurstAfterQuietStreamIT {
 
     /** Waits until the job has applied and dead-lettered what the model says, then compares everything. */
     private void settle(String what) throws Exception {
-        waitFor(what, Duration.ofSeconds(90), () -> {
-            deadLetters.addAll(read(dlqReader));
+        KinesisJobTests.waitFor(what, Duration.ofSeconds(90), () -> {
+            deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
             return recorder.versions().size() >= model.appliedCount() && deadLetters.size() >= model.deadLetters().size();
         });
         Thread.sleep(2_000); // anything extra (a double application, a duplicate dead letter) would show now
-        deadLetters.addAll(read(dlqReader));
+        deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
 
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
-            actualDeadLetters.add(d.get("reason").asText() + " " + recordBase64(d));
+            actualDeadLetters.add(d.get("reason").asText() + " " + KinesisJobTests.recordBase64(d));
         }
         actualDeadLetters.sort(null);
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(model.versionDifferences(recorder.versionKeys())).as(what + ": every limit version exactly once").isEmpty();
         soft.assertThat(recorder.latest()).as(what + ": the latest versions equal the in-order result").isEqualTo(model.limits());
-        soft.assertThat(table()).as(what + ": the table equals the in-order result").isEqualTo(model.limits());
+        soft.assertThat(KinesisJobTests.table(emulators, config.tableName())).as(what + ": the table equals the in-order result").isEqualTo(model.limits());
         soft.assertThat(summary(actualDeadLetters)).as(what + ": dead letters by reason").isEqualTo(summary(model.deadLetterKeys()));
         soft.assertThat(actualDeadLetters).as(what + ": dead letters, reason and original record")
                 .containsExactlyElementsOf(model.deadLetterKeys());
@@ -253,43 +235,5 @@ class BurstAfterQuietStreamIT {
             }
         }
         return out;
-    }
-
-    private Map<String, UserLimit> table() {
-        Map<String, UserLimit> table = new TreeMap<>();
-        try (var dynamoDb = emulators.dynamoDbClient()) {
-            LimitTable.scanAll(dynamoDb, config.tableName())
-                    .forEach(item -> table.put(KinesisInOrderModel.key(LimitItems.fromItem(item)), LimitItems.fromItem(item)));
-        }
-        return table;
-    }
-
-    private static List<JsonNode> read(StreamReader reader) {
-        List<JsonNode> out = new ArrayList<>();
-        for (StreamReader.Read r : reader.poll()) {
-            try {
-                out.add(MAPPER.readTree(r.record.data().asByteArray()));
-            } catch (java.io.IOException e) {
-                throw new AssertionError("a dead letter that is not JSON: " + r.record, e);
-            }
-        }
-        return out;
-    }
-
-    private static String recordBase64(JsonNode deadLetter) {
-        return deadLetter.has("recordBase64")
-                ? deadLetter.get("recordBase64").asText()
-                : Base64.getEncoder().encodeToString(deadLetter.get("record").asText().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                System.err.println("timed out waiting for " + what);
-                return;
-            }
-            Thread.sleep(250);
-        }
     }
 }
