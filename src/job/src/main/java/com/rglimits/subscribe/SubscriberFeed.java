@@ -143,15 +143,20 @@ public class SubscriberFeed extends KeyedBroadcastProcessFunction<String, UserLi
         }
     }
 
-    /** One user's snapshot messages for the subscriptions due: per subscription, its limits in id order. */
+    /**
+     * One user's snapshot messages for the subscriptions due: per subscription, its limits in id
+     * order; a subscriber whose subscriptions to the user and to all users are both due gets each
+     * limit once, as its changes.
+     */
     private void sendSnapshots(String userId, MapState<String, UserLimit> limits, List<Subscription> due,
             Collector<Delivery> out) throws Exception {
         List<UserLimit> sorted = new ArrayList<>();
         limits.values().forEach(sorted::add);
         sorted.sort(Comparator.comparing((UserLimit l) -> l.userLimitId));
+        Set<String> sent = new HashSet<>();
         for (Subscription s : due) {
             for (UserLimit l : sorted) {
-                if (s.selects(userId, l.type.name())) {
+                if (s.selects(userId, l.type.name()) && sent.add(s.subscriber + "|" + l.userLimitId)) {
                     out.collect(Delivery.of(s, LimitMessages.snapshot(l, s.id())));
                     snapshotMessages.inc();
                     deliveries.inc();

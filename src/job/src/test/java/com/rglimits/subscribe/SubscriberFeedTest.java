@@ -153,4 +153,16 @@ class SubscriberFeedTest {
                     .containsExactly("LIMIT_CHANGED", "LIMIT_THRESHOLD_REACHED");
         }
     }
+
+    @Test
+    void aSubscriberWithTwoSnapshotSubscriptionsForAUserGetsEachLimitOnce() throws Exception {
+        try (var h = harness(null)) {
+            h.processElement(U1_DEPOSIT, 1);
+            h.processElement(U2_DEPOSIT, 2);
+            h.processBroadcastElement(snapshotOf(10,
+                    subscription(Subscription.ALL_USERS, new String[0], Subscription.START_SNAPSHOT, 5),
+                    subscription("u1", new String[0], Subscription.START_SNAPSHOT, 6)), 3);
+            assertThat(taken(h)).containsExactlyInAnyOrder("LIMIT_SNAPSHOT u1 dep-1 1", "LIMIT_SNAPSHOT u2 dep-2 1");
+        }
+    }
 }
