@@ -29,6 +29,10 @@ import org.apache.flink.util.FileUtils;
  * API into a savepoint of the keyed operator, as {@code bootstrap-savepoint} writes one from a table
  * export (same state, uid and max parallelism). Kept between benchmark runs: the content depends on
  * the number of users and {@link #VERSION} only.
+ *
+ * <p>Written in STREAMING mode: in BATCH mode (sorted keyed input) the bootstrap of 1,000,000 users
+ * hung with nothing logged, its operator's thread gone and the feeding thread blocked on the full
+ * queue to it; streaming writes the same state (1,000,000 users in 23 s on 2 cores).
  */
 final class Prefill {
     /** Change it when the generated state changes, so that kept savepoints are written again. */
@@ -52,7 +56,7 @@ final class Prefill {
         Configuration conf = new Configuration();
         conf.setString("taskmanager.memory.managed.size", "512m");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);
         var userIndices = env.fromSource(new DataGeneratorSource<>(i -> i, users, Types.LONG),
                 WatermarkStrategy.noWatermarks(), "User indices");
