@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -158,34 +159,15 @@ final class SubscriptionHandler {
      * messages, nothing else (sending stays with the job's role, through its own IAM policy).
      */
     private void grant(String queueUrl, String principal) {
-        try {
-            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            setPolicy(queueUrl, pollPolicy(queueArn, principal).toString());
-        } catch (SdkClientException e) {
-            throw unavailable("SQS");
-        } catch (AwsServiceException e) {
-            if (e.isThrottlingException() || e.statusCode() >= 500) {
-                throw unavailable("SQS");
-            }
-            throw new ApiException(502, "queue_not_granted", "SQS refused to set the queue's policy: "
-                    + e.awsErrorDetails().errorMessage());
-        }
+        String queueArn = sqsCall(() -> sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN), "queue_not_granted", "SQS refused to set the queue's policy");
+        setPolicy(queueUrl, pollPolicy(queueArn, principal).toString());
     }
 
     /** An empty policy removes the queue's policy. */
     private void setPolicy(String queueUrl, String policy) {
-        try {
-            sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
-        } catch (SdkClientException e) {
-            throw unavailable("SQS");
-        } catch (AwsServiceException e) {
-            if (e.isThrottlingException() || e.statusCode() >= 500) {
-                throw unavailable("SQS");
-            }
-            throw new ApiException(502, "queue_not_granted", "SQS refused to set the queue's policy: "
-                    + e.awsErrorDetails().errorMessage());
-        }
+        sqsCall(() -> sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy))),
+                "queue_not_granted", "SQS refused to set the queue's policy");
     }
 
     static ObjectNode pollPolicy(String queueArn, String principal) {
@@ -201,18 +183,27 @@ final class SubscriptionHandler {
     }
 
     private String createQueue(String name) {
+        return sqsCall(() -> sqs.createQueue(b -> b.queueName(QUEUE_PREFIX + name + ".fifo").attributes(Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true",
+                // The feed gives every message its own de-duplication id.
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false"))).queueUrl(),
+                "queue_not_created", "SQS refused to create the queue");
+    }
+
+    /**
+     * One SQS call of the service: SQS unreachable, throttling or failing is 503 (retry later); a
+     * refusal is 502 with {@code code} and {@code refused}, then SQS's own message.
+     */
+    private static <T> T sqsCall(Supplier<T> call, String code, String refused) {
         try {
-            return sqs.createQueue(b -> b.queueName(QUEUE_PREFIX + name + ".fifo").attributes(Map.of(
-                    QueueAttributeName.FIFO_QUEUE, "true",
-                    // The feed gives every message its own de-duplication id.
-                    QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false"))).queueUrl();
+            return call.get();
         } catch (SdkClientException e) {
             throw unavailable("SQS");
         } catch (AwsServiceException e) {
             if (e.isThrottlingException() || e.statusCode() >= 500) {
                 throw unavailable("SQS");
             }
-            throw new ApiException(502, "queue_not_created", "SQS refused to create the queue: " + e.awsErrorDetails().errorMessage());
+            throw new ApiException(502, code, refused + ": " + e.awsErrorDetails().errorMessage());
         }
     }
 
