@@ -25,13 +25,11 @@ import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
 import com.rglimits.testing.TestBeds;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,7 +49,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Events POSTed to the query service reach the running job (kinesalite, 2 shards, MiniCluster) and
@@ -111,7 +108,7 @@ class EventsOverHttpIT {
         for (int i = 1; i <= 5; i++) {
             posted.add(posted.size() * i / 6, events.invalidRecord());
         }
-        posted.addAll(watermarkPushers(input, events.time() + 6_000));
+        posted.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), events.time() + 6_000));
         // NDJSON carries a record as one UTF-8 line; a body starting with '[' would be read as an array.
         posted.removeIf(r -> !Arrays.equals(new String(r, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), r)
                 || new String(r, StandardCharsets.UTF_8).contains("\n") || r.length > 0 && r[0] == '[');
@@ -198,24 +195,5 @@ class EventsOverHttpIT {
         values.put("dynamodb.call-timeout.ms", "30000");
         values.put("dynamodb.attempt-timeout.ms", "10000");
         return QueryConfig.from(new Settings(values, k -> k), "0.0.0.0");
-    }
-
-    /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
-    private static List<byte[]> watermarkPushers(String stream, long createdAt) throws Exception {
-        List<byte[]> out = new ArrayList<>();
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        for (Shard shard : KinesisStreams.shards(kinesis, stream)) {
-            BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
-            BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
-            for (int i = 0; ; i++) {
-                String key = "pusher-" + i;
-                BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
-                if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
-                    out.add(KinesisTestEvents.otherType(key, createdAt, "pusher-" + createdAt + "-" + shard.shardId()));
-                    break;
-                }
-            }
-        }
-        return out;
     }
 }

@@ -14,9 +14,7 @@ import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
 import com.rglimits.testing.TestBeds;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Issue 14 on kinesalite: a shuffled stream with redeliveries plus one event a year and one a day
@@ -94,8 +91,8 @@ class FutureEventsKinesisIT {
         // The watermark releases the last held events without waiting for the processing-time bound; the
         // second round moves every shard's event time on by more than ordering.max-jump, in steps within it.
         long end = KinesisTestEvents.BASE_TIME + RECORDS * KinesisTestEvents.STEP_MS + 60_000;
-        normal.addAll(watermarkPushers(input, end, "end"));
-        normal.addAll(watermarkPushers(input, end + 270_000, "later"));
+        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), end));
+        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), end + 270_000));
         List<byte[]> records = new ArrayList<>(normal);
         records.add(RECORDS / 10, yearAhead);
         records.add(RECORDS / 5, outlier);
@@ -160,24 +157,5 @@ class FutureEventsKinesisIT {
         values.put(JobOptions.IDLENESS.key(), "60000");
         values.put(JobOptions.MAX_HOLD.key(), "60000");
         return JobConfig.from(new Settings(values, k -> k));
-    }
-
-    /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
-    private static List<byte[]> watermarkPushers(String stream, long createdAt, String round) throws Exception {
-        List<byte[]> out = new ArrayList<>();
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        for (Shard shard : KinesisStreams.shards(kinesis, stream)) {
-            BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
-            BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
-            for (int i = 0; ; i++) {
-                String key = "end-of-stream-" + i;
-                BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
-                if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
-                    out.add(KinesisTestEvents.otherType(key, createdAt, round + "-" + shard.shardId()));
-                    break;
-                }
-            }
-        }
-        return out;
     }
 }

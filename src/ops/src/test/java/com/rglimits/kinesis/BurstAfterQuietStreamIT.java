@@ -16,9 +16,6 @@ import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
 import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.ReplayDeadLetters;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Issue 15 on kinesalite, 4 shards, idleness 20 s: bursts of a shuffled stream of 300
@@ -132,7 +128,7 @@ class BurstAfterQuietStreamIT {
         ReplayDeadLetters.Result replayed = ReplayDeadLetters.run(args.toArray(new String[0]));
         assertThat(replayed.replayed).isEqualTo(deadLettered.size());
         model.applyPhase(deadLettered);
-        publish(watermarkPushers(ahead.time() + 6_000));
+        publish(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), ahead.time() + 6_000));
         settle("(d) the replay");
 
         cluster.cancel(job).get(30, TimeUnit.SECONDS);
@@ -149,7 +145,7 @@ class BurstAfterQuietStreamIT {
         }
         model.applyPhase(records);
         // Records of another type on every shard, past the bound: the watermark releases the burst's last events.
-        records.addAll(watermarkPushers(events.time() + 6_000));
+        records.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), events.time() + 6_000));
         // The next burst starts later, as after a quiet spell upstream: it moves the watermark forward again.
         events.skip(10_000);
         publish(records);
@@ -216,24 +212,5 @@ class BurstAfterQuietStreamIT {
 
     private void publish(List<byte[]> records) {
         RecordPublisher.publish(kinesis, input, records, 0);
-    }
-
-    /** One record of another type per shard (partition keys picked by their hash), at {@code createdAt}. */
-    private List<byte[]> watermarkPushers(long createdAt) throws Exception {
-        List<byte[]> out = new ArrayList<>();
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        for (Shard shard : KinesisStreams.shards(kinesis, input)) {
-            BigInteger from = new BigInteger(shard.hashKeyRange().startingHashKey());
-            BigInteger to = new BigInteger(shard.hashKeyRange().endingHashKey());
-            for (int i = 0; ; i++) {
-                String key = "pusher-" + i;
-                BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
-                if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
-                    out.add(KinesisTestEvents.otherType(key, createdAt, "pusher-" + createdAt + "-" + shard.shardId()));
-                    break;
-                }
-            }
-        }
-        return out;
     }
 }

@@ -134,7 +134,8 @@ public final class KinesisTestEvents {
     /**
      * The end of a stream: one record of another type per shard (partition keys picked by their
      * hash), at {@code createdAt}, so that the watermark releases the last held events without
-     * waiting for the processing-time bound.
+     * waiting for the processing-time bound. The eventIds carry {@code createdAt}, so a stream can be
+     * pushed on more than once.
      */
     public static List<byte[]> endOfStream(List<Shard> shards, long createdAt) {
         MessageDigest md5;
@@ -151,7 +152,7 @@ public final class KinesisTestEvents {
                 String key = "end-of-stream-" + i;
                 BigInteger hash = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8)));
                 if (hash.compareTo(from) >= 0 && hash.compareTo(to) <= 0) {
-                    out.add(otherType(key, createdAt, "end-" + shard.shardId()));
+                    out.add(otherType(key, createdAt, "end-" + createdAt + "-" + shard.shardId()));
                     break;
                 }
             }
