@@ -38,6 +38,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
@@ -63,7 +64,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * events, at most 1000000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
  * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also, only when named: {@code latency},
  * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
- * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: job settings compared side by side);
+ * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: settings compared side by side);
  * {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
  * {@code --work DIR} (target/benchmark: checkpoints).
@@ -117,7 +118,10 @@ public final class Benchmark {
         /** Users of the latency scenario's live stream (--steady-users; 0: min(users, steady events), one event each at most). */
         public int steadyUsers = 0;
         public final Map<String, String> job = new LinkedHashMap<>();
-        /** Sets of job settings the latency scenario compares ({@code --variant k=v,k=v}, repeatable). */
+        /**
+         * Sets of settings compared side by side ({@code --variant k=v,k=v}, repeatable): job settings in the
+         * latency scenario; job or Flink settings (a RocksDB option, say) in the scale rows.
+         */
         public final List<Map<String, String>> variants = new ArrayList<>();
         public String command;
         /** The scale rows ({@link ScaleScenario}): users of each pair of rows, the streams, and the timing. */
@@ -126,6 +130,11 @@ public final class Benchmark {
         public long warmupS = 30;
         public long durationS = 60;
         public long windowS = 10;
+        /**
+         * The savepoint the scale rows restore ({@code --restore-from native|canonical}): the State Processor
+         * API's canonical one, or a native one the job took of it ({@link Prefill#nativeSavepoint}).
+         */
+        public SavepointFormatType restoreFrom = SavepointFormatType.NATIVE;
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
 
@@ -166,6 +175,7 @@ public final class Benchmark {
                     case "--warmup-s": o.warmupS = Long.parseLong(args[++i]); break;
                     case "--duration-s": o.durationS = Long.parseLong(args[++i]); break;
                     case "--window-s": o.windowS = Long.parseLong(args[++i]); break;
+                    case "--restore-from": o.restoreFrom = SavepointFormatType.valueOf(args[++i].toUpperCase(Locale.ROOT)); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }

@@ -1,25 +1,41 @@
 package com.rglimits.bench;
 
+import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
+import com.rglimits.event.ParsedRecord;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.job.UserState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 
@@ -38,6 +54,7 @@ final class Prefill {
     /** Change it when the generated state changes, so that kept savepoints are written again. */
     static final String VERSION = "1";
     private static final String DONE = "prefill-done";
+    private static final String NATIVE_DONE = "native-done";
 
     private Prefill() {}
 
@@ -71,6 +88,85 @@ final class Prefill {
         Benchmark.log(String.format(Locale.ROOT, "prefill: %.0f s, %.0f MiB", (System.nanoTime() - t0) / 1e9,
                 Benchmark.mib(Sampler.directorySize(dir))));
         return dir.resolve("savepoint");
+    }
+
+    /**
+     * The same state as a native savepoint (RocksDB's own files), taken once of the canonical one and
+     * kept beside it: what a running job's {@code stop --type native} or a retained checkpoint gives, and
+     * what a large state restores from in seconds, where the canonical format is re-inserted key by key.
+     * The job that takes it restores the canonical savepoint with a source that emits nothing, so the
+     * state is exactly the prefill's; that source has a uid of its own (the rows restore with
+     * non-restored state allowed).
+     */
+    static Path nativeSavepoint(Benchmark.Options o, int users, Path canonical) throws Exception {
+        Path dir = canonical.getParent();
+        Path done = dir.resolve(NATIVE_DONE);
+        if (Files.exists(done)) {
+            List<String> lines = Files.readAllLines(done, StandardCharsets.UTF_8);
+            if (lines.size() == 2 && lines.get(0).equals(VERSION)) {
+                return Path.of(java.net.URI.create(lines.get(1)));
+            }
+        }
+        Path target = dir.resolve("native");
+        FileUtils.deleteDirectory(target.toFile());
+        Path rocksDb = Files.createDirectories(o.work.resolve("prefill-native-rocksdb").toAbsolutePath());
+        long t0 = System.nanoTime();
+        Benchmark.log(String.format(Locale.ROOT, "prefill: a native savepoint of %,d users", users));
+        Configuration flink = new Configuration();
+        o.flink.forEach(flink::setString);
+        flink.setString("state.backend.rocksdb.localdir", rocksDb.toString());
+        flink.setString("rest.bind-port", "0");
+        JobConfig config = ScaleScenario.jobConfig(o, Map.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
+        UserLimitsPipeline.configure(env, config);
+        GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);
+        // The source and the probe belong to a run; this job's emits nothing that reaches either.
+        ScaleRun.begin(stream);
+        DataStream<ParsedRecord> nothing = env.fromSource(new DataGeneratorSource<>(new GeneratingParser(stream), Long.MAX_VALUE,
+                        RateLimiterStrategy.perSecond(1), Benchmark.PARSED_RECORD_TYPE),
+                        UserLimitsPipeline.watermarks(config, false), "Idle source")
+                .uid("prefill-idle-source")
+                .filter(r -> false).returns(Benchmark.PARSED_RECORD_TYPE).name("Nothing").uid("prefill-nothing");
+        ScaleScenario.applyAndDiscard(nothing, config);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(canonical.toUri().toString(), false));
+        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder().setConfiguration(flink)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(o.parallelism).build();
+        String path;
+        try (MiniCluster mc = new MiniCluster(cluster)) {
+            mc.start();
+            JobID id = mc.submitJob(graph).get().getJobID();
+            // A stop-with-savepoint that fails (it is refused until every task runs) restarts the job, so it
+            // is asked only once every task has restored its state and runs.
+            while (true) {
+                JobStatus status = mc.getJobStatus(id).get();
+                if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
+                    throw new IllegalStateException("the job that restores the prefill failed (" + status + ")",
+                            mc.getExecutionGraph(id).get().getFailureInfo() == null ? null
+                                    : mc.getExecutionGraph(id).get().getFailureInfo().getException());
+                }
+                if (status == JobStatus.RUNNING && allRunning(mc.getExecutionGraph(id).get())) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            path = mc.stopWithSavepoint(id, target.toUri().toString(), false, SavepointFormatType.NATIVE).get();
+        } finally {
+            FileUtils.deleteDirectory(rocksDb.toFile());
+        }
+        Files.write(done, List.of(VERSION, path), StandardCharsets.UTF_8);
+        Benchmark.log(String.format(Locale.ROOT, "prefill: native savepoint in %.0f s, %.0f MiB", (System.nanoTime() - t0) / 1e9,
+                Benchmark.mib(Sampler.directorySize(target))));
+        return Path.of(java.net.URI.create(path));
+    }
+
+    private static boolean allRunning(AccessExecutionGraph graph) {
+        for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
+            if (v.getExecutionState() != ExecutionState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Per user: its initial {@code user-state}. */

@@ -166,7 +166,6 @@ final class ScaleScenario {
         /** Submission to the first limit at the sink (the restore), and to steady throughput; NaN for the ceiling. */
         double restoreSeconds = Double.NaN;
         double steadySeconds = Double.NaN;
-        String restoredFrom = "";
         int checkpointsFailed;
         long rocksDbBytes = -1;
         long liveSstBytes = -1;
@@ -196,13 +195,13 @@ final class ScaleScenario {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "Scale rows (issue 26), run %s on %d cores: load average %s; CPU pressure "
                             + "(some, avg60) %s. JDK %s, max heap %.0f MiB, parallelism %d, checkpoints every %d ms, "
-                            + "Flink settings %s, job settings %s. Each job restores a savepoint of all its users "
+                            + "Flink settings %s, job settings %s. Each job restores a %s savepoint of all its users "
                             + "(%d limits each), warms up %d s after the restore and is measured for %d s in windows of "
                             + "%d s. The generator's own CPU, %.0f ns per record, is in every row (ceiling included); "
                             + "\"net\" leaves it out.%n%n",
                     started, Runtime.getRuntime().availableProcessors(), load, pressure, System.getProperty("java.version"),
                     Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
-                    GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord));
+                    o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord));
             b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | of the ceiling per core "
                     + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
                     + "| checkpoint MiB, incremental median / full | state on disk MiB | block cache hit | "
@@ -286,10 +285,16 @@ final class ScaleScenario {
         f.ceiling = ceiling(o);
         for (int users : o.scaleUsers) {
             Path savepoint = Prefill.savepoint(o.work, users, Math.max(2, o.parallelism));
+            if (o.restoreFrom == SavepointFormatType.NATIVE) {
+                savepoint = Prefill.nativeSavepoint(o, users, savepoint);
+            }
             for (GeneratedStream.Shape shape : o.scaleShapes) {
                 String name = String.format(Locale.ROOT, "%s, %,d users", shape == GeneratedStream.Shape.PLAIN
                         ? "plain stream" : "sessions, shuffled + 10% redelivered", users);
-                f.rows.add(job(o, name, new GeneratedStream(users, shape, SEED), savepoint));
+                for (Map<String, String> variant : o.variants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.variants) {
+                    f.rows.add(job(o, variant.isEmpty() ? name : name + ", " + variant, variant,
+                            new GeneratedStream(users, shape, SEED), savepoint));
+                }
             }
         }
         f.load += " at the start, " + loadAverage() + " at the end";
@@ -361,7 +366,12 @@ final class ScaleScenario {
     }
 
     /** One job: restore, warm up, measure, cancel. */
-    static Row job(Benchmark.Options o, String name, GeneratedStream stream, Path savepoint) throws Exception {
+    /**
+     * @param variant settings of this row on top of {@code --job}: the job's own ({@link JobOptions}) and
+     *     Flink's (a RocksDB option, say), set on the job as {@code env.configure} would
+     */
+    static Row job(Benchmark.Options o, String name, Map<String, String> variant, GeneratedStream stream, Path savepoint)
+            throws Exception {
         Benchmark.log("scale: " + name);
         Row row = new Row(name, stream.users);
         Path dir = o.work.resolve("scale").toAbsolutePath();
@@ -383,21 +393,28 @@ final class ScaleScenario {
         // Any free port: other Flink clusters may run on this machine.
         flink.setString("rest.bind-port", "0");
 
-        JobConfig config = jobConfig(o);
+        Map<String, String> jobSettings = new LinkedHashMap<>();
+        Configuration flinkSettings = new Configuration();
+        variant.forEach((k, v) -> {
+            if (JobOptions.ALL.stream().anyMatch(option -> option.key().equals(k))) {
+                jobSettings.put(k, v);
+            } else {
+                flinkSettings.setString(k, v);
+            }
+        });
+        JobConfig config = jobConfig(o, jobSettings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
         UserLimitsPipeline.configure(env, config);
+        env.configure(flinkSettings, ScaleScenario.class.getClassLoader());
         env.getCheckpointConfig().setCheckpointStorage(checkpoints.toUri().toString());
         DataGeneratorSource<ParsedRecord> source = new DataGeneratorSource<>(new GeneratingParser(stream), Long.MAX_VALUE,
                 RateLimiterStrategy.noOp(), Benchmark.PARSED_RECORD_TYPE);
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config, false), "Generated records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
-        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config, false);
-        outputs.limits.map(new ScaleProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
-                .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Discard limits");
-        outputs.deadLetters.sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Discard dead letters");
+        applyAndDiscard(records, config);
         JobGraph graph = env.getStreamGraph().getJobGraph();
-        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint.toUri().toString(), false));
-        row.restoredFrom = savepoint.getFileName().toString();
+        // A native savepoint also holds the state of the job that wrote it, whose idle source is not this one's.
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint.toUri().toString(), true));
         JobVertexID keyed = null;
         for (JobVertex v : graph.getVertices()) {
             if (v.getName().contains(KEYED_OPERATOR)) {
@@ -470,12 +487,21 @@ final class ScaleScenario {
         return row;
     }
 
-    private static JobConfig jobConfig(Benchmark.Options o) {
+    /** The job's keyed core on {@code records}, its limits through the latency probe, everything discarded. */
+    static void applyAndDiscard(DataStream<ParsedRecord> records, JobConfig config) {
+        UserLimitsPipeline.Outputs outputs = UserLimitsPipeline.applyEvents(records, config, false);
+        outputs.limits.map(new ScaleProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
+                .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Discard limits");
+        outputs.deadLetters.sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Discard dead letters");
+    }
+
+    static JobConfig jobConfig(Benchmark.Options o, Map<String, String> variant) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(JobOptions.SOURCE_FILE.key(), "generated");
         s.put(JobOptions.CHECKPOINT_INTERVAL.key(), Long.toString(o.checkpointMs));
         s.put(JobOptions.PARALLELISM.key(), Integer.toString(o.parallelism));
         s.putAll(o.job);
+        s.putAll(variant);
         return JobConfig.from(new Settings(s, k -> k));
     }
 
