@@ -78,12 +78,17 @@ public final class UserLimitsPipeline {
         // copying every record between chained operators would buy nothing.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(PipelineOptions.MAX_PARALLELISM, config.maxParallelism());
+        // The job's own options of the RocksDB backend: Flink merges the job's configuration over the
+        // cluster's when it makes the backend, so they apply where the runtime chose RocksDB too. Bloom
+        // filters, because a user's read otherwise searches every level above the one holding it, which
+        // at millions of users means blocks read from disk (docs/benchmark.md, production scale).
+        flink.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
+        flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         if (config.runtimeManaged()) {
             return flink;
         }
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        flink.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
         // The keyed operator registers no timers of its own any more; the releases before 2026-12
         // registered two per held event on the heap, and their savepoints restore those there.
         flink.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
@@ -96,13 +101,13 @@ public final class UserLimitsPipeline {
     }
 
     /**
-     * RocksDB's memtable size, instead of its 64 MiB: a checkpoint flushes the memtable in its
-     * synchronous part, while the keyed operator waits; smaller ones are flushed in the background
-     * as the write-back fills them. Measured in the benchmark (docs/benchmark.md, the keyed core):
-     * the operator's time in that flush fell to a fifth when the dedup set was written per event,
-     * and with the write-back at checkpoints 8 MiB is still as fast as 64 or slightly faster.
+     * RocksDB's memtable size. With millions of users the state is far larger than memory and every
+     * write-back touches users spread over all of it: small memtables (8 MiB until 2026-12-06, for a
+     * shorter flush in the checkpoint's synchronous part) made many small level-0 files, each merged
+     * into the whole of level 1, and compaction took as much CPU as the keyed operator. Measured side
+     * by side in the benchmark's scale rows (docs/benchmark.md, production scale).
      */
-    static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("8mb");
+    static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("64mb");
 
     /**
      * Per input split, the bounded out-of-orderness watermark over the split's own event time

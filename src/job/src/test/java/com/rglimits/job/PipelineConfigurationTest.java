@@ -40,7 +40,8 @@ class PipelineConfigurationTest {
         ReadableConfig flink = env.getConfiguration();
         assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-        assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("8mb"));
+        assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("64mb"));
+        assertThat(flink.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(flink.get(RocksDBOptions.TIMER_SERVICE_FACTORY)).isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(env.getCheckpointConfig().getCheckpointingMode()).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
@@ -53,6 +54,7 @@ class PipelineConfigurationTest {
         StreamGraph graph = graph(config);
         assertThat(graph.getJobConfiguration().get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(graph.getJobConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(graph.getJobConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(graph.getExecutionConfig().getMaxParallelism()).isEqualTo(64);
     }
@@ -81,7 +83,9 @@ class PipelineConfigurationTest {
         ReadableConfig flink = env.getConfiguration();
         assertThat(flink.getOptional(StateBackendOptions.STATE_BACKEND)).isEmpty();
         assertThat(flink.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isEmpty();
-        assertThat(flink.getOptional(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEmpty();
+        // The job's own RocksDB options: Flink merges them over the service's configuration.
+        assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("64mb"));
+        assertThat(flink.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
         assertThat(env.getParallelism()).isEqualTo(1);
         // What the service does not set stays the job's: the key groups, no Kryo, object reuse.
