@@ -64,7 +64,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * events, at most 1000000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
  * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also, only when named: {@code latency},
  * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
- * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: settings compared side by side);
+ * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: job settings compared side by side);
  * {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
  * {@code --work DIR} (target/benchmark: checkpoints).
@@ -118,11 +118,13 @@ public final class Benchmark {
         /** Users of the latency scenario's live stream (--steady-users; 0: min(users, steady events), one event each at most). */
         public int steadyUsers = 0;
         public final Map<String, String> job = new LinkedHashMap<>();
-        /**
-         * Sets of settings compared side by side ({@code --variant k=v,k=v}, repeatable): job settings in the
-         * latency scenario; job or Flink settings (a RocksDB option, say) in the scale rows.
-         */
+        /** Sets of job settings the latency scenario compares ({@code --variant k=v,k=v}, repeatable). */
         public final List<Map<String, String>> variants = new ArrayList<>();
+        /**
+         * Sets of settings the scale rows compare ({@code --scale-variant k=v,k=v}, repeatable): job settings
+         * or Flink's (a RocksDB option, say), each a row of every user count and stream.
+         */
+        public final List<Map<String, String>> scaleVariants = new ArrayList<>();
         public String command;
         /** The scale rows ({@link ScaleScenario}): users of each pair of rows, the streams, and the timing. */
         public List<Integer> scaleUsers = List.of(100_000, 1_000_000, 10_000_000);
@@ -158,12 +160,14 @@ public final class Benchmark {
                     case "--steady-events": o.steadyEvents = Integer.parseInt(args[++i]); break;
                     case "--steady-users": o.steadyUsers = Integer.parseInt(args[++i]); break;
                     case "--job": putSetting(o.job, args[++i]); break;
-                    case "--variant": {
+                    case "--variant":
+                    case "--scale-variant": {
+                        List<Map<String, String>> variants = args[i].equals("--variant") ? o.variants : o.scaleVariants;
                         Map<String, String> variant = new LinkedHashMap<>();
                         for (String setting : args[++i].split(",")) {
                             putSetting(variant, setting);
                         }
-                        o.variants.add(variant);
+                        variants.add(variant);
                         break;
                     }
                     case "--flink": putSetting(o.flink, args[++i]); break;

@@ -291,7 +291,7 @@ final class ScaleScenario {
             for (GeneratedStream.Shape shape : o.scaleShapes) {
                 String name = String.format(Locale.ROOT, "%s, %,d users", shape == GeneratedStream.Shape.PLAIN
                         ? "plain stream" : "sessions, shuffled + 10% redelivered", users);
-                for (Map<String, String> variant : o.variants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.variants) {
+                for (Map<String, String> variant : o.scaleVariants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.scaleVariants) {
                     f.rows.add(job(o, variant.isEmpty() ? name : name + ", " + variant, variant,
                             new GeneratedStream(users, shape, SEED), savepoint));
                 }
