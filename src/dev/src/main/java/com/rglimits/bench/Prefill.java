@@ -119,6 +119,8 @@ final class Prefill {
         JobConfig config = ScaleScenario.jobConfig(o, Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
         UserLimitsPipeline.configure(env, config);
+        // On files: the savepoint's RocksDB files are far larger than what the JobManager may hold in memory.
+        env.getCheckpointConfig().setCheckpointStorage(rocksDb.resolve("checkpoints").toUri().toString());
         GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);
         // The source and the probe belong to a run; this job's emits nothing that reaches either.
         ScaleRun.begin(stream);
