@@ -84,6 +84,7 @@ public final class UserLimitsPipeline {
         // at millions of users means blocks read from disk (docs/benchmark.md, production scale).
         flink.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
         flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        flink.set(RocksDBOptions.OPTIONS_FACTORY, RocksDbColumnOptions.class.getName());
         if (config.runtimeManaged()) {
             return flink;
         }

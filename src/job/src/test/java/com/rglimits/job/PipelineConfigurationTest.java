@@ -6,20 +6,27 @@ import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.RuntimeSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.contrib.streaming.state.RocksDBOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBOptionsFactory;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.StateBackendLoader;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyOptions;
 
 /** What {@link UserLimitsPipeline#configure} gives the environment, and the graph it builds, through Flink's options. */
 class PipelineConfigurationTest {
@@ -42,6 +49,7 @@ class PipelineConfigurationTest {
         assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("64mb"));
         assertThat(flink.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+        assertThat(flink.get(RocksDBOptions.OPTIONS_FACTORY)).isEqualTo(RocksDbColumnOptions.class.getName());
         assertThat(flink.get(RocksDBOptions.TIMER_SERVICE_FACTORY)).isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(env.getCheckpointConfig().getCheckpointingMode()).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
@@ -92,5 +100,32 @@ class PipelineConfigurationTest {
         assertThat(env.getMaxParallelism()).isEqualTo(256);
         assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
+    }
+
+    /**
+     * On the managed runtime the cluster's configuration chooses RocksDB and the job sets none of the
+     * runtime's options; its own RocksDB options still reach the backend, as Flink makes it on a
+     * TaskManager: the job's configuration merged over the cluster's.
+     */
+    @Test
+    void theJobsRocksDbOptionsReachTheBackendTheRuntimeChose() throws Exception {
+        Properties source = new Properties();
+        source.setProperty("stream", "in");
+        Properties dlq = new Properties();
+        dlq.setProperty("stream", "dead-letters");
+        JobConfig config = JobConfig.from(RuntimeSettings.fromPropertyGroups(Map.of("source", source, "dlq", dlq), ""));
+        Configuration cluster = new Configuration();
+        cluster.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+
+        StateBackend backend = StateBackendLoader.fromApplicationOrConfigOrDefault(null,
+                UserLimitsPipeline.flinkConfiguration(config), cluster, getClass().getClassLoader(), null);
+
+        assertThat(backend).isInstanceOf(EmbeddedRocksDBStateBackend.class);
+        RocksDBOptionsFactory factory = ((EmbeddedRocksDBStateBackend) backend).getRocksDBOptions();
+        assertThat(factory).isInstanceOf(RocksDbColumnOptions.class);
+        List<AutoCloseable> handles = new ArrayList<>();
+        try (ColumnFamilyOptions options = factory.createColumnOptions(new ColumnFamilyOptions(), handles)) {
+            assertThat(options.arenaBlockSize()).isEqualTo(MemorySize.parse("1mb").getBytes());
+        }
     }
 }
