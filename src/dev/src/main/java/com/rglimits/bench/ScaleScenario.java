@@ -365,8 +365,9 @@ final class ScaleScenario {
         return row;
     }
 
-    /** One job: restore, warm up, measure, cancel. */
     /**
+     * One job: restore, warm up, measure, cancel.
+     *
      * @param variant settings of this row on top of {@code --job}: the job's own ({@link JobOptions}) and
      *     Flink's (a RocksDB option, say), set on the job as {@code env.configure} would
      */

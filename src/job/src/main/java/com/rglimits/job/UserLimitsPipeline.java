@@ -64,7 +64,8 @@ public final class UserLimitsPipeline {
 
     /**
      * No Kryo; a fixed max parallelism (key groups), so that savepoints can be rescaled and
-     * bootstrapped savepoints (written with the same value) restore; and, unless the runtime owns
+     * bootstrapped savepoints (written with the same value) restore; the job's own RocksDB options
+     * (memtables, bloom filters, arena blocks) in any case; and, unless the runtime owns
      * them ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB
      * with incremental checkpoints and its own checkpoint storage, and sets checkpointing and
      * parallelism from the application's configuration), RocksDB with incremental checkpoints and
@@ -105,8 +106,10 @@ public final class UserLimitsPipeline {
      * RocksDB's memtable size. With millions of users the state is far larger than memory and every
      * write-back touches users spread over all of it: small memtables (8 MiB until 2026-12-06, for a
      * shorter flush in the checkpoint's synchronous part) made many small level-0 files, each merged
-     * into the whole of level 1, and compaction took as much CPU as the keyed operator. Measured side
-     * by side in the benchmark's scale rows (docs/benchmark.md, production scale).
+     * into the whole of level 1, and compaction took as much CPU as the keyed operator. The price, with
+     * a state that fits in memory: a longer checkpoint pause (the write-back sits in the memtable the
+     * checkpoint flushes). Measured side by side in the benchmark's scale rows (docs/benchmark.md,
+     * production scale).
      */
     static final MemorySize WRITE_BUFFER_SIZE = MemorySize.parse("64mb");
 
