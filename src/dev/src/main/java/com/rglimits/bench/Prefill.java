@@ -112,10 +112,7 @@ final class Prefill {
         Path rocksDb = Files.createDirectories(o.work.resolve("prefill-native-rocksdb").toAbsolutePath());
         long t0 = System.nanoTime();
         Benchmark.log(String.format(Locale.ROOT, "prefill: a native savepoint of %,d users", users));
-        Configuration flink = new Configuration();
-        o.flink.forEach(flink::setString);
-        flink.setString("state.backend.rocksdb.localdir", rocksDb.toString());
-        flink.setString("rest.bind-port", "0");
+        Configuration flink = ScaleScenario.clusterSettings(o, rocksDb);
         JobConfig config = ScaleScenario.jobConfig(o, Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
         UserLimitsPipeline.configure(env, config);
@@ -132,8 +129,7 @@ final class Prefill {
         ScaleScenario.applyAndDiscard(nothing, config);
         JobGraph graph = env.getStreamGraph().getJobGraph();
         graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(canonical.toUri().toString(), false));
-        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder().setConfiguration(flink)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(o.parallelism).build();
+        MiniClusterConfiguration cluster = ScaleScenario.cluster(o, flink);
         String path;
         try (MiniCluster mc = new MiniCluster(cluster)) {
             mc.start();

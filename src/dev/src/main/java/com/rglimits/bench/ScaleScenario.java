@@ -382,17 +382,13 @@ final class ScaleScenario {
         ScaleRun run = ScaleRun.begin(stream);
         BenchMetrics.clear();
 
-        Configuration flink = new Configuration();
-        o.flink.forEach(flink::setString);
-        flink.setString("state.backend.rocksdb.localdir", rocksDb.toString());
+        Configuration flink = clusterSettings(o, rocksDb);
         flink.set(RocksDBNativeMetricOptions.MONITOR_BLOCK_CACHE_HIT, true);
         flink.set(RocksDBNativeMetricOptions.MONITOR_BLOCK_CACHE_MISS, true);
         flink.set(RocksDBNativeMetricOptions.BLOCK_CACHE_CAPACITY, true);
         flink.set(RocksDBNativeMetricOptions.MONITOR_LIVE_SST_FILES_SIZE, true);
         flink.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
-        // Any free port: other Flink clusters may run on this machine.
-        flink.setString("rest.bind-port", "0");
 
         Map<String, String> jobSettings = new LinkedHashMap<>();
         Configuration flinkSettings = new Configuration();
@@ -423,8 +419,7 @@ final class ScaleScenario {
             }
         }
 
-        MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder().setConfiguration(flink)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(o.parallelism).build();
+        MiniClusterConfiguration cluster = cluster(o, flink);
         List<Sample> samples = new ArrayList<>();
         try (MiniCluster mc = new MiniCluster(cluster)) {
             mc.start();
@@ -486,6 +481,22 @@ final class ScaleScenario {
                 row.total.eventsPerSecond(), row.total.eventsPerCore(), row.total.p99Ms, row.total.checkpoints.size(),
                 row.accounting));
         return row;
+    }
+
+    /** The MiniCluster settings of a scale job: the benchmark's ({@code --flink}), RocksDB's files under {@code rocksDb}. */
+    static Configuration clusterSettings(Benchmark.Options o, Path rocksDb) {
+        Configuration flink = new Configuration();
+        o.flink.forEach(flink::setString);
+        flink.setString("state.backend.rocksdb.localdir", rocksDb.toString());
+        // Any free port: other Flink clusters may run on this machine.
+        flink.setString("rest.bind-port", "0");
+        return flink;
+    }
+
+    /** One TaskManager with a slot per subtask. */
+    static MiniClusterConfiguration cluster(Benchmark.Options o, Configuration flink) {
+        return new MiniClusterConfiguration.Builder().setConfiguration(flink)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(o.parallelism).build();
     }
 
     /** The job's keyed core on {@code records}, its limits through the latency probe, everything discarded. */
