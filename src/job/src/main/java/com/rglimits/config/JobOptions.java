@@ -84,6 +84,16 @@ public final class JobOptions {
                     + " when producers deliver a user's events further apart, lower it for less latency."),
             Duration.ZERO, null);
 
+    public static final ConfigOption<Duration> WATERMARK_INTERVAL = declare(ConfigOptions.key("ordering.watermark-interval")
+            .durationType()
+            .defaultValue(Duration.ofMillis(50))
+            .withDescription("How often the source emits its watermark (Flink's `pipeline.auto-watermark-interval`,"
+                    + " whose default of 200 ms this replaces). An event waits out the bound, then for the next"
+                    + " watermark: half this interval on average. Shorter: less latency, and fewer events held when a"
+                    + " checkpoint pauses the keyed operator (those wait out the pause); each watermark costs a"
+                    + " record per channel and a look at the held events."),
+            Duration.ofMillis(1), Duration.ofSeconds(10));
+
     public static final ConfigOption<Duration> IDLENESS = declare(ConfigOptions.key("ordering.idleness")
             .durationType()
             .defaultValue(Duration.ofSeconds(10))

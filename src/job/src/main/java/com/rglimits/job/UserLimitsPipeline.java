@@ -64,7 +64,8 @@ public final class UserLimitsPipeline {
 
     /**
      * No Kryo; a fixed max parallelism (key groups), so that savepoints can be rescaled and
-     * bootstrapped savepoints (written with the same value) restore; the job's own RocksDB options
+     * bootstrapped savepoints (written with the same value) restore; the watermark interval
+     * ({@code ordering.watermark-interval}); the job's own RocksDB options
      * (memtables, bloom filters, arena blocks) in any case; and, unless the runtime owns
      * them ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB
      * with incremental checkpoints and its own checkpoint storage, and sets checkpointing and
@@ -79,6 +80,7 @@ public final class UserLimitsPipeline {
         // copying every record between chained operators would buy nothing.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(PipelineOptions.MAX_PARALLELISM, config.maxParallelism());
+        flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(JobOptions.WATERMARK_INTERVAL));
         // The job's own options of the RocksDB backend: Flink merges the job's configuration over the
         // cluster's when it makes the backend, so they apply where the runtime chose RocksDB too. Bloom
         // filters, because a user's read otherwise searches every level above the one holding it, which

@@ -40,7 +40,8 @@ class PipelineConfigurationTest {
     @Test
     void withOptionsTheJobSetsRocksDbIncrementalCheckpointsTheIntervalAndTheParallelism() {
         JobConfig config = JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in",
-            "--checkpoint.interval", "7s", "--job.parallelism", "3", "--job.max-parallelism", "64"}));
+            "--checkpoint.interval", "7s", "--job.parallelism", "3", "--job.max-parallelism", "64",
+            "--ordering.watermark-interval", "20ms"}));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         UserLimitsPipeline.configure(env, config);
 
@@ -55,6 +56,7 @@ class PipelineConfigurationTest {
         assertThat(env.getCheckpointConfig().getCheckpointingMode()).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
         assertThat(env.getParallelism()).isEqualTo(3);
         assertThat(env.getMaxParallelism()).isEqualTo(64);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(20);
         assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
 
@@ -65,13 +67,16 @@ class PipelineConfigurationTest {
         assertThat(graph.getJobConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(graph.getExecutionConfig().getMaxParallelism()).isEqualTo(64);
+        assertThat(graph.getExecutionConfig().getAutoWatermarkInterval()).isEqualTo(20);
     }
 
     @Test
-    void theDefaultsAreTenSecondCheckpointsAndOneHundredTwentyEightKeyGroups() {
+    void theDefaultsAreTenSecondCheckpointsOneHundredTwentyEightKeyGroupsAndAWatermarkEvery50Ms() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).as("Flink's own default").isEqualTo(200);
         UserLimitsPipeline.configure(env, JobConfig.from(ConfigReaders.fromArgs(new String[] {"--source.stream", "in"})));
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(Duration.ofSeconds(10).toMillis());
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
         assertThat(env.getMaxParallelism()).isEqualTo(128);
         assertThat(env.getParallelism()).as("the environment's").isEqualTo(1);
     }
@@ -96,8 +101,9 @@ class PipelineConfigurationTest {
         assertThat(flink.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
         assertThat(env.getParallelism()).isEqualTo(1);
-        // What the service does not set stays the job's: the key groups, no Kryo, object reuse.
+        // What the service does not set stays the job's: the key groups, the watermark interval, no Kryo, object reuse.
         assertThat(env.getMaxParallelism()).isEqualTo(256);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
         assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
     }
