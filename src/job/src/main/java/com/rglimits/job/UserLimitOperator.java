@@ -266,6 +266,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         if (users.full()) {
             writeBack();
             users.evictLeastRecentlyUsed();
+        } else if (users.tooManyUnwrittenHashes()) {
+            users.writeBackSeen();
         }
         UserStateCache.Entry user = users.of(event.userId);
         long now = now();

@@ -27,10 +27,13 @@ import org.apache.flink.api.common.state.ValueState;
  * <p>An entry is also where the {@link HoldingArea} keeps the user's held events, so the operator
  * finds everything of a user with one lookup.
  *
- * <p>At most {@code maxUsers} entries and {@link #MAX_PENDING_SEEN} hashes not written yet (should
- * checkpoints be far apart or off): when full, the operator writes the changes back and the least
+ * <p>At most {@code maxUsers} entries: when full, the operator writes the changes back and the least
  * recently used quarter is evicted. Users that hold events are not evicted; should they fill the
- * cache on their own, it grows by a quarter beyond them before it is full again. The cache sets the operator's current key itself, through
+ * cache on their own, it grows by a quarter beyond them before it is full again. At most
+ * {@code maxPendingSeen} hashes not written yet (should checkpoints be far apart or off, or a
+ * subtask take more than that many events between two): then those hashes alone are written, and
+ * every user stays cached. Evicting there, as the releases up to 2026-12-06 did, made a quarter of
+ * the users read again when they had only been busy (at 100,000 users, once per checkpoint interval). The cache sets the operator's current key itself, through
  * {@code setKey}, before it reads or writes a user's state: most events touch no state at all, and
  * setting the key (serializing it for RocksDB) is not free.
  */
@@ -92,6 +95,7 @@ final class UserStateCache {
     private final LegacyUserState legacy;
     private final ListState<Long> seenHashes;
     private final int maxUsers;
+    private final int maxPendingSeen;
     private final Consumer<String> setKey;
     private final HashMap<String, Entry> entries = new HashMap<>(1024);
     private final List<Entry> dirtyUsers = new ArrayList<>();
@@ -103,10 +107,16 @@ final class UserStateCache {
     /** @param legacy the legacy layout's state when the task restored some, else null */
     UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes, int maxUsers,
             Consumer<String> setKey) {
+        this(userState, legacy, seenHashes, maxUsers, MAX_PENDING_SEEN, setKey);
+    }
+
+    UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes, int maxUsers,
+            int maxPendingSeen, Consumer<String> setKey) {
         this.userState = userState;
         this.legacy = legacy;
         this.seenHashes = seenHashes;
         this.maxUsers = maxUsers;
+        this.maxPendingSeen = maxPendingSeen;
         this.fullAt = maxUsers;
         this.setKey = setKey;
     }
@@ -215,8 +225,26 @@ final class UserStateCache {
         }
     }
 
+    /** Whether the cache holds as many users as it may: then the operator writes back and evicts. */
     boolean full() {
-        return entries.size() >= fullAt || pendingSeen >= MAX_PENDING_SEEN;
+        return entries.size() >= fullAt;
+    }
+
+    /** Whether the hashes not written yet reached their bound: then the operator has {@link #writeBackSeen} write them. */
+    boolean tooManyUnwrittenHashes() {
+        return pendingSeen >= maxPendingSeen;
+    }
+
+    /** Appends the hashes seen since the last write-back to the users' dedup sets; other changes wait for the next write-back. */
+    void writeBackSeen() throws Exception {
+        for (Entry e : dirtyUsers) {
+            if (e.seenCount > 0) {
+                setKey.accept(e.userId);
+                appendSeen(e);
+            }
+        }
+        dirtyUsers.removeIf(e -> !e.changed);
+        pendingSeen = 0;
     }
 
     /** Writes every change back to keyed state. */
@@ -237,17 +265,22 @@ final class UserStateCache {
                 e.changed = false;
             }
             if (e.seenCount > 0) {
-                List<Long> hashes = new ArrayList<>(e.seenCount);
-                for (int i = 0; i < e.seenCount; i++) {
-                    hashes.add(e.seen[i]);
-                }
-                seenHashes.addAll(hashes);
-                e.seen = NONE_SEEN;
-                e.seenCount = 0;
+                appendSeen(e);
             }
         }
         dirtyUsers.clear();
         pendingSeen = 0;
+    }
+
+    /** Appends the user's hashes seen since they were last written to its dedup set; its key is the current one. */
+    private void appendSeen(Entry e) throws Exception {
+        List<Long> hashes = new ArrayList<>(e.seenCount);
+        for (int i = 0; i < e.seenCount; i++) {
+            hashes.add(e.seen[i]);
+        }
+        seenHashes.addAll(hashes);
+        e.seen = NONE_SEEN;
+        e.seenCount = 0;
     }
 
     /**

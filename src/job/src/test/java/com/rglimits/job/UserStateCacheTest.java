@@ -1,0 +1,112 @@
+package com.rglimits.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rglimits.event.LimitEvent;
+import com.rglimits.limit.UserLimit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link UserStateCache} on the keyed RocksDB state of an open operator: what it writes back, and when. */
+class UserStateCacheTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, LimitEvent, UserLimit> harness;
+    private AbstractStreamOperator<UserLimit> operator;
+    private ValueState<UserState> userState;
+    private ListState<Long> seenHashes;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = UserLimitOperatorTest.newHarness(0, 1_000);
+        harness.open();
+        operator = harness.getOperator();
+        KeyedStateStore store = operator.getKeyedStateStore();
+        userState = store.getState(Descriptors.USER_STATE);
+        seenHashes = store.getListState(Descriptors.seenEventHashes(Duration.ofDays(7)));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void tooManyUnwrittenHashesWritesTheHashesAloneAndEvictsNoUser() throws Exception {
+        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 1_000, 4, operator::setCurrentKey);
+        UserStateCache.Entry u1 = cache.of("u1");
+        cache.put(u1, limit("u1", "lim"));
+        cache.seen(u1, 11);
+        cache.seen(u1, 12);
+        UserStateCache.Entry u2 = cache.of("u2");
+        cache.seen(u2, 21);
+        assertThat(cache.tooManyUnwrittenHashes()).isFalse();
+        cache.seen(u2, 22);
+        assertThat(cache.tooManyUnwrittenHashes()).isTrue();
+        assertThat(cache.full()).as("two users of a thousand").isFalse();
+
+        cache.writeBackSeen();
+
+        assertThat(cache.tooManyUnwrittenHashes()).isFalse();
+        assertThat(hashesInState("u1")).containsExactly(11L, 12L);
+        assertThat(hashesInState("u2")).containsExactly(21L, 22L);
+        assertThat(userInState("u1")).as("the limit waits for the write-back").isNull();
+        assertThat(cache.of("u1")).as("still cached, not read again").isSameAs(u1);
+        assertThat(cache.seenBefore(u1, 12)).isTrue();
+
+        cache.seen(u2, 23);
+        cache.writeBack();
+
+        assertThat(userInState("u1").limits).extracting(l -> l.userLimitId).containsExactly("lim");
+        assertThat(userInState("u2")).as("u2 changed nothing but its hashes").isNull();
+        assertThat(hashesInState("u1")).as("each hash written once").containsExactly(11L, 12L);
+        assertThat(hashesInState("u2")).containsExactly(21L, 22L, 23L);
+    }
+
+    @Test
+    void aFullCacheIsWrittenBackAndEvictsItsLeastRecentlyUsedQuarter() throws Exception {
+        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
+        List<UserStateCache.Entry> users = new ArrayList<>();
+        for (String user : List.of("u1", "u2", "u3", "u4")) {
+            UserStateCache.Entry e = cache.of(user);
+            cache.put(e, limit(user, "lim"));
+            users.add(e);
+        }
+        assertThat(cache.full()).isTrue();
+
+        cache.writeBack();
+        cache.evictLeastRecentlyUsed();
+
+        assertThat(cache.full()).isFalse();
+        assertThat(userInState("u1").limits).extracting(l -> l.userId).containsExactly("u1");
+        assertThat(cache.of("u2")).as("the three most recently used stay").isSameAs(users.get(1));
+        assertThat(cache.of("u1")).as("read again from state").isNotSameAs(users.get(0));
+        assertThat(cache.limit(cache.of("u1"), "lim").userId).isEqualTo("u1");
+    }
+
+    private UserState userInState(String user) throws Exception {
+        operator.setCurrentKey(user);
+        return userState.value();
+    }
+
+    private List<Long> hashesInState(String user) throws Exception {
+        operator.setCurrentKey(user);
+        List<Long> hashes = new ArrayList<>();
+        seenHashes.get().forEach(hashes::add);
+        return hashes;
+    }
+
+    private static UserLimit limit(String user, String userLimitId) {
+        UserLimit l = new UserLimit();
+        l.userId = user;
+        l.userLimitId = userLimitId;
+        return l;
+    }
+}
