@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 
 /** What {@link UserLimitsPipeline#configure} gives the environment, and the graph it builds, through Flink's options. */
 class PipelineConfigurationTest {
@@ -50,6 +51,7 @@ class PipelineConfigurationTest {
         assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("64mb"));
         assertThat(flink.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+        assertThat(flink.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).containsExactly(CompressionType.LZ4_COMPRESSION);
         assertThat(flink.get(RocksDBOptions.OPTIONS_FACTORY)).isEqualTo(RocksDbColumnOptions.class.getName());
         assertThat(flink.get(RocksDBOptions.TIMER_SERVICE_FACTORY)).isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
@@ -65,6 +67,8 @@ class PipelineConfigurationTest {
         assertThat(graph.getJobConfiguration().get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(graph.getJobConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(graph.getJobConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+        assertThat(graph.getJobConfiguration().get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                .containsExactly(CompressionType.LZ4_COMPRESSION);
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(graph.getExecutionConfig().getMaxParallelism()).isEqualTo(64);
         assertThat(graph.getExecutionConfig().getAutoWatermarkInterval()).isEqualTo(20);
@@ -99,6 +103,7 @@ class PipelineConfigurationTest {
         // The job's own RocksDB options: Flink merges them over the service's configuration.
         assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("64mb"));
         assertThat(flink.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+        assertThat(flink.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).containsExactly(CompressionType.LZ4_COMPRESSION);
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
         assertThat(env.getParallelism()).isEqualTo(1);
         // What the service does not set stays the job's: the key groups, the watermark interval, no Kryo, object reuse.
