@@ -90,7 +90,7 @@ public final class UserLimitsPipeline {
         flink.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, WRITE_BUFFER_SIZE);
         flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // LZ4 instead of RocksDB's Snappy: at millions of users compaction took a third of the process's
-        // CPU, much of it compressing; LZ4 compresses these values as small, faster.
+        // CPU, much of it compressing; LZ4 compresses these values about as small, faster.
         flink.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.LZ4_COMPRESSION));
         flink.set(RocksDBOptions.OPTIONS_FACTORY, RocksDbColumnOptions.class.getName());
         if (config.runtimeManaged()) {

@@ -30,12 +30,13 @@ import org.apache.flink.api.common.state.ValueState;
  * <p>At most {@code maxUsers} entries: when full, the operator writes the changes back and the least
  * recently used quarter is evicted. Users that hold events are not evicted; should they fill the
  * cache on their own, it grows by a quarter beyond them before it is full again. At most
- * {@code maxPendingSeen} hashes not written yet (should checkpoints be far apart or off, or a
- * subtask take more than that many events between two): then those hashes alone are written, and
- * every user stays cached. Evicting there, as the releases up to 2026-12-06 did, made a quarter of
- * the users read again when they had only been busy (at 100,000 users, once per checkpoint interval). The cache sets the operator's current key itself, through
- * {@code setKey}, before it reads or writes a user's state: most events touch no state at all, and
- * setting the key (serializing it for RocksDB) is not free.
+ * {@code maxPendingSeen} hashes not written yet (checkpoints far apart or off, or more events than
+ * that between two): then those hashes alone are written, and every user stays cached; evicting
+ * there would make busy users read again at their next event.
+ *
+ * <p>The cache sets the operator's current key itself, through {@code setKey}, before it reads or
+ * writes a user's state: most events touch no state at all, and setting the key (serializing it for
+ * RocksDB) is not free.
  */
 final class UserStateCache {
     /** About 8 MiB of eventId hashes between two write-backs. */
