@@ -393,7 +393,7 @@ final class ScaleScenario {
         Map<String, String> jobSettings = new LinkedHashMap<>();
         Configuration flinkSettings = new Configuration();
         variant.forEach((k, v) -> {
-            if (JobOptions.ALL.stream().anyMatch(option -> option.key().equals(k))) {
+            if (JobOptions.isDeclared(k)) {
                 jobSettings.put(k, v);
             } else {
                 flinkSettings.setString(k, v);

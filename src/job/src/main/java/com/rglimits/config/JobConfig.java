@@ -68,7 +68,7 @@ public final class JobConfig implements Serializable {
             }
         });
         settings.withPrefix(AwsSettings.PREFIX).forEach((key, value) -> {
-            if (!isDeclared(key)) {
+            if (!JobOptions.isDeclared(key)) {
                 options.setString(key, value);
             }
         });
@@ -90,10 +90,6 @@ public final class JobConfig implements Serializable {
 
     private static <T> void copy(OptionReader reader, Configuration defaults, ConfigOption<T> option, Configuration to) {
         reader.read(option).or(() -> defaults.getOptional(option)).ifPresent(value -> to.set(option, value));
-    }
-
-    private static boolean isDeclared(String key) {
-        return JobOptions.ALL.stream().anyMatch(option -> option.key().equals(key));
     }
 
     /**

@@ -335,6 +335,11 @@ public final class JobOptions {
         return new ArrayList<>(groups);
     }
 
+    /** Whether {@code key} is the key of one of the job's settings (not a former name of one). */
+    public static boolean isDeclared(String key) {
+        return ALL.stream().anyMatch(option -> option.key().equals(key));
+    }
+
     /** The allowed values of a numeric setting; null if it has no bounds. */
     public static Range<?> range(ConfigOption<?> option) {
         return RANGES.get(option);
