@@ -52,8 +52,11 @@ import org.apache.flink.util.FileUtils;
  * queue to it; streaming writes the same state (1,000,000 users in 23 s on 2 cores).
  */
 final class Prefill {
-    /** Change it when the generated state changes, so that kept savepoints are written again. */
-    static final String VERSION = "1";
+    /**
+     * Change it when the generated state or its format changes, so that kept savepoints are written
+     * again (2: user-state format 3, whose values a run would otherwise rewrite only as users change).
+     */
+    static final String VERSION = "2";
     private static final String DONE = "prefill-done";
     private static final String NATIVE_DONE = "native-done";
 

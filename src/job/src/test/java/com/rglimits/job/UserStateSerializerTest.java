@@ -203,13 +203,65 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         }
     }
 
-    /** A user with two limits: 248 bytes, where the PojoSerializer writes 309 (a null flag per field, enums as 4-byte ints). */
+    /**
+     * A user with two limits: 142 bytes, where format 2 wrote 248 and the PojoSerializer writes 309 (a
+     * null flag per field, enums as 4-byte ints).
+     */
     @Test
-    void writesFewerBytesThanThePojoSerializer() throws IOException {
+    void writesFewerBytesThanFormatTwoAndThePojoSerializer() throws IOException {
         UserState s = severalLimits();
 
-        assertThat(size(SERIALIZER, s)).isEqualTo(248);
+        assertThat(size(SERIALIZER, s)).isEqualTo(142);
         assertThat(size(POJO_SERIALIZER, s)).isEqualTo(309);
+    }
+
+    /**
+     * The shape of generated identifiers (the benchmark's users: 24 hex digits, UUID eventIds), in less
+     * than half of format 2's 375 bytes: hex as half as many bytes, a UUID as 16, the user and brand once.
+     */
+    @Test
+    void generatedIdentifiersTakeTheirBytesNotTheirCharacters() throws IOException {
+        UserState s = severalLimits();
+        for (UserLimit l : s.limits) {
+            l.userId = "00005f0000000000000186a0";
+            l.brandId = "000000000000000000000003";
+            l.userLimitId = l.userLimitId.equals("lim-day-01") ? "00006a000000000000c35000" : "00006a000000000000C35001";
+            l.lastEventId = l.lastSequenceNumber == 40 ? "1b2c3d4e-0001-4000-8000-00000000a0b1" : "1B2C3D4E-0001-4000-8000-00000000A0B2";
+        }
+
+        assertThat(roundTrip(SERIALIZER, s)).usingRecursiveComparison().isEqualTo(s);
+        assertThat(size(SERIALIZER, s)).isEqualTo(175);
+    }
+
+    /**
+     * A value of format 2 (the release of 2026-12-05 wrote it: severalLimits with seenThrough 43) reads
+     * as it is, and is written again in format 3.
+     */
+    @Test
+    void aValueOfFormatTwoIsReadAsItIs() throws IOException {
+        UserState expected = seenThrough(severalLimits(), 43L);
+
+        UserState read = SERIALIZER.deserialize(new DataInputDeserializer(bytes(FORMAT_TWO_VALUE)));
+
+        assertThat(read).usingRecursiveComparison().isEqualTo(expected);
+        assertThat(roundTrip(SERIALIZER, read)).usingRecursiveComparison().isEqualTo(expected);
+        assertThat(size(SERIALIZER, read)).isLessThan(FORMAT_TWO_VALUE.length() / 2);
+    }
+
+    /** Written by UserStateSerializer of format 2 (main at dea00d1). */
+    private static final String FORMAT_TWO_VALUE = "070000000000000029000000000000002b0233ff15516d37744c725832704e63345a615638"
+            + "734b65440b6c696d2d6461792d3031086272616e642d3704455552020300000000020000000300c35000000002000000022f"
+            + "120000019000c79c000000019000c79d9a0000019000c79fe80865762d303034300000000000000028003fff15516d37744c"
+            + "725832704e63345a615638734b65440c6c696d2d7765656b2d3031086272616e642d37044742500301030000000000000002"
+            + "076c0000000200000002f8170000018fc52cd200000001977420dc000000019024d421cc0000018fc52cd2640000019000c7"
+            + "a3d00865762d30303431000000000000002901";
+
+    private static byte[] bytes(String hex) {
+        byte[] b = new byte[hex.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return b;
     }
 
     @Test
@@ -236,7 +288,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
                 new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
 
         assertThat(restored).isInstanceOf(UserStateSerializer.UserStateSerializerSnapshot.class);
-        assertThat(restored.getCurrentVersion()).isEqualTo(2);
+        assertThat(restored.getCurrentVersion()).isEqualTo(3);
         assertThat(restored.restoreSerializer()).isSameAs(SERIALIZER);
         assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs()).isTrue();
     }
@@ -251,7 +303,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         assertThatThrownBy(() -> TypeSerializerSnapshot.readVersionedSnapshot(
                         new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader()))
                 .isInstanceOf(IOException.class)
-                .hasMessage("UserState serializer snapshot of format version 3, this serializer reads only versions 1 to 2");
+                .hasMessage("UserState serializer snapshot of format version 4, this serializer reads only versions 1 to 3");
     }
 
     /**

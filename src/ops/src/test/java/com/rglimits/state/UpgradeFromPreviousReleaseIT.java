@@ -48,6 +48,15 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
         assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30-user-state"), dir);
     }
 
+    /**
+     * The release whose user-state values are in format 2 (fixed widths): the current code reads them
+     * as they are, and rewrites a user in format 3 when it changes.
+     */
+    @Test
+    void theReleaseOf20261206RestoresWithNothingLost(@TempDir Path dir) throws Exception {
+        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-12-06"), dir);
+    }
+
     private static void assertRestoresWithNothingLost(Path fixture, Path dir) throws Exception {
         // A copy elsewhere: the savepoint and the job's paths must not depend on where the fixture was made.
         UpgradeFixture.copyTree(fixture, dir);
