@@ -4,7 +4,8 @@ import com.rglimits.limit.UserLimit;
 import com.rglimits.ordering.HoldingArea;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
@@ -61,8 +62,6 @@ final class UserStateCache {
         /** Hashes of eventIds seen since the last write-back, in arrival order. */
         private long[] seen = NONE_SEEN;
         private int seenCount;
-        /** When it was last used, in calls of {@link #of}: the least recently used are evicted first. */
-        private long lastUsed;
         /** The operator wrote held events of this user to keyed state (which it must clear once it holds none). */
         boolean heldInState;
 
@@ -98,10 +97,13 @@ final class UserStateCache {
     private final int maxUsers;
     private final int maxPendingSeen;
     private final Consumer<String> setKey;
-    private final HashMap<String, Entry> entries = new HashMap<>(1024);
+    /**
+     * In access order, least recently used first: eviction takes entries from the front, without
+     * sorting all of them (at millions of users the cache turns over every second or two).
+     */
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
     private final List<Entry> dirtyUsers = new ArrayList<>();
     private int pendingSeen;
-    private long uses;
     /** Entries at which the cache is full: above maxUsers when users that hold events filled it (they stay). */
     private int fullAt;
 
@@ -141,7 +143,6 @@ final class UserStateCache {
             }
             entries.put(userId, e);
         }
-        e.lastUsed = ++uses;
         return e;
     }
 
@@ -292,12 +293,12 @@ final class UserStateCache {
         if (!dirtyUsers.isEmpty()) {
             throw new IllegalStateException("changes not written back: evicting would lose them");
         }
-        long[] evictable = entries.values().stream().filter(UserStateCache::evictable).mapToLong(e -> e.lastUsed).toArray();
-        int evict = Math.min(evictable.length, Math.max(1, entries.size() / 4));
-        if (evict > 0) {
-            Arrays.sort(evictable);
-            long lastEvicted = evictable[evict - 1];
-            entries.values().removeIf(e -> evictable(e) && e.lastUsed <= lastEvicted);
+        int evict = Math.max(1, entries.size() / 4);
+        for (Iterator<Entry> lru = entries.values().iterator(); evict > 0 && lru.hasNext(); ) {
+            if (evictable(lru.next())) {
+                lru.remove();
+                evict--;
+            }
         }
         fullAt = Math.max(maxUsers, entries.size() + Math.max(1, maxUsers / 4));
     }

@@ -70,6 +70,7 @@ class UserStateCacheTest {
         assertThat(hashesInState("u2")).containsExactly(21L, 22L, 23L);
     }
 
+    /** Least recently used by access, not by arrival: u1 is used again; u2 is skipped, as a user whose held events are in state. */
     @Test
     void aFullCacheIsWrittenBackAndEvictsItsLeastRecentlyUsedQuarter() throws Exception {
         UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
@@ -79,16 +80,20 @@ class UserStateCacheTest {
             cache.put(e, limit(user, "lim"));
             users.add(e);
         }
+        cache.of("u1");
+        users.get(1).heldInState = true;
         assertThat(cache.full()).isTrue();
 
         cache.writeBack();
         cache.evictLeastRecentlyUsed();
 
         assertThat(cache.full()).isFalse();
-        assertThat(userInState("u1").limits).extracting(l -> l.userId).containsExactly("u1");
-        assertThat(cache.of("u2")).as("the three most recently used stay").isSameAs(users.get(1));
-        assertThat(cache.of("u1")).as("read again from state").isNotSameAs(users.get(0));
-        assertThat(cache.limit(cache.of("u1"), "lim").userId).isEqualTo("u1");
+        assertThat(userInState("u3").limits).extracting(l -> l.userId).containsExactly("u3");
+        assertThat(cache.of("u1")).as("used again: stays").isSameAs(users.get(0));
+        assertThat(cache.of("u2")).as("holds events in state: stays").isSameAs(users.get(1));
+        assertThat(cache.of("u4")).isSameAs(users.get(3));
+        assertThat(cache.of("u3")).as("read again from state").isNotSameAs(users.get(2));
+        assertThat(cache.limit(cache.of("u3"), "lim").userId).isEqualTo("u3");
     }
 
     private UserState userInState(String user) throws Exception {
