@@ -27,6 +27,13 @@ final class CompactWire {
     private static final int UTF16 = 5;
     private static final int KIND_BITS = 3;
 
+    // The cases of hex digits a string can be read in.
+    private static final int NONE = 0;
+    private static final int LOWER = 1;
+    private static final int UPPER = 2;
+    /** Digits alone, which both cases can carry. */
+    private static final int EITHER = LOWER | UPPER;
+
     private static final int UUID_LENGTH = 36;
     private static final char[] LOWER_DIGITS = "0123456789abcdef".toCharArray();
     private static final char[] UPPER_DIGITS = "0123456789ABCDEF".toCharArray();
@@ -64,8 +71,10 @@ final class CompactWire {
     }
 
     /**
-     * A header (the string's length and its kind), then: hex digits of one case two to a byte; a
-     * UUID of one case as its 16 bytes; any other string as UTF-8.
+     * A header (its kind in the low three bits, the length above them, left out for a UUID), then:
+     * hex digits of one case two to a byte (an odd last digit in a byte of its own); a UUID of one
+     * case as its 16 bytes; any other string as its UTF-8 bytes, or as UTF-16 code units when UTF-8
+     * cannot carry it unchanged.
      */
     static void writeString(String s, DataOutputView out) throws IOException {
         int length = s.length();
@@ -161,12 +170,6 @@ final class CompactWire {
         }
         return new String(chars);
     }
-
-    private static final int NONE = 0;
-    private static final int LOWER = 1;
-    private static final int UPPER = 2;
-    /** Digits alone, which both cases can carry. */
-    private static final int EITHER = LOWER | UPPER;
 
     /** Whether the string is hex digits of one case, and which; an empty string is not. */
     private static int hexCase(String s) {
