@@ -73,6 +73,11 @@ public final class BenchMetrics implements MetricReporter {
         return total;
     }
 
+    /** Whether any RocksDB gauge's name ends with {@code name}: told apart from one that reads 0. */
+    static boolean hasRocksDb(String name) {
+        return ROCKSDB.keySet().stream().anyMatch(id -> id.endsWith(name));
+    }
+
     @Override
     public void open(MetricConfig config) {}
 

@@ -61,6 +61,8 @@ final class ScaleScenario {
     /** A restore that takes longer than this fails the row. */
     private static final long MAX_RESTORE_NANOS = 900_000_000_000L;
     static final String KEYED_OPERATOR = "Order, de-duplicate and apply events";
+    /** RocksDB's statistics ticker STALL_MICROS, as Flink's native metrics name it. */
+    private static final String STALL_MICROS = "rocksdb_stall_micros";
 
     /** The counters at one instant. */
     static final class Sample {
@@ -73,6 +75,8 @@ final class ScaleScenario {
         long gcNanos;
         long cacheHits;
         long cacheMisses;
+        /** RocksDB's time spent holding writes back (stalls and slowdowns) so far, or -1 when not reported. */
+        long stallMicros;
 
         static Sample now(long records, long limits) {
             Sample s = new Sample();
@@ -84,6 +88,7 @@ final class ScaleScenario {
             s.gcNanos = runtime.gcNanos;
             s.cacheHits = BenchMetrics.rocksDb("rocksdb_block_cache_hit", true);
             s.cacheMisses = BenchMetrics.rocksDb("rocksdb_block_cache_miss", true);
+            s.stallMicros = BenchMetrics.hasRocksDb(STALL_MICROS) ? BenchMetrics.rocksDb(STALL_MICROS, true) : -1;
             return s;
         }
     }
@@ -97,6 +102,8 @@ final class ScaleScenario {
         final double gcSeconds;
         final long cacheHits;
         final long cacheMisses;
+        /** Seconds in which RocksDB held the keyed operator's writes back; NaN when not reported. */
+        final double stallSeconds;
         double p50Ms = Double.NaN;
         double p99Ms = Double.NaN;
         final List<Checkpoint> checkpoints = new ArrayList<>();
@@ -113,6 +120,7 @@ final class ScaleScenario {
             gcSeconds = (to.gcNanos - from.gcNanos) / 1e9;
             cacheHits = to.cacheHits - from.cacheHits;
             cacheMisses = to.cacheMisses - from.cacheMisses;
+            stallSeconds = from.stallMicros < 0 || to.stallMicros < 0 ? Double.NaN : (to.stallMicros - from.stallMicros) / 1e6;
         }
 
         double eventsPerSecond() {
@@ -205,15 +213,15 @@ final class ScaleScenario {
             b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | of the ceiling per core "
                     + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
                     + "| checkpoint MiB, incremental median / full | state on disk MiB | block cache hit | "
-                    + "restore: first limit / steady s |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "RocksDB write stalls s | restore: first limit / steady s |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<Row> all = new ArrayList<>();
             all.add(ceiling);
             all.addAll(rows);
             for (Row r : all) {
                 Span t = r.total;
                 List<Checkpoint> cs = t.checkpoints;
-                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         r.name, t.eventsPerSecond(), t.cores(), t.jitSeconds / t.seconds, t.gcSeconds / t.seconds,
                         t.eventsPerCore(), t.eventsPerCoreNet(generatorNanosPerRecord),
                         r == ceiling ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.eventsPerCore() / ceiling.total.eventsPerCore()),
@@ -225,6 +233,7 @@ final class ScaleScenario {
                                 Benchmark.mib(cs.get(cs.size() - 1).stateBytes)),
                         r.rocksDbBytes < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", Benchmark.mib(r.rocksDbBytes)),
                         Double.isNaN(t.cacheHitRate()) ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.cacheHitRate()),
+                        Double.isNaN(t.stallSeconds) ? "-" : String.format(Locale.ROOT, "%.1f", t.stallSeconds),
                         Double.isNaN(r.restoreSeconds) ? "-" : String.format(Locale.ROOT, "%.1f / %s", r.restoreSeconds,
                                 Double.isNaN(r.steadySeconds) ? "-" : String.format(Locale.ROOT, "%.1f", r.steadySeconds))));
             }
@@ -232,7 +241,7 @@ final class ScaleScenario {
                     rows.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f MiB", Benchmark.mib(rows.get(0).blockCacheCapacity)),
                     String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
             b.append("\nPer window (events/s; events/s per core; p50 / p99 ms; checkpoints triggered in it, with the "
-                    + "keyed operator's write-back pause in ms; block cache hits):\n\n");
+                    + "keyed operator's write-back pause in ms; block cache hits; RocksDB's write stalls, when any):\n\n");
             b.append("| row |");
             int windows = all.stream().mapToInt(r -> r.windows.size()).max().orElse(0);
             for (int i = 0; i < windows; i++) {
@@ -250,10 +259,11 @@ final class ScaleScenario {
                     for (Checkpoint c : w.checkpoints) {
                         pauses.append(pauses.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,d", c.syncMs));
                     }
-                    b.append(String.format(Locale.ROOT, " %,.0f; %,.0f; %s / %s%s%s |", w.eventsPerSecond(), w.eventsPerCore(),
+                    b.append(String.format(Locale.ROOT, " %,.0f; %,.0f; %s / %s%s%s%s |", w.eventsPerSecond(), w.eventsPerCore(),
                             ms(w.p50Ms), ms(w.p99Ms),
                             r == ceiling ? "" : "; chk " + (pauses.length() == 0 ? "-" : pauses),
-                            Double.isNaN(w.cacheHitRate()) ? "" : String.format(Locale.ROOT, "; %.0f %%", 100 * w.cacheHitRate())));
+                            Double.isNaN(w.cacheHitRate()) ? "" : String.format(Locale.ROOT, "; %.0f %%", 100 * w.cacheHitRate()),
+                            !(w.stallSeconds > 0) ? "" : String.format(Locale.ROOT, "; stalled %.1f s", w.stallSeconds)));
                 }
                 b.append('\n');
             }
@@ -387,6 +397,8 @@ final class ScaleScenario {
         flink.set(RocksDBNativeMetricOptions.MONITOR_BLOCK_CACHE_MISS, true);
         flink.set(RocksDBNativeMetricOptions.BLOCK_CACHE_CAPACITY, true);
         flink.set(RocksDBNativeMetricOptions.MONITOR_LIVE_SST_FILES_SIZE, true);
+        // A statistics ticker, as the block cache's: the statistics are on for those already.
+        flink.set(RocksDBNativeMetricOptions.MONITOR_STALL_MICROS, true);
         flink.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
         flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 10_000);
 

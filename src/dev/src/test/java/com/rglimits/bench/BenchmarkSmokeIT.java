@@ -76,6 +76,7 @@ class BenchmarkSmokeIT {
             assertThat(r.windows).as(r.name).hasSize(2);
             assertThat(r.total.records).as(r.name).isPositive();
             assertThat(r.total.p99Ms).as(r.name + " latency measured").isNotNaN();
+            assertThat(r.total.stallSeconds).as(r.name + ": RocksDB's write stalls reported").isNotNaN();
             assertThat(r.restoreSeconds).as(r.name + ": restored from the prefilled savepoint").isPositive();
             assertThat(r.accounting).as(r.name + ": nothing dead-lettered (the scenario fails otherwise)")
                     .contains("dead_lettered=0");
