@@ -65,18 +65,27 @@ public final class WireStrings {
      * bits per byte, low first, the high bit set on every byte but the last.
      */
     public static void writeLength(int n, DataOutputView out) throws IOException {
-        while ((n & ~0x7F) != 0) {
-            out.writeByte((n & 0x7F) | 0x80);
-            n >>>= 7;
-        }
-        out.writeByte(n);
+        writeVarLong(Integer.toUnsignedLong(n), out);
     }
 
     public static int readLength(DataInputView in) throws IOException {
-        int n = 0;
+        return (int) readVarLong(in);
+    }
+
+    /** The same encoding for a long (user-state format 3 writes its numbers so, zig-zag where they may be negative). */
+    public static void writeVarLong(long n, DataOutputView out) throws IOException {
+        while ((n & ~0x7FL) != 0) {
+            out.writeByte((int) (n & 0x7F) | 0x80);
+            n >>>= 7;
+        }
+        out.writeByte((int) n);
+    }
+
+    public static long readVarLong(DataInputView in) throws IOException {
+        long n = 0;
         for (int shift = 0; ; shift += 7) {
             int b = in.readUnsignedByte();
-            n |= (b & 0x7F) << shift;
+            n |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 return n;
             }

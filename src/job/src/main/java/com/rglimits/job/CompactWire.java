@@ -40,33 +40,13 @@ final class CompactWire {
 
     private CompactWire() {}
 
-    /** Seven bits per byte, low first, the high bit set on every byte but the last (small non-negative numbers in one byte). */
-    static void writeVarLong(long n, DataOutputView out) throws IOException {
-        while ((n & ~0x7FL) != 0) {
-            out.writeByte((int) (n & 0x7F) | 0x80);
-            n >>>= 7;
-        }
-        out.writeByte((int) n);
-    }
-
-    static long readVarLong(DataInputView in) throws IOException {
-        long n = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in.readUnsignedByte();
-            n |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return n;
-            }
-        }
-    }
-
     /** Zig-zag, so that small negative numbers (a timestamp before another) are short too. */
     static void writeSigned(long n, DataOutputView out) throws IOException {
-        writeVarLong((n << 1) ^ (n >> 63), out);
+        WireStrings.writeVarLong((n << 1) ^ (n >> 63), out);
     }
 
     static long readSigned(DataInputView in) throws IOException {
-        long z = readVarLong(in);
+        long z = WireStrings.readVarLong(in);
         return (z >>> 1) ^ -(z & 1);
     }
 
@@ -80,7 +60,7 @@ final class CompactWire {
         int length = s.length();
         int uuidCase = length == UUID_LENGTH ? uuidCase(s) : NONE;
         if (uuidCase != NONE) {
-            writeVarLong(uuidCase == LOWER ? LOWER_UUID : UPPER_UUID, out);
+            WireStrings.writeVarLong(uuidCase == LOWER ? LOWER_UUID : UPPER_UUID, out);
             for (int i = 0; i < UUID_LENGTH; ) {
                 if (s.charAt(i) == '-') {
                     i++;
@@ -93,7 +73,7 @@ final class CompactWire {
         }
         int hexCase = hexCase(s);
         if (hexCase != NONE) {
-            writeVarLong((long) length << KIND_BITS | (hexCase == LOWER ? LOWER_HEX : UPPER_HEX), out);
+            WireStrings.writeVarLong((long) length << KIND_BITS | (hexCase == LOWER ? LOWER_HEX : UPPER_HEX), out);
             for (int i = 0; i < length; i += 2) {
                 out.writeByte(digit(s.charAt(i)) << 4 | (i + 1 < length ? digit(s.charAt(i + 1)) : 0));
             }
@@ -101,16 +81,16 @@ final class CompactWire {
         }
         if (!hasUnpairedSurrogate(s)) {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeVarLong((long) utf8.length << KIND_BITS | UTF8, out);
+            WireStrings.writeVarLong((long) utf8.length << KIND_BITS | UTF8, out);
             out.write(utf8);
         } else {
-            writeVarLong(UTF16, out);
+            WireStrings.writeVarLong(UTF16, out);
             StringValue.writeString(s, out);
         }
     }
 
     static String readString(DataInputView in) throws IOException {
-        long header = readVarLong(in);
+        long header = WireStrings.readVarLong(in);
         int kind = (int) (header & ((1 << KIND_BITS) - 1));
         int length = (int) (header >>> KIND_BITS);
         switch (kind) {

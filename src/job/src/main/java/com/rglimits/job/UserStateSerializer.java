@@ -151,7 +151,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
             CompactWire.writeSigned(s.seenThrough, out);
         }
         if (s.limits != null) {
-            CompactWire.writeVarLong(s.limits.size(), out);
+            WireStrings.writeVarLong(s.limits.size(), out);
             UserLimit previous = null;
             for (UserLimit l : s.limits) {
                 writeLimit(l, previous, out);
@@ -163,13 +163,13 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     /** In format 3; {@code previous} is the list's limit before it (nulls skipped), or null for the first. */
     private static void writeLimit(UserLimit l, UserLimit previous, DataOutputView out) throws IOException {
         if (l == null) {
-            CompactWire.writeVarLong(NULL_LIMIT, out);
+            WireStrings.writeVarLong(NULL_LIMIT, out);
             return;
         }
         int same = previous == null ? 0
                 : same(l.userId, previous.userId, SAME_USER_ID) | same(l.brandId, previous.brandId, SAME_BRAND_ID)
                         | same(l.currencyCode, previous.currencyCode, SAME_CURRENCY_CODE);
-        CompactWire.writeVarLong(same | bit(l.userId, USER_ID) | bit(l.userLimitId, USER_LIMIT_ID)
+        WireStrings.writeVarLong(same | bit(l.userId, USER_ID) | bit(l.userLimitId, USER_LIMIT_ID)
                 | bit(l.brandId, BRAND_ID) | bit(l.currencyCode, CURRENCY_CODE) | bit(l.type, TYPE) | bit(l.period, PERIOD)
                 | bit(l.status, STATUS) | bit(l.value, VALUE) | bit(l.progress, PROGRESS)
                 | bit(l.activeFrom, ACTIVE_FROM) | bit(l.activeUntil, ACTIVE_UNTIL)
@@ -240,7 +240,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         s.lastSequence = has(present, LAST_SEQUENCE) ? CompactWire.readSigned(in) : null;
         s.seenThrough = has(present, SEEN_THROUGH) ? CompactWire.readSigned(in) : null;
         if (has(present, LIMITS)) {
-            int size = (int) CompactWire.readVarLong(in);
+            int size = (int) WireStrings.readVarLong(in);
             List<UserLimit> limits = new ArrayList<>(size);
             UserLimit previous = null;
             for (int i = 0; i < size; i++) {
@@ -256,7 +256,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     }
 
     private static UserLimit readLimit(UserLimit previous, DataInputView in) throws IOException {
-        int present = (int) CompactWire.readVarLong(in);
+        int present = (int) WireStrings.readVarLong(in);
         if (has(present, NULL_LIMIT)) {
             return null;
         }
