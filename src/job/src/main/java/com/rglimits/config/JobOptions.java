@@ -221,9 +221,11 @@ public final class JobOptions {
             .defaultValue(Duration.ofMillis(200))
             .withDeprecatedKeys("sink.merge.window.ms")
             .withDescription("While the job is live: how long a limit version waits at least in the sink's merge"
-                    + " stage, for a newer version of the same limit to replace it. Versions also merge while the"
-                    + " requests in flight are full, and while an older version of the limit is in flight"
-                    + " (`docs/benchmark.md`, \"Sink cost\")."),
+                    + " stage, for a newer version of the same limit to replace it, when its limit was written less"
+                    + " than this before; a version of a limit not written for this long is written at once (the"
+                    + " first change reaches the table without waiting, those that follow it closely merge). Versions"
+                    + " also merge while the requests in flight are full, and while an older version of the limit is"
+                    + " in flight (`docs/benchmark.md`, \"Sink cost\")."),
             Duration.ZERO, null);
 
     public static final ConfigOption<Duration> SINK_MERGE_MAX_WINDOW = declare(ConfigOptions.key("sink.merge.max-window")

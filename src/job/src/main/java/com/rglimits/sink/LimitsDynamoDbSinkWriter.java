@@ -38,8 +38,12 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * of its limit ({@link MergeStage}), and leaves it oldest first while the writer has fewer entries
  * than fill its requests in flight: entries in the writer's buffer can no longer merge, so while
  * DynamoDB is the bottleneck (a backlog, a replay) versions merge here instead of queueing there.
- * Bounds: at most {@code maxLimits} limits staged (beyond, the oldest leaves at once, however full
- * the writer), and without backpressure no entry waits longer than the window plus one timer tick.
+ * While the job is live, a version of a limit that was neither staged nor written within the live
+ * window skips the stage when the writer has room: only the versions that follow a write closely
+ * have anything to merge with, and enforcement reads the table (a user who has just reached a limit
+ * should find it there without waiting a window). Bounds: at most {@code maxLimits} limits staged
+ * (beyond, the oldest leaves at once, however full the writer), and without backpressure no entry
+ * waits longer than the window plus one timer tick.
  * At a checkpoint the staged versions are stored with the writer's buffer (the same state); a
  * restored writer sends them first. A checkpoint does not empty the stage: the barrier waits for
  * the requests in flight only, however long the window. At end of input the stage is emptied into
@@ -73,7 +77,7 @@ final class LimitsDynamoDbSinkWriter extends AwsAsyncSinkWriter<UserLimit, Limit
     private final AtomicInteger outstanding = new AtomicInteger();
 
     private final ProcessingTimeService time;
-    private final MergeStage stage = new MergeStage();
+    private final MergeStage stage;
     private final MergeWindow window;
     private final int maxLimits;
     /** Entries that fill the requests in flight: batch size times requests in flight. */
@@ -100,6 +104,7 @@ final class LimitsDynamoDbSinkWriter extends AwsAsyncSinkWriter<UserLimit, Limit
         }
         this.time = context.getProcessingTimeService();
         this.window = window;
+        this.stage = new MergeStage(window.liveMs());
         this.maxLimits = maxLimits;
         this.pipeline = sink.writerConfiguration().getMaxBatchSize() * sink.writerConfiguration().getMaxInFlightRequests();
         this.tableName = tableName;
@@ -114,20 +119,22 @@ final class LimitsDynamoDbSinkWriter extends AwsAsyncSinkWriter<UserLimit, Limit
     public void write(UserLimit limit, Context context) throws IOException, InterruptedException {
         long now = time.getCurrentProcessingTime();
         window.observe(limit.updatedAt, now);
-        if (!stage.offer(limit, now)) {
+        if (window.isLive() && outstanding.get() < pipeline && stage.leavesAtOnce(limit, now)) {
+            take(limit);
+        } else if (!stage.offer(limit, now)) {
             cost.writesCoalesced.inc();
         }
         release();
     }
 
     private void release() throws IOException, InterruptedException {
-        while (stage.size() > maxLimits) {
-            take(stage.pollOldest());
-        }
         long now = time.getCurrentProcessingTime();
+        while (stage.size() > maxLimits) {
+            take(stage.pollOldest(now));
+        }
         long windowMs = window.currentMs();
         while (!stage.isEmpty() && stage.oldestArrival() + windowMs <= now && outstanding.get() < pipeline) {
-            take(stage.pollOldest());
+            take(stage.pollOldest(now));
         }
         if (!stage.isEmpty() && !timerSet) {
             long due = stage.oldestArrival() + windowMs;
@@ -154,8 +161,9 @@ final class LimitsDynamoDbSinkWriter extends AwsAsyncSinkWriter<UserLimit, Limit
     public void flush(boolean endOfInput) throws InterruptedException {
         if (endOfInput) {
             try {
+                long now = time.getCurrentProcessingTime();
                 while (!stage.isEmpty()) {
-                    take(stage.pollOldest());
+                    take(stage.pollOldest(now));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -23,6 +23,7 @@ final class MergeWindow {
     private long newestEventTime = Long.MIN_VALUE;
     /** Volatile: also read by the metrics reporter's thread. */
     private volatile long currentMs;
+    private boolean live = true;
 
     /**
      * @param windowMs the window while live
@@ -43,7 +44,22 @@ final class MergeWindow {
         // The newest event time, not this record's: an event that arrived late within the
         // out-of-orderness bound does not make the job look behind.
         long behindLive = now - newestEventTime - liveLagMs;
-        currentMs = Math.min(maxWindowMs, Math.max(windowMs, behindLive / LAG_DIVISOR));
+        long following = behindLive / LAG_DIVISOR;
+        live = following <= windowMs;
+        currentMs = Math.min(maxWindowMs, Math.max(windowMs, following));
+    }
+
+    /**
+     * Whether the job is live: behind live by no more than a hiccup (the lag would not lengthen the
+     * window), whatever the longest window allows.
+     */
+    boolean isLive() {
+        return live;
+    }
+
+    /** The window while live, in milliseconds. */
+    long liveMs() {
+        return windowMs;
     }
 
     /** The window now, in milliseconds. */

@@ -24,10 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -133,6 +136,45 @@ class LimitsDynamoDbSinkFaultIT {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void whileLiveALimitNotWrittenWithinTheWindowIsWrittenAtOnceAndTheVersionsAfterItMerge() throws Exception {
+        String table = newTable();
+        try (FaultInjectingDynamo front = new FaultInjectingDynamo(dynamo.port(), n -> null)) {
+            Costs costs = new Costs();
+            // A window far longer than the test: a version that waited for it would not be written while the job runs.
+            LimitsDynamoDbSink sink = sink(table, front, costs).mergeWindowMs(TimeUnit.MINUTES.toMillis(10)).build();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(PARALLELISM);
+            env.getConfig().disableGenericTypes();
+            env.fromSource(new DataGeneratorSource<>(LimitsDynamoDbSinkFaultIT::liveVersion, Long.MAX_VALUE,
+                                    RateLimiterStrategy.perSecond(50), TypeInformation.of(UserLimit.class)),
+                            WatermarkStrategy.noWatermarks(), "live versions").setParallelism(1)
+                    .keyBy(l -> l.userId, Types.STRING)
+                    .sinkTo(sink)
+                    .name("limits-dynamodb-sink");
+            JobClient job = env.executeAsync("live");
+            try {
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while ((LimitTable.scanAll(client, table).size() < LIVE_USERS || costs.sum(SinkCost::writesCoalesced) < 20)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+
+                List<Map<String, AttributeValue>> firstVersions = new ArrayList<>();
+                for (long i = 0; i < LIVE_USERS; i++) {
+                    firstVersions.add(LimitItems.toItem(liveVersion(i)));
+                }
+                assertThat(LimitTable.scanAll(client, table)).as("each limit's first version, and only that")
+                        .containsExactlyInAnyOrderElementsOf(firstVersions);
+                assertThat(costs.sum(SinkCost::writesCoalesced)).as("later versions merged").isGreaterThanOrEqualTo(20);
+                assertThat(front.putItems()).as("one PutItem per limit").isEqualTo(LIVE_USERS);
+            } finally {
+                job.cancel().get(1, TimeUnit.MINUTES);
+            }
+        }
+    }
+
+    @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void throttlingAndServerErrorsAreRetriedNothingIsLostAndTheTableNeverMovesBackwards() throws Exception {
         String table = newTable();
@@ -211,6 +253,21 @@ class LimitsDynamoDbSinkFaultIT {
             }
         }
         return input;
+    }
+
+    private static final int LIVE_USERS = 10;
+
+    /**
+     * Version 1 of one limit of each of {@value #LIVE_USERS} users, then ever newer versions of the
+     * first user's limit; their event times are ahead of the wall clock, so the sink sees the job live
+     * however slowly the machine runs.
+     */
+    private static UserLimit liveVersion(long index) {
+        UserLimit l = index < LIVE_USERS
+                ? TestLimits.version("user-" + index, "limit-1", 1)
+                : TestLimits.version("user-0", "limit-1", index);
+        l.updatedAt = 4_102_444_800_000L + index;
+        return l;
     }
 
     private static List<Map<String, AttributeValue>> newestItems(List<UserLimit> input) {

@@ -15,13 +15,16 @@ class MergeWindowTest {
     void liveRecordsKeepTheShortWindow() {
         MergeWindow w = new MergeWindow(WINDOW, MAX_WINDOW, LIVE_LAG);
         assertThat(w.currentMs()).as("before any record").isEqualTo(WINDOW);
+        assertThat(w.isLive()).isTrue();
 
         w.observe(NOW - 5_000, NOW);
         assertThat(w.currentMs()).isEqualTo(WINDOW);
+        assertThat(w.isLive()).isTrue();
         w.observe(NOW + 1_000 - LIVE_LAG, NOW + 1_000);
         assertThat(w.currentMs()).as("exactly the live lag").isEqualTo(WINDOW);
         w.observe(NOW + 2_000 - LIVE_LAG - WINDOW, NOW + 2_000);
         assertThat(w.currentMs()).as("behind live by the window itself").isEqualTo(WINDOW);
+        assertThat(w.isLive()).isTrue();
     }
 
     @Test
@@ -30,6 +33,7 @@ class MergeWindowTest {
 
         w.observe(NOW - LIVE_LAG - 25_000, NOW);
         assertThat(w.currentMs()).isEqualTo(2_500);
+        assertThat(w.isLive()).isFalse();
         w.observe(NOW - LIVE_LAG - 590_000, NOW);
         assertThat(w.currentMs()).as("the newest event time counts, not this record's").isEqualTo(2_500);
         // 20 s later event time has advanced by 1 s only.
@@ -52,6 +56,9 @@ class MergeWindowTest {
         MergeWindow w = new MergeWindow(WINDOW, MAX_WINDOW, LIVE_LAG);
         w.observe(NOW - LIVE_LAG - 2_000, NOW);
         assertThat(w.currentMs()).isEqualTo(WINDOW);
+        assertThat(w.isLive()).as("the lag would not lengthen the window").isTrue();
+        w.observe(NOW - LIVE_LAG - 5_000, NOW + 10);
+        assertThat(w.isLive()).as("10 ms later it would, by a millisecond").isFalse();
     }
 
     @Test
@@ -63,8 +70,10 @@ class MergeWindowTest {
         // The backlog drains: event time gains on the wall clock.
         w.observe(NOW + 10_000 - LIVE_LAG - 200_000, NOW + 10_000);
         assertThat(w.currentMs()).isEqualTo(20_000);
+        assertThat(w.isLive()).isFalse();
         w.observe(NOW + 20_000 - 5_500, NOW + 20_000);
         assertThat(w.currentMs()).isEqualTo(WINDOW);
+        assertThat(w.isLive()).isTrue();
     }
 
     @Test
@@ -72,6 +81,7 @@ class MergeWindowTest {
         MergeWindow off = new MergeWindow(WINDOW, 0, LIVE_LAG);
         off.observe(NOW - 3_600_000L, NOW);
         assertThat(off.currentMs()).isEqualTo(WINDOW);
+        assertThat(off.isLive()).as("behind, whatever the window").isFalse();
 
         MergeWindow none = new MergeWindow(0, 0, LIVE_LAG);
         none.observe(NOW - 3_600_000L, NOW);
