@@ -25,13 +25,21 @@ import java.util.concurrent.locks.LockSupport;
  * add up to the process limit (the accept thread would die, and with it every request after).
  */
 final class DelayingForwarder implements AutoCloseable {
+    /**
+     * Connections the kernel completes before they are accepted. The sink opens a connection per
+     * concurrent request: a burst (the versions held by the ordering bound, released together at end
+     * of input) opens up to its batch size times its requests in flight, 800 in the latency scenario.
+     * With 200, connects beyond it were dropped and timed out in the SDK (2 s), which retried them.
+     */
+    static final int BACKLOG = 4096;
+
     private final ServerSocket server;
     private final int targetPort;
     private final long oneWayNanos;
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
 
     DelayingForwarder(int targetPort, double roundTripMs) throws IOException {
-        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.oneWayNanos = (long) (roundTripMs * 1e6 / 2);
         daemon(this::accept, "delay-accept").start();
@@ -49,25 +57,32 @@ final class DelayingForwarder implements AutoCloseable {
             } catch (IOException closed) {
                 return;
             }
-            try {
-                Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                client.setTcpNoDelay(true);
-                target.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(target);
-                AtomicInteger open = new AtomicInteger(2);
-                Runnable ended = () -> {
-                    if (open.decrementAndGet() == 0) {
-                        close(client);
-                        close(target);
-                    }
-                };
-                pipe(client, target, ended);
-                pipe(target, client, ended);
-            } catch (IOException unreachable) {
-                // The emulator refused: this client's request fails, the next may succeed.
-                close(client);
-            }
+            // The connection to the emulator on a thread of its own: in a burst it can wait (the
+            // emulator's backlog is 511, and it accepts between requests), and on this loop that wait
+            // held back every connection behind it.
+            daemon(() -> forward(client), "delay-connect").start();
+        }
+    }
+
+    private void forward(Socket client) {
+        try {
+            Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            client.setTcpNoDelay(true);
+            target.setTcpNoDelay(true);
+            sockets.add(client);
+            sockets.add(target);
+            AtomicInteger open = new AtomicInteger(2);
+            Runnable ended = () -> {
+                if (open.decrementAndGet() == 0) {
+                    close(client);
+                    close(target);
+                }
+            };
+            pipe(client, target, ended);
+            pipe(target, client, ended);
+        } catch (IOException unreachable) {
+            // The emulator refused: this client's request fails, the next may succeed.
+            close(client);
         }
     }
 
