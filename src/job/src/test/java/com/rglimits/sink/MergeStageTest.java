@@ -58,12 +58,12 @@ class MergeStageTest {
         stage.offer(version("u1", "l1", 1), 0);
         stage.pollOldest(100);
         stage.offer(version("u2", "l1", 1), 100);
-        stage.offer(version("u1", "l1", 2), 150);
-        assertThat(stage.pollOldest(250)).isEqualTo(version("u2", "l1", 1));
-        assertThat(stage.pollOldest(400)).isEqualTo(version("u1", "l1", 2));
+        stage.offer(version("u1", "l1", 2), 110);
+        assertThat(stage.pollOldest(120)).isEqualTo(version("u2", "l1", 1));
+        assertThat(stage.pollOldest(150)).as("u1 leaves again within the quiet time").isEqualTo(version("u1", "l1", 2));
 
-        // u2 left at 250 and u1 at 400: at 500 u2 is forgotten, u1 is not, though u1 left first once.
-        assertThat(stage.leavesAtOnce(version("u1", "l1", 3), 500)).isFalse();
-        assertThat(stage.leavesAtOnce(version("u2", "l1", 2), 500)).isTrue();
+        // u2 left at 120 and u1 last at 150: at 330 u2 is forgotten, u1 is not, though u1 left first once.
+        assertThat(stage.leavesAtOnce(version("u2", "l1", 2), 330)).isTrue();
+        assertThat(stage.leavesAtOnce(version("u1", "l1", 3), 330)).isFalse();
     }
 }
