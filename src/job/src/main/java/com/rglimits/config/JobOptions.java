@@ -157,7 +157,8 @@ public final class JobOptions {
             .defaultValue(200_000)
             .withDescription("Users whose limits and sequence cursor the keyed operator keeps in memory, per"
                     + " subtask (at most ~3 KB of heap each with two limits). When full, changes are written back and"
-                    + " the least recently used quarter evicted; users holding events stay (if they alone fill it, it"
+                    + " a quarter evicted, least recently used first (a user used again since it was cached or last"
+                    + " passed over gets a second chance); users holding events stay (if they alone fill it, it"
                     + " grows by a quarter)."),
             1, null);
 

@@ -287,10 +287,10 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             gauges.update();
             return;
         }
-        Long last = user.lastSequence();
+        long last = user.lastSequence();
         // Every event seen before is held now or was taken in order (the cursor passed it), so only an
         // event at or behind the cursor can be a redelivery: the seen set is read for those alone.
-        if (last != null && event.sequenceNumber <= last) {
+        if (last != UserStateCache.NONE && event.sequenceNumber <= last) {
             long hash = EventIdHash.of(event.eventId);
             if (users.seenBefore(user, hash) || seenByAnEarlierRelease(event)) {
                 duplicates.inc();
@@ -327,7 +327,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     private static boolean isNextInLine(UserStateCache.Entry user, long sequenceNumber) {
         long through = user.inOrderThrough();
-        return through != Long.MIN_VALUE && sequenceNumber == through + 1;
+        return through != UserStateCache.NONE && sequenceNumber == through + 1;
     }
 
     /**
@@ -345,7 +345,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     /** Applies the user's held events that are next in line, one after the other. */
     private void applyNextInLine(UserStateCache.Entry user, long now) {
         while (user.holdsEvents()) {
-            LimitEvent next = user.inOrderThrough() == Long.MIN_VALUE ? null
+            LimitEvent next = user.inOrderThrough() == UserStateCache.NONE ? null
                     : holding.takeWithSequence(user, user.inOrderThrough() + 1);
             if (next == null) {
                 return;
@@ -483,8 +483,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             expired.clear();
         }
         for (LimitEvent event : due) {
-            Long last = user.lastSequence();
-            if (last != null && event.sequenceNumber <= last) {
+            long last = user.lastSequence();
+            if (last != UserStateCache.NONE && event.sequenceNumber <= last) {
                 deadLetter(event, DeadLetterReason.LATE_EVENT, lateError(event, last), now);
                 continue;
             }

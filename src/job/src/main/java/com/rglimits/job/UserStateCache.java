@@ -49,9 +49,13 @@ final class UserStateCache {
      */
     static final class Entry extends HoldingArea.Holder {
         private final String userId;
-        private Long lastSequence;
-        /** See {@link UserState#seenThrough}; may be at or below lastSequence here (then it says nothing). */
-        private Long seenThrough;
+        /**
+         * {@link #NONE} before the first. Primitive, as is seenThrough: a boxed number would be a new
+         * object per event stored into this long-lived one, which costs the collector more than the box.
+         */
+        private long lastSequence = NONE;
+        /** See {@link UserState#seenThrough}; may be at or below lastSequence here (then it says nothing); {@link #NONE} when unknown. */
+        private long seenThrough = NONE;
         /** The user's limits, in no particular order: a user has a handful, found by a scan. */
         private UserLimit[] limits = NO_LIMITS;
         private int limitCount;
@@ -64,6 +68,8 @@ final class UserStateCache {
         private int seenCount;
         /** The operator wrote held events of this user to keyed state (which it must clear once it holds none). */
         boolean heldInState;
+        /** Used since it was put in the cache or last passed over by an eviction: then it is not evicted yet. */
+        private boolean usedAgain;
 
         private Entry(String userId) {
             this.userId = userId;
@@ -73,23 +79,27 @@ final class UserStateCache {
             return userId;
         }
 
-        Long lastSequence() {
+        /** The highest sequenceNumber taken in order, or {@link #NONE}. */
+        long lastSequence() {
             return lastSequence;
         }
 
         /**
          * The highest sequenceNumber up to which every number of the user is accounted for (taken in
-         * order, or seen on a record of another type), or {@link Long#MIN_VALUE} when unknown: an event
+         * order, or seen on a record of another type), or {@link #NONE} when unknown: an event
          * with the next number is next in line.
          */
         long inOrderThrough() {
-            long last = lastSequence != null ? lastSequence : Long.MIN_VALUE;
-            return seenThrough != null ? Math.max(seenThrough, last) : last;
+            return Math.max(seenThrough, lastSequence);
         }
     }
 
+    /** No sequenceNumber: numbers are never negative. */
+    static final long NONE = Long.MIN_VALUE;
     private static final UserLimit[] NO_LIMITS = new UserLimit[0];
     private static final long[] NONE_SEEN = new long[0];
+    /** The largest array of hashes an entry keeps across write-backs. */
+    private static final int REUSED_SEEN = 16;
 
     private final ValueState<UserState> userState;
     private final LegacyUserState legacy;
@@ -98,10 +108,14 @@ final class UserStateCache {
     private final int maxPendingSeen;
     private final Consumer<String> setKey;
     /**
-     * In access order, least recently used first: eviction takes entries from the front, without
-     * sorting all of them (at millions of users the cache turns over every second or two).
+     * In the order put, with a second chance (an approximation of least recently used): eviction takes
+     * entries from the front, without sorting all of them (at millions of users the cache turns over
+     * every second or two), and moves to the back, instead, those used again since they were put or
+     * last passed over. A use only sets a flag: keeping the map in access order moved the entry to the
+     * end of the map's list on every event, several references stored between long-lived objects, each
+     * a card the garbage collector must then refine.
      */
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024);
     private final List<Entry> dirtyUsers = new ArrayList<>();
     private int pendingSeen;
     /** Entries at which the cache is full: above maxUsers when users that hold events filled it (they stay). */
@@ -136,12 +150,14 @@ final class UserStateCache {
                 e.inLegacyLayout = stored != null;
             }
             if (stored != null) {
-                e.lastSequence = stored.lastSequence;
-                e.seenThrough = stored.seenThrough;
+                e.lastSequence = stored.lastSequence != null ? stored.lastSequence : NONE;
+                e.seenThrough = stored.seenThrough != null ? stored.seenThrough : NONE;
                 e.limits = stored.limits.toArray(NO_LIMITS);
                 e.limitCount = e.limits.length;
             }
             entries.put(userId, e);
+        } else {
+            e.usedAgain = true;
         }
         return e;
     }
@@ -177,7 +193,7 @@ final class UserStateCache {
     }
 
     void lastSequence(Entry e, long sequence) {
-        if (e.lastSequence == null || e.lastSequence != sequence) {
+        if (e.lastSequence != sequence) {
             e.lastSequence = sequence;
             changed(e);
         }
@@ -255,9 +271,8 @@ final class UserStateCache {
             setKey.accept(e.userId);
             if (e.changed) {
                 UserState s = new UserState();
-                s.lastSequence = e.lastSequence;
-                s.seenThrough = e.seenThrough != null && (e.lastSequence == null || e.seenThrough > e.lastSequence)
-                        ? e.seenThrough : null;
+                s.lastSequence = e.lastSequence != NONE ? e.lastSequence : null;
+                s.seenThrough = e.seenThrough > e.lastSequence ? e.seenThrough : null;
                 s.limits = new ArrayList<>(Arrays.asList(e.limits).subList(0, e.limitCount));
                 userState.update(s);
                 if (e.inLegacyLayout) {
@@ -281,26 +296,52 @@ final class UserStateCache {
             hashes.add(e.seen[i]);
         }
         seenHashes.addAll(hashes);
-        e.seen = NONE_SEEN;
+        // Kept for the user's next hashes (a new array per user and checkpoint would live until the next one).
+        if (e.seen.length > REUSED_SEEN) {
+            e.seen = NONE_SEEN;
+        }
         e.seenCount = 0;
     }
 
     /**
-     * Evicts the least recently used quarter of the entries, users that hold events excepted (their
-     * held events point to their entries); only after {@link #writeBack}, which leaves none changed.
+     * Evicts a quarter of the entries, the least recently used first (with a second chance: see
+     * {@link #entries}), users that hold events excepted (their held events point to their entries);
+     * only after {@link #writeBack}, which leaves none changed.
      */
     void evictLeastRecentlyUsed() {
         if (!dirtyUsers.isEmpty()) {
             throw new IllegalStateException("changes not written back: evicting would lose them");
         }
         int evict = Math.max(1, entries.size() / 4);
-        for (Iterator<Entry> lru = entries.values().iterator(); evict > 0 && lru.hasNext(); ) {
-            if (evictable(lru.next())) {
-                lru.remove();
-                evict--;
+        List<Entry> secondChance = new ArrayList<>();
+        // A pass that gave no second chance evicted every evictable entry it met: nothing more to find.
+        for (boolean gaveAny = true; evict > 0 && gaveAny; ) {
+            gaveAny = false;
+            for (Iterator<Entry> front = entries.values().iterator(); evict > 0 && front.hasNext(); ) {
+                Entry e = front.next();
+                if (!evictable(e)) {
+                    continue;
+                }
+                front.remove();
+                if (e.usedAgain) {
+                    e.usedAgain = false;
+                    secondChance.add(e);
+                    gaveAny = true;
+                } else {
+                    evict--;
+                }
             }
+            for (Entry e : secondChance) {
+                entries.put(e.userId, e);
+            }
+            secondChance.clear();
         }
         fullAt = Math.max(maxUsers, entries.size() + Math.max(1, maxUsers / 4));
+    }
+
+    /** For tests: the cached users, in the order eviction meets them. */
+    List<String> cachedUserIds() {
+        return new ArrayList<>(entries.keySet());
     }
 
     private static boolean evictable(Entry e) {

@@ -96,6 +96,55 @@ class UserStateCacheTest {
         assertThat(cache.limit(cache.of("u3"), "lim").userId).isEqualTo("u3");
     }
 
+    /**
+     * The second chance is given once: u1, used again, is passed over by the first eviction and moved
+     * behind u4; not used since, it goes before u5, which came after it.
+     */
+    @Test
+    void aUserUsedAgainIsPassedOverOnceThenEvictedInItsNewTurn() throws Exception {
+        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
+        List<UserStateCache.Entry> users = new ArrayList<>();
+        for (String user : List.of("u1", "u2", "u3", "u4")) {
+            users.add(cache.of(user));
+        }
+        cache.of("u1");
+
+        assertThat(evictOne(cache)).as("u1 was used again").isEqualTo("u2");
+        cache.of("u5");
+        assertThat(evictOne(cache)).isEqualTo("u3");
+        cache.of("u6");
+        assertThat(evictOne(cache)).isEqualTo("u4");
+        cache.of("u7");
+        assertThat(evictOne(cache)).as("behind u4, before u5").isEqualTo("u1");
+    }
+
+    /** When every entry was used again, the first pass only takes the flags; the eviction goes on from the front. */
+    @Test
+    void whenEveryUserWasUsedAgainTheFirstInTheCacheIsEvicted() throws Exception {
+        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
+        for (String user : List.of("u1", "u2", "u3", "u4")) {
+            cache.of(user);
+        }
+        for (String user : List.of("u4", "u3", "u2", "u1")) {
+            cache.of(user);
+        }
+
+        assertThat(evictOne(cache)).isEqualTo("u1");
+    }
+
+    /** Evicts from a full cache of four and returns the one user no longer cached (asking evicts no one: the cache is not full then). */
+    private String evictOne(UserStateCache cache) throws Exception {
+        assertThat(cache.full()).isTrue();
+        List<String> before = cache.cachedUserIds();
+        cache.writeBack();
+        cache.evictLeastRecentlyUsed();
+        List<String> after = cache.cachedUserIds();
+        List<String> gone = new ArrayList<>(before);
+        gone.removeAll(after);
+        assertThat(gone).hasSize(1);
+        return gone.get(0);
+    }
+
     private UserState userInState(String user) throws Exception {
         operator.setCurrentKey(user);
         return userState.value();
