@@ -55,6 +55,9 @@ import org.apache.flink.util.FileUtils;
  */
 final class ScaleScenario {
     static final String CEILING = "Parse-only ceiling";
+    /** The ceilings next to each row: the first ceiling has compiled the parse, so a short warm-up. */
+    private static final long NEAR_CEILING_WARMUP_S = 2;
+    private static final long NEAR_CEILING_MAX_S = 20;
     static final long SEED = 26;
     /** A row's throughput is steady from the first second whose next window reaches this share of the measured mean. */
     static final double STEADY_SHARE = 0.9;
@@ -182,6 +185,14 @@ final class ScaleScenario {
         String accounting = "";
         /** Per second from submission: records emitted (for the plot). */
         final List<double[]> perSecond = new ArrayList<>();
+        /** A job's row: the ceiling measured just before and just after it (see {@link #nearCeilingS}); null for a ceiling. */
+        Row ceilingBefore;
+        Row ceilingAfter;
+
+        /** The mean events per core of the ceilings measured next to this row. */
+        double nearCeilingPerCore() {
+            return (ceilingBefore.total.eventsPerCore() + ceilingAfter.total.eventsPerCore()) / 2;
+        }
 
         Row(String name, int users) {
             this.name = name;
@@ -206,25 +217,30 @@ final class ScaleScenario {
                             + "Flink settings %s, job settings %s. Each job restores a %s savepoint of all its users "
                             + "(%d limits each), warms up %d s after the restore and is measured for %d s in windows of "
                             + "%d s. The generator's own CPU, %.0f ns per record, is in every row (ceiling included); "
-                            + "\"net\" leaves it out.%n%n",
+                            + "\"net\" leaves it out. \"Of the ceiling\" divides by the mean of the ceiling measured "
+                            + "for %d s just before the row and %d s just after it (the first line is the whole run's "
+                            + "ceiling): the machine's speed drifts from minute to minute.%n%n",
                     started, Runtime.getRuntime().availableProcessors(), load, pressure, System.getProperty("java.version"),
                     Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
-                    o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord));
-            b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | of the ceiling per core "
+                    o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord,
+                    nearCeilingS(o), nearCeilingS(o)));
+            b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | ceiling next to it, per core "
+                    + "| of the ceiling per core "
                     + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
                     + "| checkpoint MiB, incremental median / full | state on disk MiB | block cache hit | "
                     + "RocksDB write stalls s | restore: first limit / steady s |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<Row> all = new ArrayList<>();
             all.add(ceiling);
             all.addAll(rows);
             for (Row r : all) {
                 Span t = r.total;
                 List<Checkpoint> cs = t.checkpoints;
-                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         r.name, t.eventsPerSecond(), t.cores(), t.jitSeconds / t.seconds, t.gcSeconds / t.seconds,
                         t.eventsPerCore(), t.eventsPerCoreNet(generatorNanosPerRecord),
-                        r == ceiling ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.eventsPerCore() / ceiling.total.eventsPerCore()),
+                        r == ceiling ? "-" : String.format(Locale.ROOT, "%,.0f", r.nearCeilingPerCore()),
+                        r == ceiling ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.eventsPerCore() / r.nearCeilingPerCore()),
                         ms(t.p50Ms), ms(t.p99Ms),
                         r == ceiling ? "-" : cs.size() + (r.checkpointsFailed > 0 ? " (" + r.checkpointsFailed + " failed)" : ""),
                         cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", median(cs, c -> c.durationMs) / 1e3, max(cs, c -> c.durationMs) / 1e3),
@@ -292,7 +308,7 @@ final class ScaleScenario {
         f.load = loadAverage();
         f.pressure = cpuPressure();
         f.generatorNanosPerRecord = generatorCost(o);
-        f.ceiling = ceiling(o);
+        f.ceiling = ceiling(o, CEILING, o.warmupS, o.durationS);
         for (int users : o.scaleUsers) {
             Path savepoint = Prefill.savepoint(o.work, users, Math.max(2, o.parallelism));
             if (o.restoreFrom == SavepointFormatType.NATIVE) {
@@ -302,8 +318,12 @@ final class ScaleScenario {
                 String name = String.format(Locale.ROOT, "%s, %,d users", shape == GeneratedStream.Shape.PLAIN
                         ? "plain stream" : "sessions, shuffled + 10% redelivered", users);
                 for (Map<String, String> variant : o.scaleVariants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.scaleVariants) {
-                    f.rows.add(job(o, variant.isEmpty() ? name : name + ", " + variant, variant,
-                            new GeneratedStream(users, shape, SEED), savepoint));
+                    String rowName = variant.isEmpty() ? name : name + ", " + variant;
+                    Row before = ceiling(o, CEILING + " before " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
+                    Row row = job(o, rowName, variant, new GeneratedStream(users, shape, SEED), savepoint);
+                    row.ceilingBefore = before;
+                    row.ceilingAfter = ceiling(o, CEILING + " after " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
+                    f.rows.add(row);
                 }
             }
         }
@@ -338,12 +358,17 @@ final class ScaleScenario {
         return perRecord;
     }
 
+    /** How long the ceilings next to each row are measured: long enough for a figure, short beside the row. */
+    static long nearCeilingS(Benchmark.Options o) {
+        return Math.min(NEAR_CEILING_MAX_S, o.durationS);
+    }
+
     /** Generate and parse in one thread, sampled like the jobs. */
-    static Row ceiling(Benchmark.Options o) {
-        Benchmark.log("scale: " + CEILING);
+    static Row ceiling(Benchmark.Options o, String name, long warmupS, long durationS) {
+        Benchmark.log("scale: " + name);
         GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED);
         GeneratedStream.AsciiWriter w = new GeneratedStream.AsciiWriter();
-        Row row = new Row(CEILING, stream.users);
+        Row row = new Row(name, stream.users);
         List<Sample> samples = new ArrayList<>();
         long nextSample = System.nanoTime();
         long valid = 0;
@@ -355,7 +380,7 @@ final class ScaleScenario {
                 // Samples at least a second apart, as many as the windows need, however long a stall of this
                 // thread on a busy machine.
                 nextSample = now + 1_000_000_000L;
-                if (samples.size() > o.warmupS + o.durationS) {
+                if (samples.size() > warmupS + durationS) {
                     break;
                 }
             }
@@ -370,7 +395,7 @@ final class ScaleScenario {
         if (valid != g) {
             throw new IllegalStateException("generated records failed validation: " + valid + " of " + g);
         }
-        windows(row, samples, o.warmupS, o, null);
+        windows(row, samples, warmupS, durationS, o, null);
         row.accounting = "valid=" + valid;
         return row;
     }
@@ -483,7 +508,7 @@ final class ScaleScenario {
                 throw new IllegalStateException(name + ": every event must be applied, in order: " + row.accounting
                         + " progress_mismatches=" + mismatches);
             }
-            windows(row, samples, o.warmupS, o, run);
+            windows(row, samples, o.warmupS, o.durationS, o, run);
             checkpoints(row, executed.getCheckpointStatsSnapshot(), keyed);
             steady(row, samples, submitted);
         } finally {
@@ -530,9 +555,9 @@ final class ScaleScenario {
     }
 
     /** The measured windows after {@code warmupS} seconds of samples, and their total. */
-    private static void windows(Row row, List<Sample> samples, long warmupS, Benchmark.Options o, ScaleRun run) {
+    private static void windows(Row row, List<Sample> samples, long warmupS, long durationS, Benchmark.Options o, ScaleRun run) {
         int first = (int) Math.min(warmupS, samples.size() - 1);
-        int last = (int) Math.min(samples.size() - 1, first + o.durationS);
+        int last = (int) Math.min(samples.size() - 1, first + durationS);
         for (int i = first; i + o.windowS <= last; i += o.windowS) {
             row.windows.add(span(samples.get(i), samples.get(i + (int) o.windowS), run));
         }

@@ -78,12 +78,15 @@ class BenchmarkSmokeIT {
             assertThat(r.total.p99Ms).as(r.name + " latency measured").isNotNaN();
             assertThat(r.total.stallSeconds).as(r.name + ": RocksDB's write stalls reported").isNotNaN();
             assertThat(r.restoreSeconds).as(r.name + ": restored from the prefilled savepoint").isPositive();
+            assertThat(r.ceilingBefore.windows).as(r.name + ": the ceiling just before it").hasSize(2);
+            assertThat(r.ceilingAfter.windows).as(r.name + ": the ceiling just after it").hasSize(2);
+            assertThat(r.nearCeilingPerCore()).as(r.name).isPositive();
             assertThat(r.accounting).as(r.name + ": nothing dead-lettered (the scenario fails otherwise)")
                     .contains("dead_lettered=0");
         }
         assertThat(f.rows.get(1).accounting).as("redeliveries are duplicates").doesNotContain("duplicates=0 ");
         String md = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         assertThat(md).contains("| " + ScaleScenario.CEILING + " |").contains("| plain stream, 2,000 users |")
-                .contains("Per window");
+                .contains("Per window").contains("| ceiling next to it, per core |");
     }
 }
