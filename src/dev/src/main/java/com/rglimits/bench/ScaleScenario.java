@@ -44,7 +44,8 @@ import org.apache.flink.util.FileUtils;
 
 /**
  * Issue 26: the job sustained for minutes at 100,000 to 10,000,000 users, with checkpoints, side by
- * side with the parse-only ceiling measured the same way. Each row starts from a savepoint holding
+ * side with the parse-only ceiling measured the same way (once at the start, and again just before and
+ * just after each row, whose ratio takes the mean of those two). Each row starts from a savepoint holding
  * every user's limits ({@link Prefill}), so that the state has its full size from the first second;
  * the source generates the stream on the fly ({@link GeneratedStream}). A row warms up for
  * {@code --warmup-s} after the restore (the first limit at the sink), then is measured for
