@@ -103,9 +103,8 @@ class UserStateCacheTest {
     @Test
     void aUserUsedAgainIsPassedOverOnceThenEvictedInItsNewTurn() throws Exception {
         UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
-        List<UserStateCache.Entry> users = new ArrayList<>();
         for (String user : List.of("u1", "u2", "u3", "u4")) {
-            users.add(cache.of(user));
+            cache.of(user);
         }
         cache.of("u1");
 
@@ -132,7 +131,7 @@ class UserStateCacheTest {
         assertThat(evictOne(cache)).isEqualTo("u1");
     }
 
-    /** Evicts from a full cache of four and returns the one user no longer cached (asking evicts no one: the cache is not full then). */
+    /** Writes back and evicts from the full cache of four (a quarter: one user), and returns the user no longer cached. */
     private String evictOne(UserStateCache cache) throws Exception {
         assertThat(cache.full()).isTrue();
         List<String> before = cache.cachedUserIds();
