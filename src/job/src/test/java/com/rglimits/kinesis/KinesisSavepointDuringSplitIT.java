@@ -1,0 +1,104 @@
+package com.rglimits.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rglimits.config.JobConfig;
+import com.rglimits.kinesis.KinesisTestJob.TwoShardRun;
+import com.rglimits.localaws.StreamAdmin;
+import com.rglimits.testing.KinesisBed;
+import com.rglimits.testing.KinesisInOrderModel;
+import com.rglimits.testing.KinesisTestEvents;
+import com.rglimits.testing.RecordingLimitsSink;
+import com.rglimits.testing.TestBeds;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * A stop-with-savepoint taken right after a split of the input, before the source discovered the
+ * children, and the job restored from it on kinesalite: nothing applied twice or made up; a loss
+ * (the connector defect FLINK-37627) is reported.
+ */
+class KinesisSavepointDuringSplitIT {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(KinesisTestJob.PARALLELISM);
+
+    private static KinesisBed emulators;
+    private static KinesisClient kinesis;
+
+    @BeforeAll
+    static void startEmulators() throws Exception {
+        emulators = TestBeds.kinesis();
+        kinesis = emulators.kinesisClient();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        if (kinesis != null) {
+            kinesis.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aSavepointTakenDuringASplitRestores(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path tmp) throws Exception {
+        TwoShardRun run = new TwoShardRun(emulators, kinesis, "split-savepoint", 11, cluster, KinesisTestJob.GENEROUS_IDLENESS_MS);
+        String input = run.input;
+        JobConfig config = run.config;
+        KinesisInOrderModel model = run.model;
+        RecordingLimitsSink recorder = run.recorder;
+
+        // Split, publish into the children, and take the savepoint before the source discovers them.
+        List<Shard> shards = KinesisStreams.shards(kinesis, input);
+        kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
+                .newStartingHashKey(new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1).toString()));
+        StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
+        List<byte[]> afterSplit = new ArrayList<>(run.events.next(800));
+        long end = KinesisTestEvents.BASE_TIME + 1600 * KinesisTestEvents.STEP_MS + 60_000;
+        afterSplit.addAll(run.watermarkPushers(end));
+        run.publishPhase(afterSplit);
+        String savepoint = cluster.stopWithSavepoint(run.job, false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+
+        JobID job2 = cluster.submitJob(KinesisTestJob.jobGraph(config, recorder, savepoint)).get();
+        KinesisJobTests.waitFor("job 2 to apply every record", Duration.ofSeconds(180),
+                () -> recorder.versions().size() >= model.appliedCount());
+        cluster.cancel(job2).get(30, TimeUnit.SECONDS);
+
+        // FLINK-37627 (connector 4.3.0) can lose records on such a restore: a loss is reported, not failed
+        // on; docs/operations.md tells operators not to snapshot during a reshard. Nothing may be applied
+        // twice or made up, whatever the timing.
+        assertThat(model.unexpectedVersions(recorder.versionKeys()))
+                .as("no limit version applied twice or made up across a savepoint taken during a split").isEmpty();
+        List<String> missing = model.missingVersions(recorder.versionKeys());
+        if (!missing.isEmpty()) {
+            Map<String, Integer> deadLettered = new TreeMap<>();
+            for (JsonNode d : KinesisJobTests.deadLetters(new StreamReader(kinesis, run.dlq))) {
+                deadLettered.merge(d.get("reason").asText(), 1, Integer::sum);
+            }
+            System.err.println("savepoint during a split: " + missing.size() + " of " + model.appliedCount()
+                    + " versions not applied " + missing + "; dead letters by reason " + deadLettered
+                    + " (the known connector defect FLINK-37627, or late events after the restore)");
+        }
+        recorder.clear();
+    }
+}
