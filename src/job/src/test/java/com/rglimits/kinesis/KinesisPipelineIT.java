@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rglimits.config.JobConfig;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.table.LimitTable;
-import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
-import com.rglimits.testing.TestBeds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,13 +23,10 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -48,21 +43,8 @@ class KinesisPipelineIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(KinesisTestJob.PARALLELISM);
 
-    private static KinesisBed emulators;
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void startEmulators() throws Exception {
-        emulators = TestBeds.kinesis();
-        kinesis = emulators.kinesisClient();
-    }
-
-    @AfterAll
-    static void closeClient() {
-        if (kinesis != null) {
-            kinesis.close();
-        }
-    }
+    @RegisterExtension
+    static final KinesisEmulators AWS = new KinesisEmulators();
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -70,11 +52,11 @@ class KinesisPipelineIT {
             throws Exception {
         String input = "events-" + System.nanoTime();
         String dlq = "dead-letters-" + System.nanoTime();
-        String inputArn = StreamAdmin.createStream(kinesis, input, SHARDS, Duration.ofSeconds(30));
-        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        String inputArn = StreamAdmin.createStream(AWS.kinesis(), input, SHARDS, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), dlq, 1, Duration.ofSeconds(30));
         // The job reads by name here (resolved to the ARN with DescribeStreamSummary), like a user would give it.
-        JobConfig config = KinesisTestJob.config(emulators, input, dlq, KinesisTestJob.GENEROUS_IDLENESS_MS);
-        try (var dynamoDb = emulators.dynamoDbClient()) {
+        JobConfig config = KinesisTestJob.config(AWS.bed(), input, dlq, KinesisTestJob.GENEROUS_IDLENESS_MS);
+        try (var dynamoDb = AWS.bed().dynamoDbClient()) {
             LimitTable.create(dynamoDb, config.tableName());
         }
 
@@ -84,7 +66,7 @@ class KinesisPipelineIT {
         // End of stream: one record of another type per shard, far ahead in event time, so that the
         // watermark releases the last held events without waiting for the processing-time bound.
         long end = KinesisTestEvents.BASE_TIME + 3000 * KinesisTestEvents.STEP_MS + 60_000;
-        phaseB.addAll(KinesisTestJob.watermarkPushers(kinesis, input, end));
+        phaseB.addAll(KinesisTestJob.watermarkPushers(AWS.kinesis(), input, end));
         List<byte[]> phaseC = new ArrayList<>(events.lateEvents(20));
         phaseC.addAll(events.redeliveriesOfEarlierRecords(20));
         for (int i = 0; i < 7; i++) {
@@ -95,10 +77,10 @@ class KinesisPipelineIT {
         Map<String, List<RecordPublisher.Sent>> positions = new HashMap<>();
         RecordingLimitsSink recorder = new RecordingLimitsSink("kinesis-e2e-" + input);
         List<JsonNode> deadLetters = new ArrayList<>();
-        StreamReader dlqReader = new StreamReader(kinesis, dlq);
+        StreamReader dlqReader = new StreamReader(AWS.kinesis(), dlq);
 
         // Phase A, job 1: stop with a savepoint once part of it is applied, with events still held.
-        KinesisTestJob.publish(kinesis, input, phaseA, positions);
+        KinesisTestJob.publish(AWS.kinesis(), input, phaseA, positions);
         model.applyPhase(phaseA);
         JobID job1 = cluster.submitJob(KinesisTestJob.jobGraph(config, recorder, null)).get();
         KinesisJobTests.waitFor("job 1 to apply part of phase A", Duration.ofSeconds(90),
@@ -109,7 +91,7 @@ class KinesisPipelineIT {
         assertThat(appliedByJob1).as("stopped in the middle").isLessThan(model.appliedCount());
 
         // Phase B while no job runs, then job 2 from the savepoint.
-        KinesisTestJob.publish(kinesis, input, phaseB, positions);
+        KinesisTestJob.publish(AWS.kinesis(), input, phaseB, positions);
         model.applyPhase(phaseB);
         JobID job2 = cluster.submitJob(KinesisTestJob.jobGraph(config, recorder, savepoint)).get();
         int expectedDeadLettersAB = model.deadLetters().size();
@@ -119,7 +101,7 @@ class KinesisPipelineIT {
         });
 
         // Phase C: late events, redeliveries of phase A records (dedup state came through the savepoint), invalid records.
-        KinesisTestJob.publish(kinesis, input, phaseC, positions);
+        KinesisTestJob.publish(AWS.kinesis(), input, phaseC, positions);
         model.applyPhase(phaseC);
         KinesisJobTests.waitFor("job 2 to dead-letter phase C", Duration.ofSeconds(60), () -> {
             deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));
@@ -133,7 +115,7 @@ class KinesisPipelineIT {
         assertThat(model.versionDifferences(recorder.versionKeys()))
                 .as("every limit version exactly once across the savepoint").isEmpty();
         assertThat(recorder.latest()).as("the latest versions equal the in-order result").isEqualTo(model.limits());
-        assertThat(KinesisJobTests.table(emulators, config.tableName())).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
+        assertThat(KinesisJobTests.table(AWS.bed(), config.tableName())).as("the DynamoDB table equals the in-order result").isEqualTo(model.limits());
 
         List<String> actualDeadLetters = new ArrayList<>();
         for (JsonNode d : deadLetters) {
@@ -148,7 +130,7 @@ class KinesisPipelineIT {
         assertThat(model.duplicates()).isGreaterThan(20);
 
         Set<String> shards = new HashSet<>();
-        for (Shard s : KinesisStreams.shards(kinesis, input)) {
+        for (Shard s : KinesisStreams.shards(AWS.kinesis(), input)) {
             shards.add(s.shardId());
         }
         for (JsonNode d : deadLetters) {

@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rglimits.config.JobConfig;
 import com.rglimits.kinesis.KinesisTestJob.TwoShardRun;
 import com.rglimits.localaws.StreamAdmin;
-import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
-import com.rglimits.testing.TestBeds;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +22,10 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -42,36 +37,23 @@ class KinesisSavepointDuringSplitIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(KinesisTestJob.PARALLELISM);
 
-    private static KinesisBed emulators;
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void startEmulators() throws Exception {
-        emulators = TestBeds.kinesis();
-        kinesis = emulators.kinesisClient();
-    }
-
-    @AfterAll
-    static void closeClient() {
-        if (kinesis != null) {
-            kinesis.close();
-        }
-    }
+    @RegisterExtension
+    static final KinesisEmulators AWS = new KinesisEmulators();
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aSavepointTakenDuringASplitRestores(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path tmp) throws Exception {
-        TwoShardRun run = new TwoShardRun(emulators, kinesis, "split-savepoint", 11, cluster, KinesisTestJob.GENEROUS_IDLENESS_MS);
+        TwoShardRun run = new TwoShardRun(AWS.bed(), AWS.kinesis(), "split-savepoint", 11, cluster, KinesisTestJob.GENEROUS_IDLENESS_MS);
         String input = run.input;
         JobConfig config = run.config;
         KinesisInOrderModel model = run.model;
         RecordingLimitsSink recorder = run.recorder;
 
         // Split, publish into the children, and take the savepoint before the source discovers them.
-        List<Shard> shards = KinesisStreams.shards(kinesis, input);
-        kinesis.splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
+        List<Shard> shards = KinesisStreams.shards(AWS.kinesis(), input);
+        AWS.kinesis().splitShard(b -> b.streamName(input).shardToSplit(shards.get(0).shardId())
                 .newStartingHashKey(new BigInteger(shards.get(1).hashKeyRange().startingHashKey()).shiftRight(1).toString()));
-        StreamAdmin.waitUntilActive(kinesis, input, Duration.ofSeconds(30));
+        StreamAdmin.waitUntilActive(AWS.kinesis(), input, Duration.ofSeconds(30));
         List<byte[]> afterSplit = new ArrayList<>(run.events.next(800));
         long end = KinesisTestEvents.BASE_TIME + 1600 * KinesisTestEvents.STEP_MS + 60_000;
         afterSplit.addAll(run.watermarkPushers(end));
@@ -92,7 +74,7 @@ class KinesisSavepointDuringSplitIT {
         List<String> missing = model.missingVersions(recorder.versionKeys());
         if (!missing.isEmpty()) {
             Map<String, Integer> deadLettered = new TreeMap<>();
-            for (JsonNode d : KinesisJobTests.deadLetters(new StreamReader(kinesis, run.dlq))) {
+            for (JsonNode d : KinesisJobTests.deadLetters(new StreamReader(AWS.kinesis(), run.dlq))) {
                 deadLettered.merge(d.get("reason").asText(), 1, Integer::sum);
             }
             System.err.println("savepoint during a split: " + missing.size() + " of " + model.appliedCount()
