@@ -9,11 +9,9 @@ import com.rglimits.config.Settings;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.testing.Events;
-import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
-import com.rglimits.testing.TestBeds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +25,10 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Issue 14 on kinesalite: a shuffled stream with redeliveries plus one event a year and one a day
@@ -52,21 +47,8 @@ class FutureEventsKinesisIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
-    private static KinesisBed emulators;
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void startEmulators() throws Exception {
-        emulators = TestBeds.kinesis();
-        kinesis = emulators.kinesisClient();
-    }
-
-    @AfterAll
-    static void closeClient() {
-        if (kinesis != null) {
-            kinesis.close();
-        }
-    }
+    @RegisterExtension
+    static final KinesisEmulators AWS = new KinesisEmulators();
 
     @ParameterizedTest(name = "{0} shard(s)")
     @ValueSource(ints = {1, 4})
@@ -75,8 +57,8 @@ class FutureEventsKinesisIT {
             @InjectClusterClient ClusterClient<?> cluster) throws Exception {
         String input = "future-" + shards + "-" + System.nanoTime();
         String dlq = "future-dlq-" + shards + "-" + System.nanoTime();
-        StreamAdmin.createStream(kinesis, input, shards, Duration.ofSeconds(30));
-        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), input, shards, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), dlq, 1, Duration.ofSeconds(30));
 
         KinesisTestEvents events = new KinesisTestEvents(14 + shards, 40);
         List<byte[]> normal = new ArrayList<>(events.next(RECORDS));
@@ -91,8 +73,8 @@ class FutureEventsKinesisIT {
         // The watermark releases the last held events without waiting for the processing-time bound; the
         // second round moves every shard's event time on by more than ordering.max-jump, in steps within it.
         long end = KinesisTestEvents.BASE_TIME + RECORDS * KinesisTestEvents.STEP_MS + 60_000;
-        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), end));
-        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), end + 270_000));
+        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), end));
+        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), end + 270_000));
         List<byte[]> records = new ArrayList<>(normal);
         records.add(RECORDS / 10, yearAhead);
         records.add(RECORDS / 5, outlier);
@@ -105,7 +87,7 @@ class FutureEventsKinesisIT {
         expectedDeadLetters.add("INVALID_EVENT " + Base64.getEncoder().encodeToString(outlier));
         expectedDeadLetters.sort(null);
 
-        RecordPublisher.publish(kinesis, input, records, 0);
+        RecordPublisher.publish(AWS.kinesis(), input, records, 0);
         JobConfig config = config(input, dlq, Math.min(shards, 2));
         RecordingLimitsSink recorder = new RecordingLimitsSink("future-kinesis-" + input);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -113,7 +95,7 @@ class FutureEventsKinesisIT {
         UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), recorder, DeadLetterSinkFactory.create(config), null, config);
         JobID job = cluster.submitJob(env.getStreamGraph().getJobGraph()).get();
 
-        StreamReader dlqReader = new StreamReader(kinesis, dlq);
+        StreamReader dlqReader = new StreamReader(AWS.kinesis(), dlq);
         List<JsonNode> deadLetters = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         while (System.nanoTime() < deadline
@@ -148,7 +130,7 @@ class FutureEventsKinesisIT {
 
     private static JobConfig config(String input, String dlq, int parallelism) {
         Map<String, String> values = new HashMap<>();
-        emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
+        AWS.bed().awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put(JobOptions.SOURCE_STREAM.key(), input);
         values.put(JobOptions.DLQ_STREAM.key(), dlq);
         values.put(JobOptions.PARALLELISM.key(), Integer.toString(parallelism));

@@ -10,11 +10,9 @@ import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitTable;
-import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
-import com.rglimits.testing.TestBeds;
 import com.rglimits.tools.ReplayDeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Issue 15 on kinesalite, 4 shards, idleness 20 s: bursts of a shuffled stream of 300
@@ -60,21 +55,8 @@ class BurstAfterQuietStreamIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
-    private static KinesisBed emulators;
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void startEmulators() throws Exception {
-        emulators = TestBeds.kinesis();
-        kinesis = emulators.kinesisClient();
-    }
-
-    @AfterAll
-    static void closeClient() {
-        if (kinesis != null) {
-            kinesis.close();
-        }
-    }
+    @RegisterExtension
+    static final KinesisEmulators AWS = new KinesisEmulators();
 
     private final KinesisInOrderModel model = new KinesisInOrderModel();
     private final List<JsonNode> deadLetters = new ArrayList<>();
@@ -88,14 +70,14 @@ class BurstAfterQuietStreamIT {
     void burstsAfterAQuietStreamComeOutInOrder(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
         input = "burst-" + System.nanoTime();
         String dlq = "burst-dlq-" + System.nanoTime();
-        StreamAdmin.createStream(kinesis, input, SHARDS, Duration.ofSeconds(30));
-        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), input, SHARDS, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), dlq, 1, Duration.ofSeconds(30));
         config = config(input, dlq);
-        try (var dynamoDb = emulators.dynamoDbClient()) {
+        try (var dynamoDb = AWS.bed().dynamoDbClient()) {
             LimitTable.create(dynamoDb, config.tableName());
         }
         recorder = new RecordingLimitsSink("burst-" + input);
-        dlqReader = new StreamReader(kinesis, dlq);
+        dlqReader = new StreamReader(AWS.kinesis(), dlq);
         KinesisTestEvents events = new KinesisTestEvents(15, USERS);
         JobID job = cluster.submitJob(jobGraph()).get();
 
@@ -121,14 +103,14 @@ class BurstAfterQuietStreamIT {
         Thread.sleep(Math.max(IDLENESS_MS + 3_000, latestCreatedAt - System.currentTimeMillis() + 1_000));
         List<String> args = new ArrayList<>(List.of("--from-stream", config.dlqStream(), "--to", input,
                 "--reason", "INVALID_EVENT", "--since", Long.toString(pastTheEarlierBursts)));
-        emulators.awsProperties().forEach((k, v) -> {
+        AWS.bed().awsProperties().forEach((k, v) -> {
             args.add("--" + k);
             args.add((String) v);
         });
         ReplayDeadLetters.Result replayed = ReplayDeadLetters.run(args.toArray(new String[0]));
         assertThat(replayed.replayed).isEqualTo(deadLettered.size());
         model.applyPhase(deadLettered);
-        publish(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), ahead.time() + 6_000));
+        publish(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), ahead.time() + 6_000));
         settle("(d) the replay");
 
         cluster.cancel(job).get(30, TimeUnit.SECONDS);
@@ -145,7 +127,7 @@ class BurstAfterQuietStreamIT {
         }
         model.applyPhase(records);
         // Records of another type on every shard, past the bound: the watermark releases the burst's last events.
-        records.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), events.time() + 6_000));
+        records.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), events.time() + 6_000));
         // The next burst starts later, as after a quiet spell upstream: it moves the watermark forward again.
         events.skip(10_000);
         publish(records);
@@ -169,7 +151,7 @@ class BurstAfterQuietStreamIT {
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(model.versionDifferences(recorder.versionKeys())).as(what + ": every limit version exactly once").isEmpty();
         soft.assertThat(recorder.latest()).as(what + ": the latest versions equal the in-order result").isEqualTo(model.limits());
-        soft.assertThat(KinesisJobTests.table(emulators, config.tableName())).as(what + ": the table equals the in-order result").isEqualTo(model.limits());
+        soft.assertThat(KinesisJobTests.table(AWS.bed(), config.tableName())).as(what + ": the table equals the in-order result").isEqualTo(model.limits());
         soft.assertThat(summary(actualDeadLetters)).as(what + ": dead letters by reason").isEqualTo(summary(model.deadLetterKeys()));
         soft.assertThat(actualDeadLetters).as(what + ": dead letters, reason and original record")
                 .containsExactlyElementsOf(model.deadLetterKeys());
@@ -184,7 +166,7 @@ class BurstAfterQuietStreamIT {
 
     private JobConfig config(String input, String dlq) {
         Map<String, String> values = new HashMap<>();
-        emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
+        AWS.bed().awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put(JobOptions.SOURCE_STREAM.key(), input);
         values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
         values.put(JobOptions.DLQ_STREAM.key(), dlq);
@@ -211,6 +193,6 @@ class BurstAfterQuietStreamIT {
     }
 
     private void publish(List<byte[]> records) {
-        RecordPublisher.publish(kinesis, input, records, 0);
+        RecordPublisher.publish(AWS.kinesis(), input, records, 0);
     }
 }
