@@ -10,15 +10,11 @@ import com.rglimits.config.Settings;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.event.RecordSource;
-import com.rglimits.job.UserLimitsPipeline;
-import com.rglimits.kinesis.DeadLetterSinkFactory;
-import com.rglimits.kinesis.KinesisSourceFactory;
 import com.rglimits.kinesis.KinesisStreams;
 import com.rglimits.kinesis.KinesisJobTests;
 import com.rglimits.kinesis.StreamReader;
 import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.StreamAdmin;
-import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
@@ -39,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.assertj.core.api.SoftAssertions;
@@ -94,12 +89,7 @@ class EventsOverHttpIT {
             LimitTable.create(dynamoDb, config.tableName());
         }
         RecordingLimitsSink recorder = new RecordingLimitsSink("http-" + input);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        UserLimitsPipeline.configure(env, config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        DeadLetterSinkFactory.create(config), null, config)
-                .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
-        JobID job = cluster.submitJob(env.getStreamGraph().getJobGraph()).get();
+        JobID job = cluster.submitJob(KinesisJobTests.jobGraph(config, recorder, null)).get();
 
         // A shuffled stream with redeliveries, rule violations and late events, as the Kinesis ITs use.
         // Its invalid records are refused over HTTP and never reach the stream: the model is that of the others.
@@ -169,20 +159,12 @@ class EventsOverHttpIT {
     }
 
     private static JobConfig jobConfig(String input, String dlq) {
-        Map<String, String> values = new HashMap<>();
-        emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobOptions.SOURCE_STREAM.key(), input);
-        values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
-        values.put(JobOptions.DLQ_STREAM.key(), dlq);
-        values.put(JobOptions.TABLE_NAME.key(), "limits-" + input);
+        Map<String, String> values = KinesisJobTests.settings(emulators, input, dlq);
         values.put(JobOptions.PARALLELISM.key(), "2");
-        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
         values.put(JobOptions.IDLENESS.key(), "20000");
         // The stream ends with records that carry the watermark past it: the processing-time bound plays no part.
         values.put(JobOptions.MAX_HOLD.key(), "120000");
-        // createdAt is years behind the wall clock: without this the sink would hold versions as for a replay.
-        values.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0");
-        return JobConfig.from(new Settings(values, k -> k));
+        return KinesisJobTests.config(values);
     }
 
     private static QueryConfig serviceConfig(String input) {

@@ -82,7 +82,7 @@ class KinesisPipelineIT {
         // Phase A, job 1: stop with a savepoint once part of it is applied, with events still held.
         KinesisTestJob.publish(AWS.kinesis(), input, phaseA, positions);
         model.applyPhase(phaseA);
-        JobID job1 = cluster.submitJob(KinesisTestJob.jobGraph(config, recorder, null)).get();
+        JobID job1 = cluster.submitJob(KinesisJobTests.jobGraph(config, recorder, null)).get();
         KinesisJobTests.waitFor("job 1 to apply part of phase A", Duration.ofSeconds(90),
                 () -> recorder.versions().size() >= model.appliedCount() * 2 / 5);
         String savepoint = cluster.stopWithSavepoint(job1, false, tmp.resolve("savepoints").toUri().toString(),
@@ -93,7 +93,7 @@ class KinesisPipelineIT {
         // Phase B while no job runs, then job 2 from the savepoint.
         KinesisTestJob.publish(AWS.kinesis(), input, phaseB, positions);
         model.applyPhase(phaseB);
-        JobID job2 = cluster.submitJob(KinesisTestJob.jobGraph(config, recorder, savepoint)).get();
+        JobID job2 = cluster.submitJob(KinesisJobTests.jobGraph(config, recorder, savepoint)).get();
         int expectedDeadLettersAB = model.deadLetters().size();
         KinesisJobTests.waitFor("job 2 to settle on phases A and B", Duration.ofSeconds(90), () -> {
             deadLetters.addAll(KinesisJobTests.deadLetters(dlqReader));

@@ -61,7 +61,7 @@ class KinesisSavepointDuringSplitIT {
         String savepoint = cluster.stopWithSavepoint(run.job, false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
 
-        JobID job2 = cluster.submitJob(KinesisTestJob.jobGraph(config, recorder, savepoint)).get();
+        JobID job2 = cluster.submitJob(KinesisJobTests.jobGraph(config, recorder, savepoint)).get();
         // Until every record is accounted for: an event taken late after the restore is a dead letter
         // instead of a version, and waiting for its version would only run out the timeout.
         StreamReader dlq = new StreamReader(AWS.kinesis(), run.dlq);

@@ -2,11 +2,7 @@ package com.rglimits.kinesis;
 
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
-import com.rglimits.config.Settings;
-import com.rglimits.deadletter.DeadLetter;
-import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localaws.StreamAdmin;
-import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
@@ -15,15 +11,10 @@ import com.rglimits.testing.RecordingLimitsSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -43,37 +34,13 @@ final class KinesisTestJob {
     private KinesisTestJob() {}
 
     static JobConfig config(KinesisBed emulators, String input, String dlq, long idlenessMs) {
-        Map<String, String> values = new HashMap<>();
-        emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobOptions.SOURCE_STREAM.key(), input);
-        values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
-        values.put(JobOptions.DLQ_STREAM.key(), dlq);
-        values.put(JobOptions.TABLE_NAME.key(), "limits-" + input); // the tests share one dynalite
+        Map<String, String> values = KinesisJobTests.settings(emulators, input, dlq);
         values.put(JobOptions.PARALLELISM.key(), Integer.toString(PARALLELISM));
-        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
         values.put(JobOptions.IDLENESS.key(), Long.toString(idlenessMs));
         // Likewise: a reader starved for the whole bound while the others wait on its watermark looks
         // like a quiet stream, and the bound would release a user's later events ahead of its earlier ones.
         values.put(JobOptions.MAX_HOLD.key(), "60000");
-        // The test events' createdAt is years behind the wall clock: the sink would take the job for a
-        // replay and hold versions up to sink.merge.max-window, while the test compares the table 2 s after the recorder.
-        values.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0");
-        return JobConfig.from(new Settings(values, k -> k));
-    }
-
-    /** The production graph with its sinks, plus a recorder of every limit version; restored from {@code savepoint} unless null. */
-    static JobGraph jobGraph(JobConfig config, RecordingLimitsSink recorder, String savepoint) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        UserLimitsPipeline.configure(env, config);
-        Sink<DeadLetter> deadLetterSink = DeadLetterSinkFactory.create(config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        deadLetterSink, null, config)
-                .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
-        JobGraph graph = env.getStreamGraph().getJobGraph();
-        if (savepoint != null) {
-            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
-        }
-        return graph;
+        return KinesisJobTests.config(values);
     }
 
     /** Publishes the records at full speed; remembers where each was published, by its bytes in Base64. */
@@ -113,7 +80,7 @@ final class KinesisTestJob {
             }
             events = new KinesisTestEvents(seed, 60);
             recorder = new RecordingLimitsSink("kinesis-" + input);
-            job = cluster.submitJob(jobGraph(config, recorder, null)).get();
+            job = cluster.submitJob(KinesisJobTests.jobGraph(config, recorder, null)).get();
             publishPhase(events.next(800));
             KinesisJobTests.waitFor("the job to apply part of the first records", Duration.ofSeconds(60),
                     () -> recorder.versions().size() >= model.appliedCount() / 3);

@@ -3,25 +3,19 @@ package com.rglimits.kinesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
-import com.rglimits.config.Settings;
-import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localaws.StreamAdmin;
-import com.rglimits.sink.LimitsDynamoDbSink;
 import com.rglimits.table.LimitTable;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.assertj.core.api.SoftAssertions;
 
 /**
@@ -64,7 +58,7 @@ final class BurstRun implements AutoCloseable {
         }
         recorder = new RecordingLimitsSink(input);
         dlqReader = new StreamReader(aws.kinesis(), dlq);
-        job = cluster.submitJob(jobGraph()).get();
+        job = cluster.submitJob(KinesisJobTests.jobGraph(config, recorder, null)).get();
     }
 
     /** Publishes {@code count} slots of the timeline (shuffled, redelivered) and invalid records at full speed, then checks. */
@@ -128,30 +122,12 @@ final class BurstRun implements AutoCloseable {
     }
 
     private static JobConfig config(KinesisEmulators aws, String input, String dlq) {
-        Map<String, String> values = new HashMap<>();
-        aws.bed().awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobOptions.SOURCE_STREAM.key(), input);
-        values.put(JobOptions.SOURCE_INITPOS.key(), "TRIM_HORIZON");
-        values.put(JobOptions.DLQ_STREAM.key(), dlq);
-        values.put(JobOptions.TABLE_NAME.key(), "limits-" + input);
+        Map<String, String> values = KinesisJobTests.settings(aws.bed(), input, dlq);
         values.put(JobOptions.PARALLELISM.key(), "2");
-        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
         values.put(JobOptions.IDLENESS.key(), Long.toString(IDLENESS_MS));
         values.put(JobOptions.MAX_AHEAD.key(), Long.toString(MAX_AHEAD_MS));
         // Every burst ends with records that carry the watermark past it: the processing-time bound plays no part.
         values.put(JobOptions.MAX_HOLD.key(), "120000");
-        // Most bursts' createdAt is years behind the wall clock: the sink would take the job for a replay
-        // and hold versions up to sink.merge.max-window, while the test compares the table 2 s after the recorder.
-        values.put(JobOptions.SINK_MERGE_MAX_WINDOW.key(), "0");
-        return JobConfig.from(new Settings(values, k -> k));
-    }
-
-    private JobGraph jobGraph() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        UserLimitsPipeline.configure(env, config);
-        UserLimitsPipeline.build(env, KinesisSourceFactory.create(config), LimitsDynamoDbSink.fromConfig(config),
-                        DeadLetterSinkFactory.create(config), null, config)
-                .limits.sinkTo(recorder).uid("test-recorder").name("Record limit versions");
-        return env.getStreamGraph().getJobGraph();
+        return KinesisJobTests.config(values);
     }
 }
