@@ -11,12 +11,11 @@ import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.event.RecordSource;
 import com.rglimits.kinesis.KinesisStreams;
+import com.rglimits.kinesis.KinesisEmulators;
 import com.rglimits.kinesis.KinesisJobTests;
 import com.rglimits.kinesis.StreamReader;
-import com.rglimits.localaws.Kinesalite;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.table.LimitTable;
-import com.rglimits.testing.KinesisBed;
 import com.rglimits.testing.KinesisInOrderModel;
 import com.rglimits.testing.KinesisTestEvents;
 import com.rglimits.testing.RecordingLimitsSink;
@@ -38,12 +37,9 @@ import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Events POSTed to the query service reach the running job (kinesalite, 2 shards, MiniCluster) and
@@ -59,22 +55,8 @@ class EventsOverHttpIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = KinesisJobTests.miniClusterWithoutRestarts(2);
 
-    private static KinesisBed emulators;
-    private static KinesisClient kinesis;
-
-    @BeforeAll
-    static void startEmulators() throws Exception {
-        Kinesalite.disableCbor(); // EMULATOR QUIRK, before any AWS client exists
-        emulators = TestBeds.kinesis();
-        kinesis = emulators.kinesisClient();
-    }
-
-    @AfterAll
-    static void closeClient() {
-        if (kinesis != null) {
-            kinesis.close();
-        }
-    }
+    @RegisterExtension
+    static final KinesisEmulators AWS = new KinesisEmulators();
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -82,10 +64,10 @@ class EventsOverHttpIT {
             throws Exception {
         String input = TestBeds.uniqueName("http-in");
         String dlq = TestBeds.uniqueName("http-dlq");
-        StreamAdmin.createStream(kinesis, input, 2, Duration.ofSeconds(30));
-        StreamAdmin.createStream(kinesis, dlq, 1, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), input, 2, Duration.ofSeconds(30));
+        StreamAdmin.createStream(AWS.kinesis(), dlq, 1, Duration.ofSeconds(30));
         JobConfig config = jobConfig(input, dlq);
-        try (var dynamoDb = emulators.dynamoDbClient()) {
+        try (var dynamoDb = AWS.bed().dynamoDbClient()) {
             LimitTable.create(dynamoDb, config.tableName());
         }
         RecordingLimitsSink recorder = new RecordingLimitsSink("http-" + input);
@@ -98,7 +80,7 @@ class EventsOverHttpIT {
         for (int i = 1; i <= 5; i++) {
             posted.add(posted.size() * i / 6, events.invalidRecord());
         }
-        posted.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), events.time() + 6_000));
+        posted.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), events.time() + 6_000));
         // NDJSON carries a record as one UTF-8 line; a body starting with '[' would be read as an array.
         posted.removeIf(r -> !Arrays.equals(new String(r, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), r)
                 || new String(r, StandardCharsets.UTF_8).contains("\n") || r.length > 0 && r[0] == '[');
@@ -113,7 +95,7 @@ class EventsOverHttpIT {
 
         int accepted = 0;
         int rejected = 0;
-        try (var dynamoDb = emulators.dynamoDbClient(); QueryServer service = QueryServer.start(serviceConfig(input), dynamoDb)) {
+        try (var dynamoDb = AWS.bed().dynamoDbClient(); QueryServer service = QueryServer.start(serviceConfig(input), dynamoDb)) {
             for (int from = 0; from < posted.size(); from += 500) {
                 List<byte[]> batch = posted.subList(from, Math.min(posted.size(), from + 500));
                 StringBuilder ndjson = new StringBuilder();
@@ -132,7 +114,7 @@ class EventsOverHttpIT {
                 .isGreaterThanOrEqualTo(5);
         assertThat(accepted).isEqualTo(valid.size());
 
-        StreamReader dlqReader = new StreamReader(kinesis, dlq);
+        StreamReader dlqReader = new StreamReader(AWS.kinesis(), dlq);
         List<JsonNode> deadLetters = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while ((recorder.versions().size() < model.appliedCount() || deadLetters.size() < model.deadLetters().size())
@@ -151,7 +133,7 @@ class EventsOverHttpIT {
         actualDeadLetters.sort(null);
         SoftAssertions soft = new SoftAssertions();
         soft.assertThat(model.versionDifferences(recorder.versionKeys())).as("every limit version exactly once").isEmpty();
-        soft.assertThat(KinesisJobTests.table(emulators, config.tableName())).as("the table equals the in-order result").isEqualTo(model.limits());
+        soft.assertThat(KinesisJobTests.table(AWS.bed(), config.tableName())).as("the table equals the in-order result").isEqualTo(model.limits());
         soft.assertThat(actualDeadLetters).as("dead letters, reason and original record").containsExactlyElementsOf(model.deadLetterKeys());
         soft.assertAll();
         assertThat(model.deadLetterKeys()).anyMatch(k -> k.startsWith("UNKNOWN_LIMIT"));
@@ -159,7 +141,7 @@ class EventsOverHttpIT {
     }
 
     private static JobConfig jobConfig(String input, String dlq) {
-        Map<String, String> values = KinesisJobTests.settings(emulators, input, dlq);
+        Map<String, String> values = KinesisJobTests.settings(AWS.bed(), input, dlq);
         values.put(JobOptions.PARALLELISM.key(), "2");
         values.put(JobOptions.IDLENESS.key(), "20000");
         // The stream ends with records that carry the watermark past it: the processing-time bound plays no part.
@@ -169,7 +151,7 @@ class EventsOverHttpIT {
 
     private static QueryConfig serviceConfig(String input) {
         Map<String, String> values = new HashMap<>();
-        emulators.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
+        AWS.bed().awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
         values.put("host", "127.0.0.1");
         values.put("port", "0");
         values.put("auth", "none");
