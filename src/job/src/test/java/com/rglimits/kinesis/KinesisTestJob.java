@@ -18,8 +18,8 @@ import org.apache.flink.client.program.ClusterClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * The job as the Kinesis pipeline tests run it on the shared test bed (its settings, its graph with a
- * recorder of every limit version), and a job on a new 2-shard stream for the resharding tests.
+ * The job's settings as the Kinesis pipeline tests run it on the shared test bed, and a job on a new
+ * 2-shard stream for the resharding tests.
  */
 final class KinesisTestJob {
     static final int PARALLELISM = 2;
