@@ -10,8 +10,10 @@ import com.rglimits.event.LimitStatus;
 import com.rglimits.event.LimitType;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.Dynalite;
+import com.rglimits.localaws.LocalAws;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.FaultInjectingDynamo;
 import com.rglimits.testing.TestBeds;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,8 +66,12 @@ class QueryApiIT {
     }
 
     static QueryConfig config(Dynalite dynamo, String table, String consistentRead) {
+        return config(dynamo.awsProperties(), table, consistentRead);
+    }
+
+    private static QueryConfig config(Properties aws, String table, String consistentRead) {
         Map<String, String> values = new HashMap<>();
-        dynamo.awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
+        aws.forEach((k, v) -> values.put((String) k, (String) v));
         values.put("host", "127.0.0.1");
         values.put("port", "0");
         values.put("table.name", table);
@@ -344,28 +351,25 @@ class QueryApiIT {
         }
     }
 
+    /** DynamoDB goes away behind a front that keeps its port (see {@link FaultInjectingDynamo#becomeUnreachable}). */
     @Test
     void dynamoDbDownIs503WithoutStackTrace() throws Exception {
-        Dynalite doomed = Dynalite.start();
-        try (DynamoDbClient setup = doomed.client()) {
-            LimitTable.create(setup, TABLE);
-            setup.putItem(b -> b.tableName(TABLE).item(LimitItems.toItem(
-                    limit("u-1", "lim-a", LimitType.BET, LimitPeriod.DAY, LimitStatus.ACTIVE, "10", "1", 1))));
-        }
-        QueryConfig config = config(doomed, TABLE, "false");
-        try (DynamoDbClient c = DynamoClients.dynamoDb(config); QueryServer s = QueryServer.start(config, c)) {
-            String url = "http://127.0.0.1:" + s.port();
-            assertThat(Http.get(url + "/users/u-1/limits").statusCode()).isEqualTo(200);
+        try (FaultInjectingDynamo front = new FaultInjectingDynamo(dynamo.port(), n -> null)) {
+            QueryConfig config = config(LocalAws.awsProperties(URI.create(front.endpoint())), TABLE, "false");
+            try (DynamoDbClient c = DynamoClients.dynamoDb(config); QueryServer s = QueryServer.start(config, c)) {
+                String url = "http://127.0.0.1:" + s.port();
+                assertThat(Http.get(url + "/users/u-1/limits").statusCode()).isEqualTo(200);
 
-            doomed.close();
-            for (String path : List.of("/users/u-1/limits", "/users/u-1/limits/lim-a")) {
-                HttpResponse<String> r = Http.get(url + path);
-                assertThat(r.statusCode()).as(path).isEqualTo(503);
-                assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
-                assertError(r, "unavailable");
-                assertThat(r.body()).doesNotContain("Exception").doesNotContain("at software.").doesNotContain("127.0.0.1");
+                front.becomeUnreachable();
+                for (String path : List.of("/users/u-1/limits", "/users/u-1/limits/lim-a")) {
+                    HttpResponse<String> r = Http.get(url + path);
+                    assertThat(r.statusCode()).as(path).isEqualTo(503);
+                    assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+                    assertError(r, "unavailable");
+                    assertThat(r.body()).doesNotContain("Exception").doesNotContain("at software.").doesNotContain("127.0.0.1");
+                }
+                assertThat(Http.get(url + "/health").statusCode()).as("liveness does not depend on DynamoDB").isEqualTo(200);
             }
-            assertThat(Http.get(url + "/health").statusCode()).as("liveness does not depend on DynamoDB").isEqualTo(200);
         }
     }
 

@@ -349,7 +349,8 @@ class QueryAuthIT {
 
     @Test
     void unreachableIssuerKeysGive503() throws Exception {
-        try (QueryServer s = QueryServer.start(config(Map.of("auth.jwks.url", "http://127.0.0.1:" + Http.freePort() + "/jwks")), client)) {
+        try (DownEndpoint down = new DownEndpoint();
+                QueryServer s = QueryServer.start(config(Map.of("auth.jwks.url", down.url("/jwks"))), client)) {
             HttpResponse<String> r = getWith(s, "/users/u-1/limits", token("u-1"));
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.headers().firstValue("Retry-After")).hasValue("1");

@@ -28,6 +28,10 @@ import java.util.function.IntFunction;
  * gives under load or misconfiguration (JSON error bodies as the service sends them) and forwards
  * everything else. Which PutItem gets which answer is a function of its number (1, 2, ...), so the
  * faults are deterministic and counted exactly. Every PutItem body is kept, in arrival order.
+ *
+ * <p>{@link #becomeUnreachable} makes DynamoDB go away for good while the front keeps its port: closing
+ * the emulator instead frees its port, which another server of the same test run can be given at
+ * once, and the client then talks to that one.
  */
 public final class FaultInjectingDynamo implements AutoCloseable {
     /** An answer the front gives instead of dynalite's. */
@@ -70,6 +74,7 @@ public final class FaultInjectingDynamo implements AutoCloseable {
     private final Map<Fault, AtomicInteger> injected = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<String> putItemBodies = Collections.synchronizedList(new ArrayList<>());
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean unreachable;
 
     /**
      * @param targetPort dynalite's port
@@ -111,10 +116,34 @@ public final class FaultInjectingDynamo implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on every connection, open or new, is reset without an answer, as by a store that is
+     * down or cut off: a client sees its requests fail on the connection, never an HTTP answer.
+     */
+    public void becomeUnreachable() {
+        unreachable = true;
+        synchronized (sockets) {
+            sockets.forEach(FaultInjectingDynamo::reset);
+        }
+    }
+
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                if (unreachable) {
+                    reset(s);
+                    continue;
+                }
                 sockets.add(s);
                 Thread t = new Thread(() -> serve(s), "fault-front-conn");
                 t.setDaemon(true);
