@@ -16,7 +16,8 @@ import java.util.Random;
  * USER_LIMIT_PROGRESS_CHANGED events on the limits in turn, every sixth event of a limit being a
  * USER_LIMIT_RESET. {@code previousProgress} always matches the progress the rules compute, sequence
  * numbers increase per user with gaps, and {@code createdAt} advances 1 ms per record with up to
- * 199 ms of jitter (several producers), so every record is valid, in order per user, and applied.
+ * 199 ms of jitter (several producers), so every record is valid, in order per user, and applied
+ * (but in {@link #liveWithOtherTypes}, where every other record of a user is of a type the job skips).
  *
  * <p>The eventId is UUID-shaped and carries the record's index in its last 12 hex digits, so that a
  * materialized limit can be traced back to the record that produced it (for latency).
@@ -89,7 +90,7 @@ public final class BenchEvents {
     }
 
     public static BenchEvents generate(int events, int users) {
-        return generate(events, users, users, 1, false);
+        return generate(events, users, users, 1, false, false);
     }
 
     /**
@@ -98,7 +99,7 @@ public final class BenchEvents {
      * wall clock, as a live stream does.
      */
     public static BenchEvents generate(int events, int users, double msPerRecord) {
-        return generate(events, users, users, msPerRecord, false);
+        return generate(events, users, users, msPerRecord, false, false);
     }
 
     /**
@@ -107,7 +108,17 @@ public final class BenchEvents {
      * user's first follows the one before it. For the live stream of the latency scenario.
      */
     public static BenchEvents live(int events, int users, double msPerRecord) {
-        return generate(events, users, users, msPerRecord, true);
+        return generate(events, users, users, msPerRecord, true, false);
+    }
+
+    /**
+     * As {@link #live}, but every other round carries a record of another type for each user
+     * ({@value #OTHER_TYPE}, skipped by the job), which takes the sequence number between the user's
+     * two limit events around it: a complete stream whose limit events have gaps, each filled by a
+     * record of another type that arrives before the event after it.
+     */
+    public static BenchEvents liveWithOtherTypes(int events, int users, double msPerRecord) {
+        return generate(events, users, users, msPerRecord, true, true);
     }
 
     /**
@@ -117,14 +128,15 @@ public final class BenchEvents {
      * and a shuffle of the stream reorders them among themselves.
      */
     public static BenchEvents inSessions(int events, int users, int activeUsers) {
-        return generate(events, users, activeUsers, 1, false);
+        return generate(events, users, activeUsers, 1, false, false);
     }
 
-    private static BenchEvents generate(int events, int users, int activeUsers, double msPerRecord, boolean noGaps) {
+    private static BenchEvents generate(int events, int users, int activeUsers, double msPerRecord, boolean noGaps,
+            boolean otherTypes) {
         if (events < 1 || users < 1 || activeUsers < 1 || users % activeUsers != 0) {
             throw new IllegalArgumentException("events and users must be >= 1, users a multiple of activeUsers");
         }
-        int limitsPerUser = events / users >= 4 ? 2 : 1;
+        int limitsPerUser = (otherTypes ? events / 2 : events) / users >= 4 ? 2 : 1;
         byte[][] records = new byte[events][];
         long[] progressCents = new long[users * limitsPerUser];
         long total = 0;
@@ -134,7 +146,12 @@ public final class BenchEvents {
             int user = userOf(i, activeUsers, rounds);
             int round = (i % (activeUsers * rounds)) / activeUsers;
             b.setLength(0);
-            write(b, i, user, round, limitsPerUser, progressCents, (long) (i * msPerRecord), noGaps);
+            if (otherTypes && round % 2 == 1) {
+                writeOtherType(b, i, user, 1 + round, (long) (i * msPerRecord));
+            } else {
+                write(b, i, user, otherTypes ? round / 2 : round, limitsPerUser, progressCents, (long) (i * msPerRecord),
+                        noGaps ? 1 + round : -1);
+            }
             records[i] = b.toString().getBytes(StandardCharsets.UTF_8);
             total += records[i].length;
         }
@@ -176,12 +193,19 @@ public final class BenchEvents {
         return String.format("%024x", 0x6a0000000000L + (long) user * 8 + limit);
     }
 
+    /** The type of the records of another type in {@link #liveWithOtherTypes}: one the job reads and skips. */
+    static final String OTHER_TYPE = "LIMIT_USER_PENDING_PAYMENT_CREATED";
+
+    /**
+     * The {@code round}-th limit event of the user; {@code sequenceNumber} is its number, or -1 for the
+     * plain stream's numbers (gaps of one or two between a user's events).
+     */
     private static void write(StringBuilder b, int i, int user, int round, int limitsPerUser, long[] progressCents,
-            long offsetMs, boolean noGaps) {
+            long offsetMs, long sequenceNumber) {
         String userId = userId(user);
         int limit = round % limitsPerUser;
         int slot = user * limitsPerUser + limit;
-        long seq = noGaps ? 1 + round : 1 + round * 3L + (mix(i) & 1);
+        long seq = sequenceNumber >= 0 ? sequenceNumber : 1 + round * 3L + (mix(i) & 1);
         long createdAt = BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200);
         String type;
         int step = (round - limitsPerUser) / limitsPerUser; // the how-manieth follow-up event of this limit
@@ -228,6 +252,18 @@ public final class BenchEvents {
                 break;
         }
         b.append("}}");
+    }
+
+    private static void writeOtherType(StringBuilder b, int i, int user, long sequenceNumber, long offsetMs) {
+        String userId = userId(user);
+        b.append("{\"eventId\":\"").append(eventId(i, user))
+                .append("\",\"type\":\"").append(OTHER_TYPE)
+                .append("\",\"aggregateId\":\"").append(userId)
+                .append("\",\"sequenceNumber\":").append(sequenceNumber)
+                .append(",\"createdAt\":").append(BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200))
+                .append(",\"source\":\"limitUser\",\"context\":{\"correlationId\":\"c-").append(i)
+                .append("\"},\"payload\":{\"userId\":\"").append(userId)
+                .append("\",\"amount\":\"10.00\",\"currencyCode\":\"EUR\"}}");
     }
 
     private static String cents(long cents) {

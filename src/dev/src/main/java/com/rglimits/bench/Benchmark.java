@@ -64,6 +64,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * events, at most 1000000), {@code --parallelism N} (1), {@code --checkpoint-ms N} (10000), {@code --skip-dynamodb},
  * {@code --scenarios ceiling,rocksdb,disorder,heap,dynamodb,lambda} (also, only when named: {@code latency},
  * {@link LatencyScenario}, with {@code --rtt-ms N}, {@code --steady-rate N}, {@code --steady-events N},
+ * {@code --steady-users N}, {@code --steady-other-types},
  * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: job settings compared side by side);
  * {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
@@ -117,6 +118,11 @@ public final class Benchmark {
         public int steadyEvents = 20_000;
         /** Users of the latency scenario's live stream (--steady-users; 0: min(users, steady events), one event each at most). */
         public int steadyUsers = 0;
+        /**
+         * A second steady row per variant on the live stream with records of another type between each
+         * user's limit events ({@code --steady-other-types}: {@link BenchEvents#liveWithOtherTypes}).
+         */
+        public boolean steadyOtherTypes;
         public final Map<String, String> job = new LinkedHashMap<>();
         /** Sets of job settings the latency scenario compares ({@code --variant k=v,k=v}, repeatable). */
         public final List<Map<String, String>> variants = new ArrayList<>();
@@ -159,6 +165,7 @@ public final class Benchmark {
                     case "--steady-rate": o.steadyRate = Double.parseDouble(args[++i]); break;
                     case "--steady-events": o.steadyEvents = Integer.parseInt(args[++i]); break;
                     case "--steady-users": o.steadyUsers = Integer.parseInt(args[++i]); break;
+                    case "--steady-other-types": o.steadyOtherTypes = true; break;
                     case "--job": putSetting(o.job, args[++i]); break;
                     case "--variant":
                     case "--scale-variant": {

@@ -77,6 +77,8 @@ final class LatencyScenario {
         final Map<String, String> sinkSettings = new LinkedHashMap<>();
         Row backlog;
         Row steady;
+        /** The steady row on the live stream with records of another type ({@code --steady-other-types}), or null. */
+        Row steadyOtherTypes;
 
         Variant(Map<String, String> given) {
             this.given = given;
@@ -108,6 +110,9 @@ final class LatencyScenario {
             for (Variant v : variants) {
                 row(b, v.label(), v.backlog);
                 row(b, v.label(), v.steady);
+                if (v.steadyOtherTypes != null) {
+                    row(b, v.label(), v.steadyOtherTypes);
+                }
             }
             row(b, "-", baseline);
             for (Variant v : variants) {
@@ -126,6 +131,11 @@ final class LatencyScenario {
                     b.append(goal("issue 26, fast path: steady p99 arrival to acknowledged write <= 300 ms for events "
                                     + "after their user's first (next in line)", v.steady.ackP99FollowingMs <= 300,
                             String.format(Locale.ROOT, "%.0f ms", v.steady.ackP99FollowingMs)));
+                    if (v.steadyOtherTypes != null) {
+                        b.append(goal("the same with a record of another type before each of those events",
+                                v.steadyOtherTypes.ackP99FollowingMs <= 300,
+                                String.format(Locale.ROOT, "%.0f ms", v.steadyOtherTypes.ackP99FollowingMs)));
+                    }
                 }
             }
             return b.toString();
@@ -158,8 +168,10 @@ final class LatencyScenario {
             String rtt = String.format(Locale.ROOT, "%s ms RTT", ms(o.rttMs));
             // One live stream for every variant, so that their steady rows compare.
             // Gap-free numbers: a complete stream, so that ordering.complete-stream can be compared on it.
-            BenchEvents live = BenchEvents.live(o.steadyEvents,
-                    o.steadyUsers > 0 ? o.steadyUsers : Math.min(o.users, o.steadyEvents), 1000.0 / o.steadyRate);
+            int liveUsers = o.steadyUsers > 0 ? o.steadyUsers : Math.min(o.users, o.steadyEvents);
+            BenchEvents live = BenchEvents.live(o.steadyEvents, liveUsers, 1000.0 / o.steadyRate);
+            BenchEvents liveWithOtherTypes = o.steadyOtherTypes
+                    ? BenchEvents.liveWithOtherTypes(o.steadyEvents, liveUsers, 1000.0 / o.steadyRate) : null;
             // Not reported: the first jobs through dynalite and the forwarder otherwise run on a cold
             // dynalite and sink path, whichever variant comes first (docs/benchmark.md, "Order check").
             LimitTable.create(direct, WARM_UP_BACKLOG_TABLE);
@@ -188,6 +200,14 @@ final class LatencyScenario {
                         o, backlogTable, 0);
                 v.steady = job(String.format(Locale.ROOT, "Job via %s, steady %,.0f events/s", rtt, o.steadyRate), live,
                         live.events, jobConfig(o, v.given, network, steadyTable), o, steadyTable, o.steadyRate);
+                if (liveWithOtherTypes != null) {
+                    String otherTable = "latency-steady-other-types-" + n;
+                    LimitTable.create(direct, otherTable);
+                    v.steadyOtherTypes = job(String.format(Locale.ROOT,
+                                    "Job via %s, steady %,.0f records/s, every other one of another type", rtt, o.steadyRate),
+                            liveWithOtherTypes, liveWithOtherTypes.events, jobConfig(o, v.given, network, otherTable), o,
+                            otherTable, o.steadyRate);
+                }
                 f.variants.add(v);
             }
 
