@@ -9,7 +9,7 @@ import com.rglimits.config.JobOptions;
 import com.rglimits.config.TableNames;
 import com.rglimits.deadletter.DeadLetterReason;
 import com.rglimits.job.Accounting;
-import com.rglimits.kinesis.KinesisStreams;
+import com.rglimits.kinesis.KinesisJobTests;
 import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.kinesis.StreamReader;
 import com.rglimits.limit.UserLimit;
@@ -315,7 +315,7 @@ class FlinkClusterIT {
                 dynamo.putItem(b -> b.tableName(table).item(LimitItems.toItem(parse(line))));
             }
             // A minute after the stream's last event: further ahead, one record per shard would be an unconfirmed jump.
-            List<byte[]> end = KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), latestCreatedAt(tail) + 60_000);
+            List<byte[]> end = KinesisJobTests.endOfStream(kinesis, input, latestCreatedAt(tail) + 60_000);
             endOfStream = end.size();
             tail.addAll(end);
             RecordPublisher.publish(kinesis, input, tail, 0);
@@ -565,7 +565,7 @@ class FlinkClusterIT {
         }
 
         List<byte[]> endOfStream(long createdAt) {
-            return KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), createdAt);
+            return KinesisJobTests.endOfStream(kinesis, input, createdAt);
         }
 
         void publish(List<byte[]> records, double perSecond) {

@@ -10,7 +10,6 @@ import com.rglimits.config.Settings;
 import com.rglimits.event.EventParser;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.event.RecordSource;
-import com.rglimits.kinesis.KinesisStreams;
 import com.rglimits.kinesis.KinesisEmulators;
 import com.rglimits.kinesis.KinesisJobTests;
 import com.rglimits.kinesis.StreamReader;
@@ -80,7 +79,7 @@ class EventsOverHttpIT {
         for (int i = 1; i <= 5; i++) {
             posted.add(posted.size() * i / 6, events.invalidRecord());
         }
-        posted.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), events.time() + 6_000));
+        posted.addAll(KinesisJobTests.endOfStream(AWS.kinesis(), input, events.time() + 6_000));
         // NDJSON carries a record as one UTF-8 line; a body starting with '[' would be read as an array.
         posted.removeIf(r -> !Arrays.equals(new String(r, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), r)
                 || new String(r, StandardCharsets.UTF_8).contains("\n") || r.length > 0 && r[0] == '[');

@@ -66,7 +66,7 @@ class KinesisPipelineIT {
         // End of stream: one record of another type per shard, far ahead in event time, so that the
         // watermark releases the last held events without waiting for the processing-time bound.
         long end = KinesisTestEvents.BASE_TIME + 3000 * KinesisTestEvents.STEP_MS + 60_000;
-        phaseB.addAll(KinesisTestJob.watermarkPushers(AWS.kinesis(), input, end));
+        phaseB.addAll(KinesisJobTests.endOfStream(AWS.kinesis(), input, end));
         List<byte[]> phaseC = new ArrayList<>(events.lateEvents(20));
         phaseC.addAll(events.redeliveriesOfEarlierRecords(20));
         for (int i = 0; i < 7; i++) {

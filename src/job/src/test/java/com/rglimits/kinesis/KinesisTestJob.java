@@ -51,11 +51,6 @@ final class KinesisTestJob {
         }
     }
 
-    /** One record of another type per shard of the stream, at {@code createdAt}. */
-    static List<byte[]> watermarkPushers(KinesisClient kinesis, String input, long createdAt) {
-        return KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), createdAt);
-    }
-
     /** A job running on a new 2-shard stream of 60 users, with its model and the first 800 records partly applied. */
     static final class TwoShardRun {
         final KinesisClient kinesis;
@@ -92,7 +87,7 @@ final class KinesisTestJob {
         }
 
         List<byte[]> watermarkPushers(long createdAt) {
-            return KinesisTestJob.watermarkPushers(kinesis, input, createdAt);
+            return KinesisJobTests.endOfStream(kinesis, input, createdAt);
         }
     }
 }

@@ -103,10 +103,10 @@ class SnapshotOnSubscribeIT {
         KinesisTestEvents events = new KinesisTestEvents(27, 20);
         List<byte[]> phase1 = new ArrayList<>(events.next(400));
         // Pushes every shard's watermark past the phase, so that all of it is applied before the subscription.
-        phase1.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), events.time() + 30_000));
+        phase1.addAll(KinesisJobTests.endOfStream(kinesis, input, events.time() + 30_000));
         events.skip(31_000);
         List<byte[]> phase2 = new ArrayList<>(events.next(300));
-        phase2.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(kinesis, input), events.time() + 30_000));
+        phase2.addAll(KinesisJobTests.endOfStream(kinesis, input, events.time() + 30_000));
         KinesisInOrderModel model = new KinesisInOrderModel().applyPhase(phase1);
         int phase1Applied = model.appliedCount();
         model.applyPhase(phase2);

@@ -69,16 +69,11 @@ final class BurstRun implements AutoCloseable {
         }
         model.applyPhase(records);
         // Records of another type on every shard, past the bound: the watermark releases the burst's last events.
-        records.addAll(endOfStream(events.time() + 6_000));
+        records.addAll(KinesisJobTests.endOfStream(aws.kinesis(), input, events.time() + 6_000));
         // The next burst starts later, as after a quiet spell upstream: it moves the watermark forward again.
         events.skip(10_000);
         publish(records);
         settle(what);
-    }
-
-    /** Records of another type on every shard at this time: they carry the watermark past what came before. */
-    List<byte[]> endOfStream(long time) {
-        return KinesisTestEvents.endOfStream(KinesisStreams.shards(aws.kinesis(), input), time);
     }
 
     void publish(List<byte[]> records) {

@@ -52,7 +52,7 @@ class ReplayAheadOfClockIT {
             ReplayDeadLetters.Result replayed = ReplayDeadLetters.run(args.toArray(new String[0]));
             assertThat(replayed.replayed).isEqualTo(deadLettered.size());
             run.model.applyPhase(deadLettered);
-            run.publish(run.endOfStream(ahead.time() + 6_000));
+            run.publish(KinesisJobTests.endOfStream(AWS.kinesis(), run.input, ahead.time() + 6_000));
             run.settle("the replay");
         }
     }
