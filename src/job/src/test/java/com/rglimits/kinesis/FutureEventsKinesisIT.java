@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
-import com.rglimits.config.Settings;
 import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.testing.Events;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +71,8 @@ class FutureEventsKinesisIT {
         // The watermark releases the last held events without waiting for the processing-time bound; the
         // second round moves every shard's event time on by more than ordering.max-jump, in steps within it.
         long end = KinesisTestEvents.BASE_TIME + RECORDS * KinesisTestEvents.STEP_MS + 60_000;
-        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), end));
-        normal.addAll(KinesisTestEvents.endOfStream(KinesisStreams.shards(AWS.kinesis(), input), end + 270_000));
+        normal.addAll(KinesisJobTests.endOfStream(AWS.kinesis(), input, end));
+        normal.addAll(KinesisJobTests.endOfStream(AWS.kinesis(), input, end + 270_000));
         List<byte[]> records = new ArrayList<>(normal);
         records.add(RECORDS / 10, yearAhead);
         records.add(RECORDS / 5, outlier);
@@ -129,15 +127,11 @@ class FutureEventsKinesisIT {
     }
 
     private static JobConfig config(String input, String dlq, int parallelism) {
-        Map<String, String> values = new HashMap<>();
-        AWS.bed().awsProperties().forEach((k, v) -> values.put((String) k, (String) v));
-        values.put(JobOptions.SOURCE_STREAM.key(), input);
-        values.put(JobOptions.DLQ_STREAM.key(), dlq);
+        Map<String, String> values = KinesisJobTests.settings(AWS.bed(), input, dlq);
         values.put(JobOptions.PARALLELISM.key(), Integer.toString(parallelism));
-        values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "1000");
         // As in KinesisPipelineIT: a source subtask starved of CPU must be neither idle nor a quiet stream.
         values.put(JobOptions.IDLENESS.key(), "60000");
         values.put(JobOptions.MAX_HOLD.key(), "60000");
-        return JobConfig.from(new Settings(values, k -> k));
+        return KinesisJobTests.config(values);
     }
 }
