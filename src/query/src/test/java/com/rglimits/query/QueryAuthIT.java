@@ -19,6 +19,7 @@ import com.rglimits.event.LimitType;
 import com.rglimits.localaws.Dynalite;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.DownEndpoint;
 import com.rglimits.testing.TestBeds;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;

@@ -123,16 +123,7 @@ public final class FaultInjectingDynamo implements AutoCloseable {
     public void becomeUnreachable() {
         unreachable = true;
         synchronized (sockets) {
-            sockets.forEach(FaultInjectingDynamo::reset);
-        }
-    }
-
-    private static void reset(Socket s) {
-        try {
-            s.setSoLinger(true, 0);
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
+            sockets.forEach(DownEndpoint::reset);
         }
     }
 
@@ -141,7 +132,7 @@ public final class FaultInjectingDynamo implements AutoCloseable {
             try {
                 Socket s = server.accept();
                 if (unreachable) {
-                    reset(s);
+                    DownEndpoint.reset(s);
                     continue;
                 }
                 sockets.add(s);
