@@ -206,7 +206,7 @@ public final class BenchEvents {
         int limit = round % limitsPerUser;
         int slot = user * limitsPerUser + limit;
         long seq = sequenceNumber >= 0 ? sequenceNumber : 1 + round * 3L + (mix(i) & 1);
-        long createdAt = BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200);
+        long createdAt = createdAt(i, offsetMs);
         String type;
         int step = (round - limitsPerUser) / limitsPerUser; // the how-manieth follow-up event of this limit
         if (round < limitsPerUser) {
@@ -260,10 +260,15 @@ public final class BenchEvents {
                 .append("\",\"type\":\"").append(OTHER_TYPE)
                 .append("\",\"aggregateId\":\"").append(userId)
                 .append("\",\"sequenceNumber\":").append(sequenceNumber)
-                .append(",\"createdAt\":").append(BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200))
+                .append(",\"createdAt\":").append(createdAt(i, offsetMs))
                 .append(",\"source\":\"limitUser\",\"context\":{\"correlationId\":\"c-").append(i)
                 .append("\"},\"payload\":{\"userId\":\"").append(userId)
                 .append("\",\"amount\":\"10.00\",\"currencyCode\":\"EUR\"}}");
+    }
+
+    /** Record {@code i}'s createdAt: its offset on the stream's clock, less up to 199 ms of jitter (several producers). */
+    private static long createdAt(int i, long offsetMs) {
+        return BASE_TIME + offsetMs - (mix(i * 31 + 7) % 200);
     }
 
     private static String cents(long cents) {
