@@ -1,15 +1,13 @@
 package com.rglimits.localaws;
 
 import com.rglimits.aws.AwsClients;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.Properties;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -27,25 +25,22 @@ public final class ElasticMq implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts on {@code port} (0: a free one). */
-    public static ElasticMq start(int port) throws IOException {
-        int p = port != 0 ? port : freePort();
-        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(p)
-                // Queue URLs name the port it really listens on.
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", p, ""))
-                .start();
-        server.waitUntilStarted();
-        return new ElasticMq(server, p);
+    /**
+     * Starts on {@code port}, or with 0 on a port the server binds itself: a port picked free and
+     * bound later could be taken in between by another process of a parallel test run.
+     */
+    public static ElasticMq start(int port) {
+        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withInterface("127.0.0.1");
+        // Queue URLs name the port it really listens on: given, or (dynamic) the one it bound.
+        SQSRestServer server = port != 0
+                ? builder.withPort(port).withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).start()
+                : builder.withDynamicPort().start();
+        int bound = server.waitUntilStarted().localAddress().getPort();
+        return new ElasticMq(server, bound);
     }
 
-    public static ElasticMq start() throws IOException {
+    public static ElasticMq start() {
         return start(0);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     public int port() {
