@@ -1,8 +1,7 @@
 package com.rglimits.cluster;
 
+import com.rglimits.localaws.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -521,12 +520,12 @@ public final class FlinkCluster implements AutoCloseable {
 
     private synchronized int prometheusPort() throws IOException {
         if (settings.freePrometheusPorts) {
-            int p = freePort();
+            int p = LoopbackPorts.unused();
             prometheusPortsTaken.add(p);
             return p;
         }
         for (int p : prometheusRange) {
-            if (!prometheusPortsTaken.contains(p) && isFree(p)) {
+            if (!prometheusPortsTaken.contains(p) && LoopbackPorts.bindable(p)) {
                 prometheusPortsTaken.add(p);
                 return p;
             }
@@ -535,21 +534,7 @@ public final class FlinkCluster implements AutoCloseable {
     }
 
     private static int port(int requested, int configured) throws IOException {
-        return requested < 0 ? configured : requested == 0 ? freePort() : requested;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return requested < 0 ? configured : requested == 0 ? LoopbackPorts.unused() : requested;
     }
 
     /** {@code 9249} or {@code 9249-9260}. */

@@ -14,6 +14,7 @@ import com.rglimits.kinesis.RecordPublisher;
 import com.rglimits.kinesis.StreamReader;
 import com.rglimits.limit.UserLimit;
 import com.rglimits.localaws.ElasticMq;
+import com.rglimits.localaws.LoopbackPorts;
 import com.rglimits.localaws.StreamAdmin;
 import com.rglimits.localstack.Subscriber;
 import com.rglimits.query.AuthConfig;
@@ -523,7 +524,7 @@ class FlinkClusterIT {
             dlqReader = new StreamReader(kinesis, dlq);
             poller = new TablePoller(aws.dynamoDbClient(), table);
 
-            int port = FlinkCluster.freePort();
+            int port = LoopbackPorts.unused();
             queryApi = URI.create("http://127.0.0.1:" + port);
             List<String> args = new ArrayList<>(List.of("--" + AuthConfig.MODE, "none", "--" + QueryConfig.HOST, "127.0.0.1",
                     "--" + QueryConfig.PORT, Integer.toString(port), "--" + QueryConfig.TABLE_NAME, table,

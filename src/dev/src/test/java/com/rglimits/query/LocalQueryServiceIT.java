@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.rglimits.config.ConfigException;
+import com.rglimits.localaws.LoopbackPorts;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ class LocalQueryServiceIT {
 
     @Test
     void localRunStartsDynaliteLoadsDemoUsersAndServes() throws Exception {
-        int port = Http.freePort();
-        int dynamoPort = Http.freePort();
+        int port = LoopbackPorts.unused();
+        int dynamoPort = LoopbackPorts.unused();
         try (AutoCloseable local = LocalQueryService.start(new String[] {
                 "--port", Integer.toString(port), "--demo-users", "12", "--local.dynamodb-port", Integer.toString(dynamoPort)})) {
             // Open by default: the local command serves demo data on loopback.
@@ -52,7 +53,7 @@ class LocalQueryServiceIT {
             RSAKey key = TestTokens.rsa("k1");
             Path jwks = dir.resolve("jwks.json");
             Files.writeString(jwks, TestTokens.jwks(key));
-            int port2 = Http.freePort();
+            int port2 = LoopbackPorts.unused();
             try (AutoCloseable service = QueryService.start(new String[] {
                     "--port", Integer.toString(port2), "--host", "127.0.0.1", "--aws.region", "us-east-1",
                     "--auth", "jwt", "--auth.jwks.file", jwks.toString(), "--auth.issuer", TestTokens.ISSUER,

@@ -2,10 +2,10 @@ package com.rglimits.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.rglimits.localaws.LoopbackPorts;
 import com.rglimits.testing.JarContents;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,10 +41,7 @@ class QueryJarIT {
             assertThat(names).contains("com/rglimits/query/openapi.json", "com/nimbusds/jwt/proc/DefaultJWTProcessor.class")
                     .noneMatch(n -> n.startsWith("org/apache/flink/"));
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackPorts.unused();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> args = List.of("-jar", queryJar.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
                 "--aws.region", "us-east-1", "--aws.endpoint", "http://127.0.0.1:1", "--aws.credentials.provider", "BASIC",
