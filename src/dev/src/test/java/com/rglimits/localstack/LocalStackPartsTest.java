@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.localaws.LocalEmulators;
+import com.rglimits.testing.DownEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,18 +42,19 @@ class LocalStackPartsTest {
 
     @Test
     void theSubscriberToolSaysInOneLineWhereSqsDidNotAnswer() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort(); // closed again: nothing listens there
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Subscriber.run(new String[] {"--subscriber", "payments", "--sqs.endpoint", "http://127.0.0.1:" + port},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String endpoint;
+        int status;
+        try (DownEndpoint sqs = new DownEndpoint()) {
+            endpoint = sqs.url("");
+            status = Subscriber.run(new String[] {"--subscriber", "payments", "--sqs.endpoint", endpoint},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        }
         assertThat(status).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         String error = err.toString(StandardCharsets.UTF_8);
-        assertThat(error).startsWith("error: SQS does not answer at http://127.0.0.1:" + port + " (")
+        assertThat(error).startsWith("error: SQS does not answer at " + endpoint + " (")
                 .endsWith("); give the endpoint the local stack printed (\"SQS (ElasticMQ): ...\"):"
                         + " --sqs.endpoint http://127.0.0.1:PORT" + System.lineSeparator());
         assertThat(error.lines()).hasSize(1);

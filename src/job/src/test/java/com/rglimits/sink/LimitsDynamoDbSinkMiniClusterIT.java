@@ -8,13 +8,8 @@ import com.rglimits.localaws.Dynalite;
 import com.rglimits.metrics.ExportedMetrics;
 import com.rglimits.table.LimitItems;
 import com.rglimits.table.LimitTable;
+import com.rglimits.testing.FaultInjectingDynamo;
 import com.rglimits.testing.TestBeds;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -187,36 +182,34 @@ class LimitsDynamoDbSinkMiniClusterIT {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void networkErrorsAreRetriedUntilTheTableIsReachable() throws Exception {
         String table = newTable();
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort(); // nothing listens there until the forwarder starts
-        }
-        Properties aws = dynamo.awsProperties();
-        aws.setProperty("aws.endpoint", "http://127.0.0.1:" + port);
         List<UserLimit> input = new ArrayList<>();
         for (int v = 1; v <= 4; v++) {
             input.add(TestLimits.version("user-1", "limit-1", v));
             input.add(TestLimits.version("user-2", "limit-1", v));
         }
-        LimitsDynamoDbSink sink = LimitsDynamoDbSink.builder()
-                .tableName(table).awsProperties(aws).setMaxBatchSize(2).setMaxInFlightRequests(2)
-                .setMaxBufferedRequests(10).setMaxTimeInBufferMS(50).build();
+        try (FaultInjectingDynamo network = new FaultInjectingDynamo(dynamo.port(), n -> null)) {
+            network.becomeUnreachable();
+            Properties aws = dynamo.awsProperties();
+            aws.setProperty("aws.endpoint", network.endpoint());
+            LimitsDynamoDbSink sink = LimitsDynamoDbSink.builder()
+                    .tableName(table).awsProperties(aws).setMaxBatchSize(2).setMaxInFlightRequests(2)
+                    .setMaxBufferedRequests(10).setMaxTimeInBufferMS(50).build();
 
-        JobClient job = submit(input, sink, "network errors");
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (counter(job.getJobID(), SinkCost.WRITE_RETRIES) == 0) {
-            assertThat(System.nanoTime()).as("a retry within 90 s").isLessThan(deadline);
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
-            Thread.sleep(100);
-        }
-        try (Forwarder ignored = new Forwarder(port, dynamo.port())) {
+            JobClient job = submit(input, sink, "network errors");
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (counter(job.getJobID(), SinkCost.WRITE_RETRIES) == 0) {
+                assertThat(System.nanoTime()).as("a retry within 90 s").isLessThan(deadline);
+                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running").isFalse();
+                Thread.sleep(100);
+            }
+            network.becomeReachable();
             job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+            assertThat(counter(job.getJobID(), SinkCost.WRITE_RETRIES)).isPositive();
         }
 
         assertThat(LimitTable.scanAll(client, table)).containsExactly(
                 LimitItems.toItem(TestLimits.version("user-1", "limit-1", 4)),
                 LimitItems.toItem(TestLimits.version("user-2", "limit-1", 4)));
-        assertThat(counter(job.getJobID(), SinkCost.WRITE_RETRIES)).isPositive();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -262,66 +255,5 @@ class LimitsDynamoDbSinkMiniClusterIT {
             }
         }
         return sum;
-    }
-
-    /** A plain TCP forwarder from a local port to dynalite: the network "comes back". */
-    private static final class Forwarder implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
-
-        Forwarder(int listenPort, int targetPort) throws IOException {
-            server = new ServerSocket(listenPort, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket in = server.accept();
-                        Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                        sockets.add(in);
-                        sockets.add(out);
-                        pump(in, out);
-                        pump(out, in);
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "forwarder-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        private static void pump(Socket from, Socket to) {
-            Thread t = new Thread(() -> {
-                byte[] buffer = new byte[8192];
-                try {
-                    InputStream in = from.getInputStream();
-                    OutputStream out = to.getOutputStream();
-                    int n;
-                    while ((n = in.read(buffer)) >= 0) {
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    }
-                } catch (IOException ignored) {
-                    // connection closed
-                } finally {
-                    try {
-                        to.shutdownOutput();
-                    } catch (IOException ignored) {
-                        // already closed
-                    }
-                }
-            }, "forwarder-pump");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            synchronized (sockets) {
-                for (Socket s : sockets) {
-                    s.close();
-                }
-            }
-        }
     }
 }

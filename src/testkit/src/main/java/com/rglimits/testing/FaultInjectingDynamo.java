@@ -29,9 +29,10 @@ import java.util.function.IntFunction;
  * everything else. Which PutItem gets which answer is a function of its number (1, 2, ...), so the
  * faults are deterministic and counted exactly. Every PutItem body is kept, in arrival order.
  *
- * <p>{@link #becomeUnreachable} makes DynamoDB go away for good while the front keeps its port: closing
- * the emulator instead frees its port, which another server of the same test run can be given at
- * once, and the client then talks to that one.
+ * <p>{@link #becomeUnreachable} makes DynamoDB go away while the front keeps its port, until
+ * {@link #becomeReachable}: closing the emulator instead, or pointing a client at a port found free,
+ * leaves a port that another server of the same test run can be given at once, and the client then
+ * talks to that one.
  */
 public final class FaultInjectingDynamo implements AutoCloseable {
     /** An answer the front gives instead of dynalite's. */
@@ -125,6 +126,11 @@ public final class FaultInjectingDynamo implements AutoCloseable {
         synchronized (sockets) {
             sockets.forEach(DownEndpoint::reset);
         }
+    }
+
+    /** From now on new connections are served again, as when the network comes back. */
+    public void becomeReachable() {
+        unreachable = false;
     }
 
     private void accept() {
