@@ -21,6 +21,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -54,9 +55,10 @@ import org.apache.flink.util.FileUtils;
 final class Prefill {
     /**
      * Change it when the generated state or its format changes, so that kept savepoints are written
-     * again (2: user-state format 3, whose values a run would otherwise rewrite only as users change).
+     * again (2: user-state format 3, whose values a run would otherwise rewrite only as users change; 3: the
+     * canonical savepoint compressed).
      */
-    static final String VERSION = "2";
+    static final String VERSION = "3";
     private static final String DONE = "prefill-done";
     private static final String NATIVE_DONE = "native-done";
 
@@ -76,6 +78,8 @@ final class Prefill {
                 (long) users * GeneratedStream.LIMITS));
         Configuration conf = new Configuration();
         conf.setString("taskmanager.memory.managed.size", "512m");
+        // As bootstrap-savepoint writes it (and the job its canonical savepoints).
+        conf.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);

@@ -20,6 +20,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -67,8 +68,8 @@ public final class UserLimitsPipeline {
     /**
      * No Kryo; a fixed max parallelism (key groups), so that savepoints can be rescaled and
      * bootstrapped savepoints (written with the same value) restore; the watermark interval
-     * ({@code ordering.watermark-interval}); the job's own RocksDB options (memtables, bloom filters,
-     * LZ4 compression, arena blocks) in any case; and, unless the runtime owns
+     * ({@code ordering.watermark-interval}); compressed canonical savepoints; the job's own RocksDB
+     * options (memtables, bloom filters, LZ4 compression, arena blocks) in any case; and, unless the runtime owns
      * them ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB
      * with incremental checkpoints and its own checkpoint storage, and sets checkpointing and
      * parallelism from the application's configuration), RocksDB with incremental checkpoints and
@@ -83,6 +84,11 @@ public final class UserLimitsPipeline {
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(PipelineOptions.MAX_PARALLELISM, config.maxParallelism());
         flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(JobOptions.WATERMARK_INTERVAL));
+        // Canonical savepoints' key groups in Snappy frames. Uncompressed, a restore reads them from the
+        // file system's unbuffered stream field by field, in system calls: restoring 1,000,000 users took
+        // 11 s instead of 2, from a file three times the size (docs/benchmark.md, "Restore"). A restore
+        // reads either kind; native savepoints and checkpoints are RocksDB's own files, compressed by it.
+        flink.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
         // The job's own options of the RocksDB backend: Flink merges the job's configuration over the
         // cluster's when it makes the backend, so they apply where the runtime chose RocksDB too. Bloom
         // filters, because a user's read otherwise searches every level above the one holding it, which

@@ -61,6 +61,7 @@ class PipelineConfigurationTest {
         assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(20);
         assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(env.getConfig().isUseSnapshotCompression()).isTrue();
 
         // The graph carries them to the cluster, where the state backend is made from them.
         StreamGraph graph = graph(config);
@@ -72,6 +73,7 @@ class PipelineConfigurationTest {
         assertThat(graph.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7_000);
         assertThat(graph.getExecutionConfig().getMaxParallelism()).isEqualTo(64);
         assertThat(graph.getExecutionConfig().getAutoWatermarkInterval()).isEqualTo(20);
+        assertThat(graph.getExecutionConfig().isUseSnapshotCompression()).isTrue();
     }
 
     @Test
@@ -106,11 +108,13 @@ class PipelineConfigurationTest {
         assertThat(flink.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).containsExactly(CompressionType.LZ4_COMPRESSION);
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
         assertThat(env.getParallelism()).isEqualTo(1);
-        // What the service does not set stays the job's: the key groups, the watermark interval, no Kryo, object reuse.
+        // What the service does not set stays the job's: the key groups, the watermark interval, no Kryo, object
+        // reuse, compressed canonical savepoints.
         assertThat(env.getMaxParallelism()).isEqualTo(256);
         assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
         assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(env.getConfig().isUseSnapshotCompression()).isTrue();
     }
 
     /**
