@@ -533,7 +533,7 @@ public final class FlinkCluster implements AutoCloseable {
         throw new IOException("no free port left in " + PROMETHEUS_PORT + " " + prometheusRange);
     }
 
-    private static int port(int requested, int configured) throws IOException {
+    private static int port(int requested, int configured) {
         return requested < 0 ? configured : requested == 0 ? LoopbackPorts.unused() : requested;
     }
 
