@@ -13,6 +13,7 @@ import com.rglimits.job.UserLimitsPipeline;
 import com.rglimits.job.UserState;
 import com.rglimits.limit.UserLimit;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,17 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
+import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,7 +46,8 @@ import org.apache.flink.util.Collector;
  * Reads the limits state of a savepoint (or retained checkpoint) of the job and writes every limit
  * it holds as JSON Lines, in the export format ({@link LimitExport}: the table's attribute names),
  * plus one line per user with the sizes of its other state: dedup entries, held events, the
- * sequence cursor. Uses the job's own {@link Descriptors}, so names and types cannot drift.
+ * sequence cursor; and says how the savepoint stores the keyed state ({@link StateFormat}). Uses the
+ * job's own {@link Descriptors}, so names and types cannot drift.
  *
  * <pre>
  * mvn -q compile exec:java@inspect-savepoint -Dexec.args="--savepoint DIR --out limits.jsonl [--users users.jsonl]"
@@ -53,18 +64,34 @@ public final class InspectSavepoint {
 
     private InspectSavepoint() {}
 
+    /** How the keyed operator's state is stored in the savepoint: what decides how fast it restores. */
+    public enum StateFormat {
+        NATIVE("native (RocksDB's files)"),
+        CANONICAL_COMPRESSED("canonical, compressed"),
+        CANONICAL_UNCOMPRESSED("canonical, uncompressed: restored key by key from an unbuffered stream, slow with many users"
+                + " (docs/operations.md, which savepoint format to take)");
+
+        final String description;
+
+        StateFormat(String description) {
+            this.description = description;
+        }
+    }
+
     /** What an inspection found. */
     public static final class Result {
         public long users;
         public long limits;
         public long seenEventIds;
         public long heldEvents;
+        public StateFormat format;
         public Path limitsFile;
         public Path usersFile;
 
         public String line() {
             return limits + " limits of " + users + " users written to " + limitsFile + "; per-user state in " + usersFile
-                    + " (dedup entries: " + seenEventIds + ", held events: " + heldEvents + ")";
+                    + " (dedup entries: " + seenEventIds + ", held events: " + heldEvents + "); keyed state "
+                    + format.description;
         }
     }
 
@@ -97,6 +124,7 @@ public final class InspectSavepoint {
                 new UserStateReader(retentionMs), Types.STRING, Types.STRING);
 
         Result result = new Result();
+        result.format = stateFormat(savepoint);
         result.limitsFile = limitsFile;
         result.usersFile = usersFile;
         ObjectMapper mapper = new ObjectMapper();
@@ -121,6 +149,37 @@ public final class InspectSavepoint {
             }
         }
         return result;
+    }
+
+    /**
+     * The format of the keyed operator's state. A canonical savepoint's key-group streams each start with
+     * the metadata that says whether the key groups after it are compressed, as a restore reads it.
+     */
+    static StateFormat stateFormat(String savepoint) throws IOException {
+        OperatorID processor = OperatorIdentifier.forUid(UserLimitsPipeline.PROCESSOR_UID).getOperatorId();
+        StateFormat format = StateFormat.NATIVE;
+        for (OperatorState operator : SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
+            if (!operator.getOperatorID().equals(processor)) {
+                continue;
+            }
+            for (OperatorSubtaskState subtask : operator.getStates()) {
+                for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
+                    if (!(handle instanceof KeyGroupsStateHandle)) {
+                        continue;
+                    }
+                    try (FSDataInputStream in = ((KeyGroupsStateHandle) handle).openInputStream()) {
+                        KeyedBackendSerializationProxy<String> metadata =
+                                new KeyedBackendSerializationProxy<>(InspectSavepoint.class.getClassLoader());
+                        metadata.read(new DataInputViewStreamWrapper(in));
+                        if (!metadata.isUsingKeyGroupCompression()) {
+                            return StateFormat.CANONICAL_UNCOMPRESSED;
+                        }
+                        format = StateFormat.CANONICAL_COMPRESSED;
+                    }
+                }
+            }
+        }
+        return format;
     }
 
     /** One user's state: a line per limit, then the user's summary line. */

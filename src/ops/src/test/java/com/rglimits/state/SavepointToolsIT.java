@@ -31,14 +31,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.memory.DataInputViewStreamWrapper;
-import org.apache.flink.runtime.checkpoint.OperatorState;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyGroupsStateHandle;
-import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
-import org.apache.flink.runtime.state.KeyedStateHandle;
-import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,18 +53,23 @@ class SavepointToolsIT extends SavepointTestBase {
         // Mid-stream, not stopping: events are held (the watermark trails by the out-of-orderness bound).
         String running = run.triggerSavepoint(dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
+        String nativeSavepoint = run.triggerSavepoint(dir.resolve("savepoints").toUri().toString(), SavepointFormatType.NATIVE)
+                .get(60, TimeUnit.SECONDS);
         // Stop with drain: every held event is released and every buffered write reaches the table first.
         String drained = run.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
         Accounting.Summary summary = Accounting.summary(run.getJobExecutionResult().get(60, TimeUnit.SECONDS));
 
-        assertThat(keyedStateCompressed(running)).as("the job's canonical savepoints compressed").isTrue();
-        assertThat(keyedStateCompressed(drained)).isTrue();
-
         InspectSavepoint.Result midStream = InspectSavepoint.run(StreamExecutionEnvironment.getExecutionEnvironment(),
                 new String[] {"--savepoint", running, "--out", dir.resolve("running.jsonl").toString()});
         assertThat(midStream.heldEvents).as("held events in a mid-stream savepoint").isPositive();
+        assertThat(midStream.format).as("the job's canonical savepoints compressed")
+                .isEqualTo(InspectSavepoint.StateFormat.CANONICAL_COMPRESSED);
         assertThat(midStream.seenEventIds).isPositive();
+        InspectSavepoint.Result ofNative = InspectSavepoint.run(StreamExecutionEnvironment.getExecutionEnvironment(),
+                new String[] {"--savepoint", nativeSavepoint, "--out", dir.resolve("native.jsonl").toString()});
+        assertThat(ofNative.format).isEqualTo(InspectSavepoint.StateFormat.NATIVE);
+        assertThat(ofNative.limits).as("limits in a native savepoint").isPositive();
 
         Path limitsFile = dir.resolve("limits.jsonl");
         InspectSavepoint.Result result = InspectSavepoint.run(StreamExecutionEnvironment.getExecutionEnvironment(),
@@ -178,12 +175,13 @@ class SavepointToolsIT extends SavepointTestBase {
                 new String[] {"--limits", export.toString(), "--out", savepoint.toString(), "--max-parallelism", "128"});
         assertThat(written.limits).isEqualTo(40);
         assertThat(written.users).isEqualTo(8);
-        assertThat(keyedStateCompressed(written.savepoint)).as("compressed as the job's own savepoints").isTrue();
 
         // Round trip: the savepoint holds exactly the exported limits, and each user's cursor.
         Path inspected = dir.resolve("inspected.jsonl");
-        InspectSavepoint.run(StreamExecutionEnvironment.getExecutionEnvironment(),
+        InspectSavepoint.Result bootstrapped = InspectSavepoint.run(StreamExecutionEnvironment.getExecutionEnvironment(),
                 new String[] {"--savepoint", savepoint.toString(), "--out", inspected.toString()});
+        assertThat(bootstrapped.format).as("compressed as the job's own canonical savepoints")
+                .isEqualTo(InspectSavepoint.StateFormat.CANONICAL_COMPRESSED);
         assertThat(byKey(readLimits(inspected))).isEqualTo(before);
         for (String line : Files.readAllLines(dir.resolve("inspected-users.jsonl"))) {
             JsonNode u = MAPPER.readTree(line);
@@ -292,27 +290,5 @@ class SavepointToolsIT extends SavepointTestBase {
         Map<String, UserLimit> m = new TreeMap<>();
         limits.forEach(l -> assertThat(m.put(l.userId + "/" + l.userLimitId, l)).isNull());
         return m;
-    }
-
-    /**
-     * Whether the keyed state of a canonical savepoint is compressed: every key-group stream says so in the
-     * metadata it starts with (what a restore reads to choose how to read the key groups).
-     */
-    private static boolean keyedStateCompressed(String savepoint) throws Exception {
-        List<Boolean> compressed = new ArrayList<>();
-        for (OperatorState operator : SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
-            for (OperatorSubtaskState subtask : operator.getStates()) {
-                for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
-                    try (FSDataInputStream in = ((KeyGroupsStateHandle) handle).openInputStream()) {
-                        KeyedBackendSerializationProxy<String> metadata =
-                                new KeyedBackendSerializationProxy<>(SavepointToolsIT.class.getClassLoader());
-                        metadata.read(new DataInputViewStreamWrapper(in));
-                        compressed.add(metadata.isUsingKeyGroupCompression());
-                    }
-                }
-            }
-        }
-        assertThat(compressed).as("keyed state in " + savepoint).isNotEmpty();
-        return !compressed.contains(false);
     }
 }

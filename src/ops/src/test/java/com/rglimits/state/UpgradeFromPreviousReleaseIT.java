@@ -36,7 +36,8 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
 
     @Test
     void theReleaseOf20261130RestoresWithNothingLost(@TempDir Path dir) throws Exception {
-        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30"), dir);
+        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30"), dir,
+                InspectSavepoint.StateFormat.CANONICAL_UNCOMPRESSED);
     }
 
     /**
@@ -45,7 +46,8 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
      */
     @Test
     void theReleaseWithUserStateRestoresWithNothingLost(@TempDir Path dir) throws Exception {
-        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30-user-state"), dir);
+        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-11-30-user-state"), dir,
+                InspectSavepoint.StateFormat.CANONICAL_UNCOMPRESSED);
     }
 
     /**
@@ -54,10 +56,13 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
      */
     @Test
     void theReleaseOf20261206RestoresWithNothingLost(@TempDir Path dir) throws Exception {
-        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-12-06"), dir);
+        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-12-06"), dir,
+                InspectSavepoint.StateFormat.CANONICAL_UNCOMPRESSED);
     }
 
-    private static void assertRestoresWithNothingLost(Path fixture, Path dir) throws Exception {
+    /** @param format how the fixture's savepoint is stored: every release's so far canonical and uncompressed */
+    private static void assertRestoresWithNothingLost(Path fixture, Path dir, InspectSavepoint.StateFormat format)
+            throws Exception {
         // A copy elsewhere: the savepoint and the job's paths must not depend on where the fixture was made.
         UpgradeFixture.copyTree(fixture, dir);
         JsonNode description = UpgradeFixture.description(dir);
@@ -70,6 +75,7 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
         Path savepoint = dir.resolve(UpgradeFixture.SAVEPOINT);
         JsonNode expected = description.get("savepoint");
         InspectSavepoint.Result inspected = UpgradeFixture.inspect(savepoint, dir.resolve("inspected.jsonl"));
+        assertThat(inspected.format).as("the savepoint's format").isEqualTo(format);
         assertThat(inspected.limits).as("limits").isPositive().isEqualTo(expected.get("limits").asLong());
         assertThat(inspected.seenEventIds).as("dedup entries").isPositive().isEqualTo(expected.get("dedupEntries").asLong());
         assertThat(inspected.heldEvents).as("held events").isPositive().isEqualTo(expected.get("heldEvents").asLong());
