@@ -69,12 +69,12 @@ public final class UserLimitsPipeline {
      * No Kryo; a fixed max parallelism (key groups), so that savepoints can be rescaled and
      * bootstrapped savepoints (written with the same value) restore; the watermark interval
      * ({@code ordering.watermark-interval}); compressed canonical savepoints; the job's own RocksDB
-     * options (memtables, bloom filters, LZ4 compression, arena blocks) in any case; and, unless the runtime owns
-     * them ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which forces RocksDB
-     * with incremental checkpoints and its own checkpoint storage, and sets checkpointing and
-     * parallelism from the application's configuration), RocksDB with incremental checkpoints and
-     * timers on the heap, exactly-once checkpoints every {@code checkpoint.interval} and
-     * {@code job.parallelism}.
+     * options (memtables, bloom filters, LZ4 compression, arena blocks) in any case; and, unless the
+     * runtime owns them ({@link JobConfig#runtimeManaged()}: Managed Service for Apache Flink, which
+     * forces RocksDB with incremental checkpoints and its own checkpoint storage, and sets
+     * checkpointing and parallelism from the application's configuration), RocksDB with incremental
+     * checkpoints and timers on the heap, exactly-once checkpoints every {@code checkpoint.interval}
+     * and {@code job.parallelism}.
      */
     static Configuration flinkConfiguration(JobConfig config) {
         Configuration flink = new Configuration();
