@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,16 +24,21 @@ public final class LoopbackPorts {
     /** Linux's default start of the ephemeral range (macOS and Windows start higher). */
     private static final int DEFAULT_EPHEMERAL_START = 32_768;
     private static final int ATTEMPTS = 100;
+    /** Ports this JVM handed out: two servers of one cluster asked before either binds must not get the same. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private LoopbackPorts() {}
 
-    /** A loopback port nothing listens on now, outside the ephemeral range where there is room. */
+    /**
+     * A loopback port nothing listens on now and not handed out before by this JVM, outside the
+     * ephemeral range where there is room.
+     */
     public static int unused() {
         int below = ephemeralStart();
         if (below - LOWEST >= 1_000) {
             for (int i = 0; i < ATTEMPTS; i++) {
                 int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
-                if (bindable(port)) {
+                if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
                     return port;
                 }
             }

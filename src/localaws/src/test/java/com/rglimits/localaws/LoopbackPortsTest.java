@@ -34,8 +34,16 @@ class LoopbackPortsTest {
             }
             seen.add(port);
         }
-        // Random, so that parallel test JVMs asking at once do not all get the same one.
-        assertThat(seen).hasSizeGreaterThan(10);
+        // Random, so that parallel test JVMs asking at once do not all get the same one; never the same twice here.
+        assertThat(seen).hasSize(20);
+    }
+
+    @Test
+    void oneJvmIsNeverHandedTheSamePortTwice() {
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(seen.add(LoopbackPorts.unused())).as("call %d: a port handed out before", i).isTrue();
+        }
     }
 
     @Test
