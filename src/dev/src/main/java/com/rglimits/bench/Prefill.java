@@ -21,7 +21,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -78,8 +77,7 @@ final class Prefill {
                 (long) users * GeneratedStream.LIMITS));
         Configuration conf = new Configuration();
         conf.setString("taskmanager.memory.managed.size", "512m");
-        // As bootstrap-savepoint writes it (and the job its canonical savepoints).
-        conf.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
+        conf.addAll(UserLimitsPipeline.savepointSettings());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);

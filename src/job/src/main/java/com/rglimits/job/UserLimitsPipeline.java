@@ -84,11 +84,7 @@ public final class UserLimitsPipeline {
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(PipelineOptions.MAX_PARALLELISM, config.maxParallelism());
         flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(JobOptions.WATERMARK_INTERVAL));
-        // Canonical savepoints' key groups in Snappy frames. Uncompressed, a restore reads them from the
-        // file system's unbuffered stream field by field, in system calls: restoring 1,000,000 users took
-        // 11 s instead of 2, from a file three times the size (docs/benchmark.md, "Restore"). A restore
-        // reads either kind; native savepoints and checkpoints are RocksDB's own files, compressed by it.
-        flink.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
+        flink.addAll(savepointSettings());
         // The job's own options of the RocksDB backend: Flink merges the job's configuration over the
         // cluster's when it makes the backend, so they apply where the runtime chose RocksDB too. Bloom
         // filters, because a user's read otherwise searches every level above the one holding it, which
@@ -113,6 +109,20 @@ public final class UserLimitsPipeline {
             flink.set(CoreOptions.DEFAULT_PARALLELISM, config.parallelism());
         }
         return flink;
+    }
+
+    /**
+     * How canonical savepoints of the job's state are written, by the job and by the tools that write
+     * such savepoints without it (the bootstrap, the benchmark's prefill): key groups in Snappy frames.
+     * Uncompressed, a restore reads them from the file system's unbuffered stream field by field, in
+     * system calls: restoring 1,000,000 users took 11 s instead of 2, from a file three times the size
+     * (docs/benchmark.md, "Restore"). A restore reads either kind; native savepoints and checkpoints
+     * are RocksDB's own files, compressed by it.
+     */
+    public static Configuration savepointSettings() {
+        Configuration settings = new Configuration();
+        settings.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
+        return settings;
     }
 
     /**

@@ -25,8 +25,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
@@ -101,10 +99,7 @@ public final class BootstrapSavepoint {
         result.maxParallelism = maxParallelism;
 
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        // Compressed as the job's own canonical savepoints are (UserLimitsPipeline): restored several times faster.
-        Configuration compressed = new Configuration();
-        compressed.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
-        env.configure(compressed);
+        env.configure(UserLimitsPipeline.savepointSettings());
         FileSource<String> source = FileSource
                 .forRecordStreamFormat(new TextLineInputFormat(), new org.apache.flink.core.fs.Path(input.toUri()))
                 .build();
