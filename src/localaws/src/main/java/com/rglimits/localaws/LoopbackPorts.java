@@ -24,6 +24,8 @@ public final class LoopbackPorts {
     /** Linux's default start of the ephemeral range (macOS and Windows start higher). */
     private static final int DEFAULT_EPHEMERAL_START = 32_768;
     private static final int ATTEMPTS = 100;
+    /** Read once: the kernel's setting does not change under a test run. */
+    private static final int EPHEMERAL_START = ephemeralStart();
     /** Ports this JVM handed out: two servers of one cluster asked before either binds must not get the same. */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
@@ -34,10 +36,9 @@ public final class LoopbackPorts {
      * ephemeral range where there is room.
      */
     public static int unused() {
-        int below = ephemeralStart();
-        if (below - LOWEST >= 1_000) {
+        if (EPHEMERAL_START - LOWEST >= 1_000) {
             for (int i = 0; i < ATTEMPTS; i++) {
-                int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
+                int port = ThreadLocalRandom.current().nextInt(LOWEST, EPHEMERAL_START);
                 if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
                     return port;
                 }
