@@ -520,9 +520,7 @@ public final class FlinkCluster implements AutoCloseable {
 
     private synchronized int prometheusPort() throws IOException {
         if (settings.freePrometheusPorts) {
-            int p = LoopbackPorts.unused();
-            prometheusPortsTaken.add(p);
-            return p;
+            return LoopbackPorts.unused(); // never one it handed out before
         }
         for (int p : prometheusRange) {
             if (!prometheusPortsTaken.contains(p) && LoopbackPorts.bindable(p)) {
