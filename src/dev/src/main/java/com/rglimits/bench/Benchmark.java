@@ -143,6 +143,11 @@ public final class Benchmark {
          * API's canonical one, or a native one the job took of it ({@link Prefill#nativeSavepoint}).
          */
         public SavepointFormatType restoreFrom = SavepointFormatType.NATIVE;
+        /**
+         * A floor row before the scale rows ({@code --floor}): the job's source, router and keyBy into an
+         * operator that only counts ({@link ExchangeFloor}), on the first stream at the first user count.
+         */
+        public boolean floor;
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
 
@@ -187,6 +192,7 @@ public final class Benchmark {
                     case "--duration-s": o.durationS = Long.parseLong(args[++i]); break;
                     case "--window-s": o.windowS = Long.parseLong(args[++i]); break;
                     case "--restore-from": o.restoreFrom = SavepointFormatType.valueOf(args[++i].toUpperCase(Locale.ROOT)); break;
+                    case "--floor": o.floor = true; break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }

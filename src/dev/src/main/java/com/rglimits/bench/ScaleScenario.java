@@ -4,6 +4,7 @@ import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
 import com.rglimits.event.EventParser;
+import com.rglimits.event.LimitEvent;
 import com.rglimits.event.ParsedRecord;
 import com.rglimits.event.RecordSource;
 import com.rglimits.job.Descriptors;
@@ -38,6 +39,7 @@ import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.FileUtils;
@@ -56,6 +58,8 @@ import org.apache.flink.util.FileUtils;
  */
 final class ScaleScenario {
     static final String CEILING = "Parse-only ceiling";
+    /** The floor rows' name: what any keyed operator of this job pays before it does anything. */
+    static final String FLOOR = "Exchange floor (source, router, keyBy; nothing applied)";
     /** The ceilings next to each row: the first ceiling has compiled the parse, so a short warm-up. */
     private static final long NEAR_CEILING_WARMUP_S = 2;
     private static final long NEAR_CEILING_MAX_S = 20;
@@ -225,6 +229,12 @@ final class ScaleScenario {
                     Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
                     o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord,
                     nearCeilingS(o), nearCeilingS(o)));
+            if (o.floor) {
+                b.append(String.format(Locale.ROOT, "The floor row (`--floor`) is the job's source, router and keyBy into "
+                        + "an operator that only counts each event and times it (emission to its arrival there): what any "
+                        + "keyed operator of this job pays per event before it orders or applies anything. It restores "
+                        + "nothing; its \"first limit\" is its first event.%n%n"));
+            }
             b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | ceiling next to it, per core "
                     + "| of the ceiling per core "
                     + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
@@ -310,27 +320,45 @@ final class ScaleScenario {
         f.pressure = cpuPressure();
         f.generatorNanosPerRecord = generatorCost(o);
         f.ceiling = ceiling(o, CEILING, o.warmupS, o.durationS);
+        if (o.floor) {
+            GeneratedStream stream = new GeneratedStream(o.scaleUsers.get(0), o.scaleShapes.get(0), SEED);
+            String rowName = String.format(Locale.ROOT, "%s, %s, %,d users", FLOOR, streamName(stream.shape), stream.users);
+            f.rows.add(measured(o, rowName, () -> job(o, rowName, Map.of(), stream, null)));
+        }
         for (int users : o.scaleUsers) {
             Path savepoint = Prefill.savepoint(o.work, users, Math.max(2, o.parallelism));
             if (o.restoreFrom == SavepointFormatType.NATIVE) {
                 savepoint = Prefill.nativeSavepoint(o, users, savepoint);
             }
             for (GeneratedStream.Shape shape : o.scaleShapes) {
-                String name = String.format(Locale.ROOT, "%s, %,d users", shape == GeneratedStream.Shape.PLAIN
-                        ? "plain stream" : "sessions, shuffled + 10% redelivered", users);
+                String name = String.format(Locale.ROOT, "%s, %,d users", streamName(shape), users);
                 for (Map<String, String> variant : o.scaleVariants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.scaleVariants) {
                     String rowName = variant.isEmpty() ? name : name + ", " + variant;
-                    Row before = ceiling(o, CEILING + " before " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
-                    Row row = job(o, rowName, variant, new GeneratedStream(users, shape, SEED), savepoint);
-                    row.ceilingBefore = before;
-                    row.ceilingAfter = ceiling(o, CEILING + " after " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
-                    f.rows.add(row);
+                    Path restored = savepoint;
+                    f.rows.add(measured(o, rowName, () -> job(o, rowName, variant, new GeneratedStream(users, shape, SEED), restored)));
                 }
             }
         }
         f.load += " at the start, " + loadAverage() + " at the end";
         f.pressure += " at the start, " + cpuPressure() + " at the end";
         return f;
+    }
+
+    private static String streamName(GeneratedStream.Shape shape) {
+        return shape == GeneratedStream.Shape.PLAIN ? "plain stream" : "sessions, shuffled + 10% redelivered";
+    }
+
+    private interface RowRun {
+        Row run() throws Exception;
+    }
+
+    /** A job's row with the ceilings measured just before and just after it. */
+    private static Row measured(Benchmark.Options o, String rowName, RowRun job) throws Exception {
+        Row before = ceiling(o, CEILING + " before " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
+        Row row = job.run();
+        row.ceilingBefore = before;
+        row.ceilingAfter = ceiling(o, CEILING + " after " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
+        return row;
     }
 
     /**
@@ -404,6 +432,7 @@ final class ScaleScenario {
     /**
      * One job: restore, warm up, measure, cancel.
      *
+     * @param savepoint the state the job starts from; null for the floor ({@link #exchangeOnly}), which has none
      * @param variant settings of this row on top of {@code --job}: the job's own ({@link JobOptions}) and
      *     Flink's (a RocksDB option, say), set on the job as {@code env.configure} would
      */
@@ -446,10 +475,16 @@ final class ScaleScenario {
                 RateLimiterStrategy.noOp(), Benchmark.PARSED_RECORD_TYPE);
         DataStream<ParsedRecord> records = env.fromSource(source, UserLimitsPipeline.watermarks(config, false), "Generated records")
                 .uid(UserLimitsPipeline.SOURCE_UID);
-        applyAndDiscard(records, config);
+        if (savepoint == null) {
+            exchangeOnly(records, config);
+        } else {
+            applyAndDiscard(records, config);
+        }
         JobGraph graph = env.getStreamGraph().getJobGraph();
-        // A native savepoint also holds the state of the job that wrote it, whose idle source is not this one's.
-        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint.toUri().toString(), true));
+        if (savepoint != null) {
+            // A native savepoint also holds the state of the job that wrote it, whose idle source is not this one's.
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint.toUri().toString(), true));
+        }
         JobVertexID keyed = null;
         for (JobVertex v : graph.getVertices()) {
             if (v.getName().contains(KEYED_OPERATOR)) {
@@ -543,6 +578,16 @@ final class ScaleScenario {
         outputs.limits.map(new ScaleProbe()).returns(Descriptors.USER_LIMIT_TYPE).name("Latency probe")
                 .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Discard limits");
         outputs.deadLetters.sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Discard dead letters");
+    }
+
+    /** The floor: the job's router and keyBy on {@code records}, into {@link ExchangeFloor}. */
+    static void exchangeOnly(DataStream<ParsedRecord> records, JobConfig config) {
+        SingleOutputStreamOperator<LimitEvent> events = UserLimitsPipeline.route(records, config, false);
+        UserLimitsPipeline.byUser(events)
+                .transform("Take events off the network, nothing more", Descriptors.USER_LIMIT_TYPE, new ExchangeFloor())
+                .uid("exchange-floor")
+                .sinkTo(new DiscardingSink<>()).name("Discard");
+        events.getSideOutput(Descriptors.DEAD_LETTERS).sinkTo(new DiscardingSink<>()).name("Discard dead letters");
     }
 
     static JobConfig jobConfig(Benchmark.Options o, Map<String, String> variant) {

@@ -64,15 +64,21 @@ class BenchmarkSmokeIT {
         Path out = dir.resolve("benchmark.md");
         Benchmark.Options o = Benchmark.Options.parse(new String[] {
             "--scenarios", "scale", "--scale-users", "2000", "--warmup-s", "1", "--duration-s", "4", "--window-s", "2",
-            "--checkpoint-ms", "1000", "--out", out.toString(), "--work", dir.resolve("work").toString()});
+            "--checkpoint-ms", "1000", "--floor", "--out", out.toString(), "--work", dir.resolve("work").toString()});
 
         Benchmark.Report report = Benchmark.run(o);
 
         ScaleScenario.Figures f = report.scale;
         assertThat(f.ceiling.windows).hasSize(2);
+        String floor = ScaleScenario.FLOOR + ", plain stream, 2,000 users";
         assertThat(f.rows).extracting(r -> r.name)
-                .containsExactly("plain stream, 2,000 users", "sessions, shuffled + 10% redelivered, 2,000 users");
-        for (ScaleScenario.Row r : f.rows) {
+                .containsExactly(floor, "plain stream, 2,000 users", "sessions, shuffled + 10% redelivered, 2,000 users");
+        ScaleScenario.Row floorRow = f.rows.get(0);
+        assertThat(floorRow.windows).hasSize(2);
+        assertThat(floorRow.total.p99Ms).as("the floor times the events it takes").isNotNaN();
+        assertThat(floorRow.nearCeilingPerCore()).isPositive();
+        assertThat(floorRow.accounting).as("the floor applies nothing").contains(" applied=0 ").contains("dead_lettered=0");
+        for (ScaleScenario.Row r : f.rows.subList(1, f.rows.size())) {
             assertThat(r.windows).as(r.name).hasSize(2);
             assertThat(r.total.records).as(r.name).isPositive();
             assertThat(r.total.p99Ms).as(r.name + " latency measured").isNotNaN();
@@ -84,9 +90,9 @@ class BenchmarkSmokeIT {
             assertThat(r.accounting).as(r.name + ": nothing dead-lettered (the scenario fails otherwise)")
                     .contains("dead_lettered=0");
         }
-        assertThat(f.rows.get(1).accounting).as("redeliveries are duplicates").doesNotContain("duplicates=0 ");
+        assertThat(f.rows.get(2).accounting).as("redeliveries are duplicates").doesNotContain("duplicates=0 ");
         String md = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         assertThat(md).contains("| " + ScaleScenario.CEILING + " |").contains("| plain stream, 2,000 users |")
-                .contains("Per window").contains("| ceiling next to it, per core |");
+                .contains("Per window").contains("| ceiling next to it, per core |").contains("| " + floor + " |");
     }
 }

@@ -29,6 +29,7 @@ import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -183,20 +184,30 @@ public final class UserLimitsPipeline {
      *     (see {@link RecordRouter} and {@link UserLimitOperator})
      */
     public static Outputs applyEvents(DataStream<ParsedRecord> records, JobConfig config, boolean bounded) {
-        SingleOutputStreamOperator<LimitEvent> events = records
-                .transform("Count and route records", Descriptors.LIMIT_EVENT_WIRE_TYPE, RecordRouter.from(config, bounded))
-                .uid(ROUTER_UID)
-                // In the source's task: each split's records reach its clock in the order they were read.
-                .setParallelism(records.getParallelism());
-        ((PhysicalTransformation<?>) events.getTransformation()).setChainingStrategy(ChainingStrategy.ALWAYS);
-        SingleOutputStreamOperator<UserLimit> limits = events
-                .keyBy(event -> event.userId, Types.STRING)
+        SingleOutputStreamOperator<LimitEvent> events = route(records, config, bounded);
+        SingleOutputStreamOperator<UserLimit> limits = byUser(events)
                 .transform("Order, de-duplicate and apply events", Descriptors.USER_LIMIT_TYPE,
                         UserLimitOperator.from(config, bounded))
                 .uid(PROCESSOR_UID);
         DataStream<DeadLetter> deadLetters = events.getSideOutput(Descriptors.DEAD_LETTERS)
                 .union(limits.getSideOutput(Descriptors.DEAD_LETTERS));
         return new Outputs(limits, deadLetters);
+    }
+
+    /** Counts the records and routes them: events on, dead letters to the side output, in the source's task. */
+    public static SingleOutputStreamOperator<LimitEvent> route(DataStream<ParsedRecord> records, JobConfig config, boolean bounded) {
+        SingleOutputStreamOperator<LimitEvent> events = records
+                .transform("Count and route records", Descriptors.LIMIT_EVENT_WIRE_TYPE, RecordRouter.from(config, bounded))
+                .uid(ROUTER_UID)
+                // In the source's task: each split's records reach its clock in the order they were read.
+                .setParallelism(records.getParallelism());
+        ((PhysicalTransformation<?>) events.getTransformation()).setChainingStrategy(ChainingStrategy.ALWAYS);
+        return events;
+    }
+
+    /** The events keyed by user: each user's events reach one subtask of the keyed operator, over the network. */
+    public static KeyedStream<LimitEvent, String> byUser(DataStream<LimitEvent> events) {
+        return events.keyBy(event -> event.userId, Types.STRING);
     }
 
     /** The two outputs of the pipeline: every changed limit, and every dead letter. */
