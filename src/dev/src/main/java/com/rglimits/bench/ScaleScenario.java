@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -348,14 +349,10 @@ final class ScaleScenario {
         return shape == GeneratedStream.Shape.PLAIN ? "plain stream" : "sessions, shuffled + 10% redelivered";
     }
 
-    private interface RowRun {
-        Row run() throws Exception;
-    }
-
     /** A job's row with the ceilings measured just before and just after it. */
-    private static Row measured(Benchmark.Options o, String rowName, RowRun job) throws Exception {
+    private static Row measured(Benchmark.Options o, String rowName, Callable<Row> job) throws Exception {
         Row before = ceiling(o, CEILING + " before " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
-        Row row = job.run();
+        Row row = job.call();
         row.ceilingBefore = before;
         row.ceilingAfter = ceiling(o, CEILING + " after " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
         return row;
@@ -586,8 +583,9 @@ final class ScaleScenario {
         UserLimitsPipeline.byUser(events)
                 .transform("Take events off the network, nothing more", Descriptors.USER_LIMIT_TYPE, new ExchangeFloor())
                 .uid("exchange-floor")
-                .sinkTo(new DiscardingSink<>()).name("Discard");
-        events.getSideOutput(Descriptors.DEAD_LETTERS).sinkTo(new DiscardingSink<>()).name("Discard dead letters");
+                .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Discard limits");
+        events.getSideOutput(Descriptors.DEAD_LETTERS).sinkTo(new DiscardingSink<>())
+                .uid(UserLimitsPipeline.DEAD_LETTER_SINK_UID).name("Discard dead letters");
     }
 
     static JobConfig jobConfig(Benchmark.Options o, Map<String, String> variant) {
