@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -265,8 +266,10 @@ final class ScaleScenario {
                         Double.isNaN(r.restoreSeconds) ? "-" : String.format(Locale.ROOT, "%.1f / %s", r.restoreSeconds,
                                 Double.isNaN(r.steadySeconds) ? "-" : String.format(Locale.ROOT, "%.1f", r.steadySeconds))));
             }
+            // The floor's row has no state, so no block cache.
+            OptionalLong blockCache = rows.stream().mapToLong(r -> r.blockCacheCapacity).filter(c -> c > 0).findFirst();
             b.append(String.format(Locale.ROOT, "%nRocksDB's block cache: %s. Accounting at the end of each job: %s.%n",
-                    rows.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f MiB", Benchmark.mib(rows.get(0).blockCacheCapacity)),
+                    blockCache.isPresent() ? String.format(Locale.ROOT, "%.0f MiB", Benchmark.mib(blockCache.getAsLong())) : "-",
                     String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
             b.append("\nPer window (events/s; events/s per core; p50 / p99 ms; checkpoints triggered in it, with the "
                     + "keyed operator's write-back pause in ms; block cache hits; RocksDB's write stalls, when any):\n\n");
