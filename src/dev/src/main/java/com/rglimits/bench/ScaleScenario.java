@@ -9,6 +9,7 @@ import com.rglimits.event.ParsedRecord;
 import com.rglimits.event.RecordSource;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.contrib.streaming.state.RocksDBNativeMetricOptions;
@@ -216,11 +220,12 @@ final class ScaleScenario {
         String started;
         String load;
         String pressure;
+        String jvm;
 
         String markdown(Benchmark.Options o) {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "Scale rows (issue 26), run %s on %d cores: load average %s; CPU pressure "
-                            + "(some, avg60) %s. JDK %s, max heap %.0f MiB, parallelism %d, checkpoints every %d ms, "
+                            + "(some, avg60) %s. JDK %s, %s, max heap %.0f MiB, parallelism %d, checkpoints every %d ms, "
                             + "Flink settings %s, job settings %s. Each job restores a %s savepoint of all its users "
                             + "(%d limits each), warms up %d s after the restore and is measured for %d s in windows of "
                             + "%d s. The generator's own CPU, %.0f ns per record, is in every row (ceiling included); "
@@ -228,7 +233,7 @@ final class ScaleScenario {
                             + "for %d s just before the row and %d s just after it (the first line is the whole run's "
                             + "ceiling): the machine's speed drifts from minute to minute.%n%n",
                     started, Runtime.getRuntime().availableProcessors(), load, pressure, System.getProperty("java.version"),
-                    Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
+                    jvm, Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
                     o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord,
                     nearCeilingS(o), nearCeilingS(o)));
             if (o.floor) {
@@ -322,6 +327,7 @@ final class ScaleScenario {
         f.started = java.time.Instant.now().toString();
         f.load = loadAverage();
         f.pressure = cpuPressure();
+        f.jvm = jvm();
         f.generatorNanosPerRecord = generatorCost(o);
         f.ceiling = ceiling(o, CEILING, o.warmupS, o.durationS);
         if (o.floor) {
@@ -667,6 +673,30 @@ final class ScaleScenario {
                 return;
             }
         }
+    }
+
+    /**
+     * This JVM's collector and {@code -XX} options. It runs the jobs' TaskManager, so the report says when it
+     * lacks the TaskManager's options of {@code flink-conf/} ({@code env.java.opts.taskmanager}), found from
+     * the working directory up.
+     */
+    static String jvm() {
+        List<String> own = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:")).collect(Collectors.toList());
+        String collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(" and "));
+        String line = "collectors " + collectors + ", options " + (own.isEmpty() ? "none" : String.join(" ", own));
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("flink-conf").resolve(GlobalConfiguration.FLINK_CONF_FILENAME))) {
+                String taskManager = GlobalConfiguration.loadConfiguration(dir.resolve("flink-conf").toString())
+                        .get(CoreOptions.FLINK_TM_JVM_OPTIONS);
+                List<String> missing = Arrays.stream(taskManager.trim().split("\\s+"))
+                        .filter(o -> !o.isEmpty() && !own.contains(o)).collect(Collectors.toList());
+                return missing.isEmpty() ? line
+                        : line + " (without the TaskManager's " + String.join(" ", missing) + " of flink-conf/)";
+            }
+        }
+        return line;
     }
 
     static String loadAverage() {
