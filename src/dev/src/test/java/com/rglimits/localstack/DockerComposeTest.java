@@ -143,6 +143,17 @@ class DockerComposeTest {
         assertThat(ProjectFiles.path("flink-conf", "log4j-console.properties")).exists();
     }
 
+    /** The benchmark's JVM runs the jobs' TaskManager: its figures hold for the cluster's TaskManagers only with their options. */
+    @Test
+    void benchmarkJvmHasTheTaskManagersJvmOptions() throws Exception {
+        String taskManager = (String) flinkConf.get("env.java.opts.taskmanager");
+        assertThat(taskManager).as("env.java.opts.taskmanager").contains("-XX:G1ConcRefinementThreads=0");
+        Element properties = (Element) pom("src/dev/pom.xml").getElementsByTagName("properties").item(0);
+        List<String> bench = List.of(child(properties, "bench.jvm").split("\\s+"));
+        assertThat(bench).as("bench.jvm in src/dev/pom.xml").contains("-XX:+UseG1GC")
+                .containsAll(List.of(taskManager.trim().split("\\s+")));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> service(String name) {
         return (Map<String, Object>) services.get(name);
