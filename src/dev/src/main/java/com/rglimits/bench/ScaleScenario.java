@@ -1,5 +1,6 @@
 package com.rglimits.bench;
 
+import com.rglimits.cluster.FlinkCluster;
 import com.rglimits.config.JobConfig;
 import com.rglimits.config.JobOptions;
 import com.rglimits.config.Settings;
@@ -676,7 +677,7 @@ final class ScaleScenario {
     }
 
     /**
-     * This JVM's collector and {@code -XX} options. It runs the jobs' TaskManager, so the report says when it
+     * This JVM's collectors and {@code -XX} options. It runs the jobs' TaskManager, so the report says when it
      * lacks the TaskManager's options of {@code flink-conf/} ({@code env.java.opts.taskmanager}), found from
      * the working directory up.
      */
@@ -690,8 +691,8 @@ final class ScaleScenario {
             if (Files.isRegularFile(dir.resolve("flink-conf").resolve(GlobalConfiguration.FLINK_CONF_FILENAME))) {
                 String taskManager = GlobalConfiguration.loadConfiguration(dir.resolve("flink-conf").toString())
                         .get(CoreOptions.FLINK_TM_JVM_OPTIONS);
-                List<String> missing = Arrays.stream(taskManager.trim().split("\\s+"))
-                        .filter(o -> !o.isEmpty() && !own.contains(o)).collect(Collectors.toList());
+                List<String> missing = FlinkCluster.splitOptions(taskManager).stream()
+                        .filter(o -> !own.contains(o)).collect(Collectors.toList());
                 return missing.isEmpty() ? line
                         : line + " (without the TaskManager's " + String.join(" ", missing) + " of flink-conf/)";
             }

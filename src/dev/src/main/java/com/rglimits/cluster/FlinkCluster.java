@@ -258,12 +258,12 @@ public final class FlinkCluster implements AutoCloseable {
         Configuration tmConfig = TaskExecutorProcessUtils.getConfigurationMapLegacyTaskManagerHeapSizeToConfigOption(
                 withAll(own), TaskManagerOptions.TOTAL_FLINK_MEMORY);
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(tmConfig);
-        List<String> jvm = new ArrayList<>(split(ProcessMemoryUtils.generateJvmParametersStr(spec)));
+        List<String> jvm = new ArrayList<>(splitOptions(ProcessMemoryUtils.generateJvmParametersStr(spec)));
         jvm.addAll(jvmOptions(CoreOptions.FLINK_TM_JVM_OPTIONS));
         Path log = logDir.resolve("taskmanager-" + id + ".log");
         jvm.addAll(logging(log, LOG4J_CONSOLE));
         List<String> args = new ArrayList<>(clusterArgs(own));
-        args.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)));
+        args.addAll(splitOptions(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)));
         Process process = child(TASKMANAGER_MAIN, jvm, args, log).start(watchDir);
         Member member = new Member(id, process, metricsPort, log);
         taskManagers.put(id, member);
@@ -444,12 +444,12 @@ public final class FlinkCluster implements AutoCloseable {
         Map<String, String> own = Map.of(PROMETHEUS_PORT, Integer.toString(metricsPort));
         JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfigWithNewOptionToInterpretLegacyHeap(
                 withAll(own), JobManagerOptions.JVM_HEAP_MEMORY);
-        List<String> jvm = new ArrayList<>(split(JobManagerProcessUtils.generateJvmParametersStr(spec, configuration)));
+        List<String> jvm = new ArrayList<>(splitOptions(JobManagerProcessUtils.generateJvmParametersStr(spec, configuration)));
         jvm.addAll(jvmOptions(CoreOptions.FLINK_JM_JVM_OPTIONS));
         Path log = logDir.resolve("jobmanager.log");
         jvm.addAll(logging(log, LOG4J_CONSOLE));
         List<String> args = new ArrayList<>(clusterArgs(own));
-        args.addAll(split(JobManagerProcessUtils.generateDynamicConfigsStr(spec)));
+        args.addAll(splitOptions(JobManagerProcessUtils.generateDynamicConfigsStr(spec)));
         Process process = child(JOBMANAGER_MAIN, jvm, args, log).start(watchDir);
         settings.events.accept("started the JobManager (pid " + process.pid() + ", web UI " + webUi() + ", metrics on port "
                 + metricsPort + ", log " + log + ")");
@@ -508,7 +508,7 @@ public final class FlinkCluster implements AutoCloseable {
     private List<String> jvmOptions(ConfigOption<String> own) {
         List<String> options = new ArrayList<>();
         for (ConfigOption<String> option : List.of(CoreOptions.FLINK_DEFAULT_JVM_OPTIONS, CoreOptions.FLINK_JVM_OPTIONS, own)) {
-            options.addAll(split(configuration.get(option)));
+            options.addAll(splitOptions(configuration.get(option)));
         }
         return options;
     }
@@ -553,7 +553,8 @@ public final class FlinkCluster implements AutoCloseable {
         return c;
     }
 
-    private static List<String> split(String options) {
+    /** A command line's options or JVM options as Flink's start scripts take them from the configuration: separated by white space. */
+    public static List<String> splitOptions(String options) {
         return options == null || options.isBlank() ? List.of()
                 : Arrays.stream(options.trim().split("\\s+")).collect(Collectors.toList());
     }

@@ -2,6 +2,7 @@ package com.rglimits.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.rglimits.cluster.FlinkCluster;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
 import com.rglimits.query.QueryConfig;
@@ -149,9 +150,8 @@ class DockerComposeTest {
         String taskManager = (String) flinkConf.get("env.java.opts.taskmanager");
         assertThat(taskManager).as("env.java.opts.taskmanager").contains("-XX:G1ConcRefinementThreads=0");
         Element properties = (Element) pom("src/dev/pom.xml").getElementsByTagName("properties").item(0);
-        List<String> bench = List.of(child(properties, "bench.jvm").split("\\s+"));
-        assertThat(bench).as("bench.jvm in src/dev/pom.xml").contains("-XX:+UseG1GC")
-                .containsAll(List.of(taskManager.trim().split("\\s+")));
+        assertThat(FlinkCluster.splitOptions(child(properties, "bench.jvm"))).as("bench.jvm in src/dev/pom.xml")
+                .contains("-XX:+UseG1GC").containsAll(FlinkCluster.splitOptions(taskManager));
     }
 
     @SuppressWarnings("unchecked")
