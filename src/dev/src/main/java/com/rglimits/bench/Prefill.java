@@ -107,13 +107,18 @@ final class Prefill {
     static Path nativeSavepoint(Benchmark.Options o, int users, Path canonical) throws Exception {
         Path dir = canonical.getParent();
         Path done = dir.resolve(NATIVE_DONE);
+        Path target = dir.resolve("native");
         if (Files.exists(done)) {
             List<String> lines = Files.readAllLines(done, StandardCharsets.UTF_8);
+            // The savepoint's name under target: a work directory reached through another path (moved, or
+            // through a link) still finds it, where the absolute path Flink returned would not.
             if (lines.size() == 2 && lines.get(0).equals(VERSION)) {
-                return Path.of(java.net.URI.create(lines.get(1)));
+                Path kept = target.resolve(lines.get(1).substring(lines.get(1).lastIndexOf('/') + 1));
+                if (Files.isDirectory(kept)) {
+                    return kept;
+                }
             }
         }
-        Path target = dir.resolve("native");
         FileUtils.deleteDirectory(target.toFile());
         Path rocksDb = Files.createDirectories(o.work.resolve("prefill-native-rocksdb").toAbsolutePath());
         long t0 = System.nanoTime();
@@ -158,10 +163,11 @@ final class Prefill {
         } finally {
             FileUtils.deleteDirectory(rocksDb.toFile());
         }
-        Files.write(done, List.of(VERSION, path), StandardCharsets.UTF_8);
+        Path written = Path.of(java.net.URI.create(path));
+        Files.write(done, List.of(VERSION, written.getFileName().toString()), StandardCharsets.UTF_8);
         Benchmark.log(String.format(Locale.ROOT, "prefill: native savepoint in %.0f s, %.0f MiB", (System.nanoTime() - t0) / 1e9,
                 Benchmark.mib(Sampler.directorySize(target))));
-        return Path.of(java.net.URI.create(path));
+        return written;
     }
 
     private static boolean allRunning(AccessExecutionGraph graph) {

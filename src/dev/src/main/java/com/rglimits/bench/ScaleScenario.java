@@ -39,6 +39,7 @@ import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.checkpoint.SubtaskStateStats;
 import org.apache.flink.runtime.checkpoint.TaskStateStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.jobgraph.JobVertexID;
@@ -524,7 +525,9 @@ final class ScaleScenario {
                 }
                 JobStatus status = mc.getJobStatus(id).get();
                 if (status.isGloballyTerminalState()) {
-                    throw new IllegalStateException(name + ": the job ended (" + status + ")");
+                    ErrorInfo failure = mc.getExecutionGraph(id).get().getFailureInfo();
+                    throw new IllegalStateException(name + ": the job ended (" + status + ")",
+                            failure == null ? null : failure.getException());
                 }
                 if (restoredAt == 0 && s.nanos - submitted > MAX_RESTORE_NANOS) {
                     throw new IllegalStateException(name + ": no limit reached the sink within 15 minutes of submission");
