@@ -13,13 +13,14 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
  * A metric reporter of the benchmark's MiniCluster (same JVM): keeps the RocksDB gauges and the
- * accounting counters of the running job so that the benchmark can read them while it runs (block
- * cache hits and misses, SST sizes; applied, duplicates, dead letters). Registered with
- * {@code metrics.reporter.bench.factory.class}.
+ * accounting and ordering counters of the running job so that the benchmark can read them while it
+ * runs (block cache hits and misses, SST sizes; applied, duplicates, dead letters, applied next in
+ * line). Registered with {@code metrics.reporter.bench.factory.class}.
  */
 public final class BenchMetrics implements MetricReporter {
     private static final Map<String, Gauge<?>> ROCKSDB = new ConcurrentHashMap<>();
     private static final Map<String, Counter> ACCOUNTING = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> ORDERING = new ConcurrentHashMap<>();
 
     /** Creates the reporter Flink asks for. */
     public static final class Factory implements MetricReporterFactory {
@@ -32,6 +33,7 @@ public final class BenchMetrics implements MetricReporter {
     static void clear() {
         ROCKSDB.clear();
         ACCOUNTING.clear();
+        ORDERING.clear();
     }
 
     /** The sum over subtasks of the accounting counter {@code name} (e.g. {@code applied}, {@code dead_lettered.LATE_EVENT}). */
@@ -73,6 +75,17 @@ public final class BenchMetrics implements MetricReporter {
         return total;
     }
 
+    /** The sum over subtasks of the events applied at once, next in line ({@code ordering.complete-stream}). */
+    static long appliedNextInLine() {
+        long total = 0;
+        for (Map.Entry<String, Counter> e : ORDERING.entrySet()) {
+            if (e.getKey().endsWith(".ordering.appliedNextInLine")) {
+                total += e.getValue().getCount();
+            }
+        }
+        return total;
+    }
+
     /** Whether any RocksDB gauge's name ends with {@code name}: told apart from one that reads 0. */
     static boolean hasRocksDb(String name) {
         return ROCKSDB.keySet().stream().anyMatch(id -> id.endsWith(name));
@@ -91,6 +104,8 @@ public final class BenchMetrics implements MetricReporter {
             ROCKSDB.put(id, (Gauge<?>) metric);
         } else if (metric instanceof Counter && id.contains(".accounting.")) {
             ACCOUNTING.put(id, (Counter) metric);
+        } else if (metric instanceof Counter && id.contains(".ordering.")) {
+            ORDERING.put(id, (Counter) metric);
         }
     }
 
@@ -99,5 +114,6 @@ public final class BenchMetrics implements MetricReporter {
         String id = group.getMetricIdentifier(metricName);
         ROCKSDB.remove(id);
         ACCOUNTING.remove(id);
+        ORDERING.remove(id);
     }
 }

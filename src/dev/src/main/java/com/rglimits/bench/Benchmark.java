@@ -148,6 +148,12 @@ public final class Benchmark {
          * operator that only counts ({@link ExchangeFloor}), on the first stream at the first user count.
          */
         public boolean floor;
+        /**
+         * The scale rows' streams carry every sequence number of a user ({@code --complete-stream}), as a
+         * stream whose other event types are read too: see {@link GeneratedStream#complete}. The job's
+         * {@code ordering.complete-stream} is set apart, as a variant, so that both settings run on it.
+         */
+        public boolean completeStream;
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
 
@@ -193,6 +199,7 @@ public final class Benchmark {
                     case "--window-s": o.windowS = Long.parseLong(args[++i]); break;
                     case "--restore-from": o.restoreFrom = SavepointFormatType.valueOf(args[++i].toUpperCase(Locale.ROOT)); break;
                     case "--floor": o.floor = true; break;
+                    case "--complete-stream": o.completeStream = true; break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }

@@ -21,9 +21,10 @@ import java.util.Random;
  * stream starts, as on a platform that has run for a while. The stream carries rounds 2 and later:
  * USER_LIMIT_PROGRESS_CHANGED on the limits in turn, every sixth event of a limit a USER_LIMIT_RESET;
  * {@code previousProgress} always matches (computed from the amounts since the limit's last reset);
- * sequence numbers increase per user with gaps. The content of a user's round is the same whichever
- * shape carries it. Event {@code g} (the {@code g}-th generated) has createdAt {@code BASE_TIME + g} ms
- * with up to 199 ms of jitter, and its eventId carries {@code g} (for latency, {@link #indexOf}).
+ * sequence numbers increase per user with gaps, or, on a {@link #complete} stream, without any after
+ * the initial state's last. The content of a user's round is the same whichever shape carries it.
+ * Event {@code g} (the {@code g}-th generated) has createdAt {@code BASE_TIME + g} ms with up to 199 ms
+ * of jitter, and its eventId carries {@code g} (for latency, {@link #indexOf}).
  *
  * <ul>
  *   <li>{@link Shape#PLAIN}: round robin over all users, as on a shared stream: a user's next event
@@ -57,14 +58,21 @@ final class GeneratedStream implements Serializable {
     final int users;
     final Shape shape;
     final long seed;
+    /**
+     * Each user's events in the stream carry every number from the initial state's last on: a stream
+     * on which the job's {@code ordering.complete-stream} may apply each event next in line at once.
+     * The initial state is the same either way, so both streams restore the same savepoints.
+     */
+    final boolean complete;
 
-    GeneratedStream(int users, Shape shape, long seed) {
+    GeneratedStream(int users, Shape shape, long seed, boolean complete) {
         if (users < 1 || (shape == Shape.SESSIONS && users % sessionUsers(users) != 0)) {
             throw new IllegalArgumentException("users must be >= 1 and, for sessions, a multiple of " + SESSION_USERS);
         }
         this.users = users;
         this.shape = shape;
         this.seed = seed;
+        this.complete = complete;
     }
 
     private static int sessionUsers(int users) {
@@ -236,8 +244,16 @@ final class GeneratedStream implements Serializable {
         w.ascii("}}");
     }
 
-    /** Strictly increasing per user, with gaps (numbers other event types took). */
-    static long sequenceNumber(int user, long round) {
+    /** Strictly increasing per user; after the initial state, without gaps on a complete stream. */
+    long sequenceNumber(int user, long round) {
+        if (complete && round >= FIRST_ROUND) {
+            return withGaps(user, FIRST_ROUND - 1) + round - (FIRST_ROUND - 1);
+        }
+        return withGaps(user, round);
+    }
+
+    /** With gaps: numbers other event types took. */
+    private static long withGaps(int user, long round) {
         return 1 + round * 3 + (mix(user * 31L + round) & 1);
     }
 

@@ -80,7 +80,7 @@ final class Prefill {
         conf.addAll(UserLimitsPipeline.savepointSettings());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);
+        GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0, false);
         var userIndices = env.fromSource(new DataGeneratorSource<>(i -> i, users, Types.LONG),
                 WatermarkStrategy.noWatermarks(), "User indices");
         var state = OperatorTransformation.bootstrapWith(userIndices)
@@ -129,7 +129,7 @@ final class Prefill {
         UserLimitsPipeline.configure(env, config);
         // On files: the savepoint's RocksDB files are far larger than what the JobManager may hold in memory.
         env.getCheckpointConfig().setCheckpointStorage(rocksDb.resolve("checkpoints").toUri().toString());
-        GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0);
+        GeneratedStream stream = new GeneratedStream(users, GeneratedStream.Shape.PLAIN, 0, false);
         // The source and the probe belong to a run; this job's emits nothing that reaches either.
         ScaleRun.begin(stream);
         DataStream<ParsedRecord> nothing = env.fromSource(new DataGeneratorSource<>(new GeneratingParser(stream), Long.MAX_VALUE,

@@ -229,14 +229,17 @@ final class ScaleScenario {
             b.append(String.format(Locale.ROOT, "Scale rows (issue 26), run %s on %d cores: load average %s; CPU pressure "
                             + "(some, avg60) %s. JDK %s, %s, max heap %.0f MiB, parallelism %d, checkpoints every %d ms, "
                             + "Flink settings %s, job settings %s. Each job restores a %s savepoint of all its users "
-                            + "(%d limits each), warms up %d s after the restore and is measured for %d s in windows of "
-                            + "%d s. The generator's own CPU, %.0f ns per record, is in every row (ceiling included); "
+                            + "(%d limits each), reads a stream whose sequence numbers %s, warms up %d s after the "
+                            + "restore and is measured for %d s in windows of %d s. The generator's own CPU, %.0f ns per "
+                            + "record, is in every row (ceiling included); "
                             + "\"net\" leaves it out. \"Of the ceiling\" divides by the mean of the ceiling measured "
                             + "for %d s just before the row and %d s just after it (the first line is the whole run's "
                             + "ceiling): the machine's speed drifts from minute to minute.%n%n",
                     started, Runtime.getRuntime().availableProcessors(), load, pressure, System.getProperty("java.version"),
                     jvm, Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
-                    o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS, o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord,
+                    o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS,
+                    o.completeStream ? "run without a gap per user (`--complete-stream`)" : "have gaps per user",
+                    o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord,
                     nearCeilingS(o), nearCeilingS(o)));
             if (o.floor) {
                 b.append(String.format(Locale.ROOT, "The floor row (`--floor`) is the job's source, router and keyBy into "
@@ -333,7 +336,7 @@ final class ScaleScenario {
         f.generatorNanosPerRecord = generatorCost(o);
         f.ceiling = ceiling(o, CEILING, o.warmupS, o.durationS);
         if (o.floor) {
-            GeneratedStream stream = new GeneratedStream(o.scaleUsers.get(0), o.scaleShapes.get(0), SEED);
+            GeneratedStream stream = new GeneratedStream(o.scaleUsers.get(0), o.scaleShapes.get(0), SEED, o.completeStream);
             String rowName = String.format(Locale.ROOT, "%s, %s, %,d users", FLOOR, streamName(stream.shape), stream.users);
             f.rows.add(measured(o, rowName, () -> job(o, rowName, Map.of(), stream, null)));
         }
@@ -347,7 +350,8 @@ final class ScaleScenario {
                 for (Map<String, String> variant : o.scaleVariants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.scaleVariants) {
                     String rowName = variant.isEmpty() ? name : name + ", " + variant;
                     Path restored = savepoint;
-                    f.rows.add(measured(o, rowName, () -> job(o, rowName, variant, new GeneratedStream(users, shape, SEED), restored)));
+                    GeneratedStream stream = new GeneratedStream(users, shape, SEED, o.completeStream);
+                    f.rows.add(measured(o, rowName, () -> job(o, rowName, variant, stream, restored)));
                 }
             }
         }
@@ -374,7 +378,7 @@ final class ScaleScenario {
      * from the job's: this thread's CPU time, since the process's would count every other thread too.
      */
     static double generatorCost(Benchmark.Options o) {
-        GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED);
+        GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED, o.completeStream);
         GeneratedStream.AsciiWriter w = new GeneratedStream.AsciiWriter();
         long bytes = 0;
         for (long g = 0; g < 2_000_000; g++) {
@@ -403,7 +407,7 @@ final class ScaleScenario {
     /** Generate and parse in one thread, sampled like the jobs. */
     static Row ceiling(Benchmark.Options o, String name, long warmupS, long durationS) {
         Benchmark.log("scale: " + name);
-        GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED);
+        GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED, o.completeStream);
         GeneratedStream.AsciiWriter w = new GeneratedStream.AsciiWriter();
         Row row = new Row(name, stream.users);
         List<Sample> samples = new ArrayList<>();
@@ -542,9 +546,9 @@ final class ScaleScenario {
             row.blockCacheCapacity = BenchMetrics.rocksDb("rocksdb_block-cache-capacity", true);
             long deadLettered = BenchMetrics.deadLettered();
             long mismatches = BenchMetrics.accounting("progress_mismatches");
-            row.accounting = String.format(Locale.ROOT, "records=%d applied=%d duplicates=%d dead_lettered=%d",
-                    BenchMetrics.accounting("records"), BenchMetrics.accounting("applied"),
-                    BenchMetrics.accounting("duplicates"), deadLettered);
+            row.accounting = String.format(Locale.ROOT, "records=%d applied=%d duplicates=%d dead_lettered=%d "
+                    + "applied_next_in_line=%d", BenchMetrics.accounting("records"), BenchMetrics.accounting("applied"),
+                    BenchMetrics.accounting("duplicates"), deadLettered, BenchMetrics.appliedNextInLine());
             AccessExecutionGraph executed = mc.getExecutionGraph(id).get();
             mc.cancelJob(id).get();
             while (!mc.getJobStatus(id).get().isGloballyTerminalState()) {
