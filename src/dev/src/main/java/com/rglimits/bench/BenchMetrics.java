@@ -3,6 +3,7 @@ package com.rglimits.bench;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
@@ -19,8 +20,8 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  */
 public final class BenchMetrics implements MetricReporter {
     private static final Map<String, Gauge<?>> ROCKSDB = new ConcurrentHashMap<>();
-    private static final Map<String, Counter> ACCOUNTING = new ConcurrentHashMap<>();
-    private static final Map<String, Counter> ORDERING = new ConcurrentHashMap<>();
+    /** The accounting and ordering counters, by their full identifiers. */
+    private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
 
     /** Creates the reporter Flink asks for. */
     public static final class Factory implements MetricReporterFactory {
@@ -32,26 +33,28 @@ public final class BenchMetrics implements MetricReporter {
 
     static void clear() {
         ROCKSDB.clear();
-        ACCOUNTING.clear();
-        ORDERING.clear();
+        COUNTERS.clear();
     }
 
     /** The sum over subtasks of the accounting counter {@code name} (e.g. {@code applied}, {@code dead_lettered.LATE_EVENT}). */
     static long accounting(String name) {
-        long total = 0;
-        for (Map.Entry<String, Counter> e : ACCOUNTING.entrySet()) {
-            if (e.getKey().endsWith(".accounting." + name)) {
-                total += e.getValue().getCount();
-            }
-        }
-        return total;
+        return sum(id -> id.endsWith(".accounting." + name));
     }
 
     /** The sum over subtasks and reasons of the dead-letter counters. */
     static long deadLettered() {
+        return sum(id -> id.contains(".accounting.dead_lettered."));
+    }
+
+    /** The sum over subtasks of the events applied at once, next in line ({@code ordering.complete-stream}). */
+    static long appliedNextInLine() {
+        return sum(id -> id.endsWith(".ordering.appliedNextInLine"));
+    }
+
+    private static long sum(Predicate<String> ids) {
         long total = 0;
-        for (Map.Entry<String, Counter> e : ACCOUNTING.entrySet()) {
-            if (e.getKey().contains(".accounting.dead_lettered.")) {
+        for (Map.Entry<String, Counter> e : COUNTERS.entrySet()) {
+            if (ids.test(e.getKey())) {
                 total += e.getValue().getCount();
             }
         }
@@ -75,17 +78,6 @@ public final class BenchMetrics implements MetricReporter {
         return total;
     }
 
-    /** The sum over subtasks of the events applied at once, next in line ({@code ordering.complete-stream}). */
-    static long appliedNextInLine() {
-        long total = 0;
-        for (Map.Entry<String, Counter> e : ORDERING.entrySet()) {
-            if (e.getKey().endsWith(".ordering.appliedNextInLine")) {
-                total += e.getValue().getCount();
-            }
-        }
-        return total;
-    }
-
     /** Whether any RocksDB gauge's name ends with {@code name}: told apart from one that reads 0. */
     static boolean hasRocksDb(String name) {
         return ROCKSDB.keySet().stream().anyMatch(id -> id.endsWith(name));
@@ -102,10 +94,8 @@ public final class BenchMetrics implements MetricReporter {
         String id = group.getMetricIdentifier(metricName);
         if (metric instanceof Gauge && id.contains("rocksdb")) {
             ROCKSDB.put(id, (Gauge<?>) metric);
-        } else if (metric instanceof Counter && id.contains(".accounting.")) {
-            ACCOUNTING.put(id, (Counter) metric);
-        } else if (metric instanceof Counter && id.contains(".ordering.")) {
-            ORDERING.put(id, (Counter) metric);
+        } else if (metric instanceof Counter && (id.contains(".accounting.") || id.contains(".ordering."))) {
+            COUNTERS.put(id, (Counter) metric);
         }
     }
 
@@ -113,7 +103,6 @@ public final class BenchMetrics implements MetricReporter {
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
         String id = group.getMetricIdentifier(metricName);
         ROCKSDB.remove(id);
-        ACCOUNTING.remove(id);
-        ORDERING.remove(id);
+        COUNTERS.remove(id);
     }
 }
