@@ -276,11 +276,8 @@ final class ScaleScenario {
                         Double.isNaN(r.restoreSeconds) ? "-" : String.format(Locale.ROOT, "%.1f / %s", r.restoreSeconds,
                                 Double.isNaN(r.steadySeconds) ? "-" : String.format(Locale.ROOT, "%.1f", r.steadySeconds))));
             }
-            // The floor's row has no state, so no block cache.
-            OptionalLong blockCache = rows.stream().mapToLong(r -> r.blockCacheCapacity).filter(c -> c > 0).findFirst();
             b.append(String.format(Locale.ROOT, "%nRocksDB's block cache: %s. Accounting at the end of each job: %s.%n",
-                    blockCache.isPresent() ? String.format(Locale.ROOT, "%.0f MiB", Benchmark.mib(blockCache.getAsLong())) : "-",
-                    String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
+                    blockCache(rows), String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
             b.append("\nPer window (events/s; events/s per core; p50 / p99 ms; checkpoints triggered in it, with the "
                     + "keyed operator's write-back pause in ms; block cache hits; RocksDB's write stalls, when any):\n\n");
             b.append("| row |");
@@ -310,6 +307,12 @@ final class ScaleScenario {
             }
             return b.toString();
         }
+    }
+
+    /** The block cache's size in the first row that reports one: the floor's row has no state, so none. */
+    static String blockCache(List<Row> rows) {
+        OptionalLong capacity = rows.stream().mapToLong(r -> r.blockCacheCapacity).filter(c -> c > 0).findFirst();
+        return capacity.isPresent() ? String.format(Locale.ROOT, "%.0f MiB", Benchmark.mib(capacity.getAsLong())) : "-";
     }
 
     private static double median(List<Checkpoint> cs, java.util.function.ToLongFunction<Checkpoint> f) {
