@@ -277,7 +277,8 @@ final class ScaleScenario {
                                 Double.isNaN(r.steadySeconds) ? "-" : String.format(Locale.ROOT, "%.1f", r.steadySeconds))));
             }
             b.append(String.format(Locale.ROOT, "%nRocksDB's block cache: %s. Accounting at the end of each job: %s.%n",
-                    blockCache(rows), String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
+                    blockCache(rows),
+                    String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
             b.append("\nPer window (events/s; events/s per core; p50 / p99 ms; checkpoints triggered in it, with the "
                     + "keyed operator's write-back pause in ms; block cache hits; RocksDB's write stalls, when any):\n\n");
             b.append("| row |");
@@ -339,7 +340,8 @@ final class ScaleScenario {
         f.generatorNanosPerRecord = generatorCost(o);
         f.ceiling = ceiling(o, CEILING, o.warmupS, o.durationS);
         if (o.floor) {
-            GeneratedStream stream = new GeneratedStream(o.scaleUsers.get(0), o.scaleShapes.get(0), SEED, o.completeStream);
+            GeneratedStream stream = new GeneratedStream(o.scaleUsers.get(0), o.scaleShapes.get(0), SEED,
+                    o.completeStream);
             String rowName = String.format(Locale.ROOT, "%s, %s, %,d users", FLOOR, streamName(stream.shape), stream.users);
             f.rows.add(measured(o, rowName, () -> job(o, rowName, Map.of(), stream, null)));
         }
