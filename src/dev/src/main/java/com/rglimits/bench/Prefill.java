@@ -25,7 +25,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
-import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.jobgraph.JobGraph;
@@ -150,9 +149,8 @@ final class Prefill {
             while (true) {
                 JobStatus status = mc.getJobStatus(id).get();
                 if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
-                    ErrorInfo failure = mc.getExecutionGraph(id).get().getFailureInfo();
                     throw new IllegalStateException("the job that restores the prefill failed (" + status + ")",
-                            failure == null ? null : failure.getException());
+                            ScaleScenario.failureOf(mc, id));
                 }
                 if (status == JobStatus.RUNNING && allRunning(mc.getExecutionGraph(id).get())) {
                     break;

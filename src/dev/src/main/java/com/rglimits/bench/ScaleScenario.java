@@ -534,9 +534,7 @@ final class ScaleScenario {
                 }
                 JobStatus status = mc.getJobStatus(id).get();
                 if (status.isGloballyTerminalState()) {
-                    ErrorInfo failure = mc.getExecutionGraph(id).get().getFailureInfo();
-                    throw new IllegalStateException(name + ": the job ended (" + status + ")",
-                            failure == null ? null : failure.getException());
+                    throw new IllegalStateException(name + ": the job ended (" + status + ")", failureOf(mc, id));
                 }
                 if (restoredAt == 0 && s.nanos - submitted > MAX_RESTORE_NANOS) {
                     throw new IllegalStateException(name + ": no limit reached the sink within 15 minutes of submission");
@@ -583,6 +581,12 @@ final class ScaleScenario {
         // Any free port: other Flink clusters may run on this machine.
         flink.setString("rest.bind-port", "0");
         return flink;
+    }
+
+    /** Why the job failed, as the JobManager recorded it; null when it has no failure. */
+    static Throwable failureOf(MiniCluster mc, JobID id) throws Exception {
+        ErrorInfo failure = mc.getExecutionGraph(id).get().getFailureInfo();
+        return failure == null ? null : failure.getException();
     }
 
     /** One TaskManager with a slot per subtask. */
