@@ -303,8 +303,21 @@ public final class Benchmark {
         if (o.out != null) {
             write(o.out, report.markdown);
             log("wrote " + o.out.toAbsolutePath());
+            if (report.scale != null) {
+                List<ScaleScenario.Row> rows = new ArrayList<>();
+                rows.add(report.scale.ceiling);
+                rows.addAll(report.scale.rows);
+                Files.write(plotOf(o.out), ScalePlot.svg(rows).getBytes(StandardCharsets.UTF_8));
+                log("wrote " + plotOf(o.out).toAbsolutePath());
+            }
         }
         return report;
+    }
+
+    /** The scale rows' plot, beside the report: {@code docs/benchmark.md} has {@code docs/benchmark-scale.svg}. */
+    static Path plotOf(Path out) {
+        String name = out.getFileName().toString();
+        return out.resolveSibling((name.endsWith(".md") ? name.substring(0, name.length() - 3) : name) + "-scale.svg");
     }
 
     /** The scenarios over pre-serialized events (all but the scale rows); returns their markdown. */

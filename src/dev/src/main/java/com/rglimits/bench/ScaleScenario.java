@@ -82,8 +82,8 @@ final class ScaleScenario {
 
     /** The counters at one instant. */
     static final class Sample {
-        final long nanos = System.nanoTime();
-        final long wallMs = System.currentTimeMillis();
+        final long nanos;
+        final long wallMs;
         long records;
         long limits;
         long cpuNanos;
@@ -94,8 +94,13 @@ final class ScaleScenario {
         /** RocksDB's time spent holding writes back (stalls and slowdowns) so far, or -1 when not reported. */
         long stallMicros;
 
+        Sample(long nanos, long wallMs) {
+            this.nanos = nanos;
+            this.wallMs = wallMs;
+        }
+
         static Sample now(long records, long limits) {
-            Sample s = new Sample();
+            Sample s = new Sample(System.nanoTime(), System.currentTimeMillis());
             s.records = records;
             s.limits = limits;
             s.cpuNanos = BenchRun.processCpuNanos();
@@ -196,8 +201,10 @@ final class ScaleScenario {
         long blockCacheCapacity = -1;
         long managedMemoryBytes = -1;
         String accounting = "";
-        /** Per second from submission: records emitted (for the plot). */
-        final List<double[]> perSecond = new ArrayList<>();
+        /** A sample a second from the first limit at the sink (a ceiling: from its start): the windows and the plot. */
+        final List<Sample> samples = new ArrayList<>();
+        /** Every completed checkpoint, the warm-up's too (for the plot). */
+        final List<Checkpoint> allCheckpoints = new ArrayList<>();
         /** A job's row: the ceiling measured just before and just after it (see {@link #nearCeilingS}); null for a ceiling. */
         Row ceilingBefore;
         Row ceilingAfter;
@@ -305,6 +312,11 @@ final class ScaleScenario {
                             !(w.stallSeconds > 0) ? "" : String.format(Locale.ROOT, "; stalled %.1f s", w.stallSeconds)));
                 }
                 b.append('\n');
+            }
+            if (o.out != null) {
+                b.append(String.format(Locale.ROOT, "%nEach second of each row, the checkpoints in it (`%s`, written with "
+                        + "this table):%n%n![Events/s in each second of each row, with its checkpoints](%s)%n",
+                        Benchmark.plotOf(o.out).getFileName(), Benchmark.plotOf(o.out).getFileName()));
             }
             return b.toString();
         }
@@ -415,7 +427,7 @@ final class ScaleScenario {
         GeneratedStream stream = new GeneratedStream(1_000_000, GeneratedStream.Shape.PLAIN, SEED, o.completeStream);
         GeneratedStream.AsciiWriter w = new GeneratedStream.AsciiWriter();
         Row row = new Row(name, stream.users);
-        List<Sample> samples = new ArrayList<>();
+        List<Sample> samples = row.samples;
         long nextSample = System.nanoTime();
         long valid = 0;
         long g = 0;
@@ -510,7 +522,7 @@ final class ScaleScenario {
         }
 
         MiniClusterConfiguration cluster = cluster(o, flink);
-        List<Sample> samples = new ArrayList<>();
+        List<Sample> samples = row.samples;
         try (MiniCluster mc = new MiniCluster(cluster)) {
             mc.start();
             System.gc();
@@ -530,7 +542,6 @@ final class ScaleScenario {
                 }
                 if (restoredAt != 0) {
                     samples.add(s);
-                    row.perSecond.add(new double[] {(s.nanos - submitted) / 1e9, s.records});
                 }
                 JobStatus status = mc.getJobStatus(id).get();
                 if (status.isGloballyTerminalState()) {
@@ -654,6 +665,7 @@ final class ScaleScenario {
                 continue;
             }
             Checkpoint k = new Checkpoint();
+            row.allCheckpoints.add(k);
             k.id = c.getCheckpointId();
             k.triggeredAtMs = c.getTriggerTimestamp();
             k.durationMs = c.getEndToEndDuration();
@@ -678,6 +690,7 @@ final class ScaleScenario {
             }
         }
         row.total.checkpoints.sort((a, b) -> Long.compare(a.id, b.id));
+        row.allCheckpoints.sort((a, b) -> Long.compare(a.id, b.id));
     }
 
     /** Submission to the first second from which a window's throughput is at least {@link #STEADY_SHARE} of the measured mean. */

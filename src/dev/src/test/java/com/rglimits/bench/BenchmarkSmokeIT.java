@@ -93,6 +93,12 @@ class BenchmarkSmokeIT {
         assertThat(f.rows.get(2).accounting).as("redeliveries are duplicates").doesNotContain("duplicates=0 ");
         String md = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         assertThat(md).contains("| " + ScaleScenario.CEILING + " |").contains("| plain stream, 2,000 users |")
-                .contains("Per window").contains("| ceiling next to it, per core |").contains("| " + floor + " |");
+                .contains("Per window").contains("| ceiling next to it, per core |").contains("| " + floor + " |")
+                .contains("(benchmark-scale.svg)");
+        String plot = new String(Files.readAllBytes(dir.resolve("benchmark-scale.svg")), StandardCharsets.UTF_8);
+        assertThat(plot.split("<g class=\"row\">", -1)).as("a panel for the ceiling and each row").hasSize(f.rows.size() + 2);
+        assertThat(plot).contains(">" + floor + "<").doesNotContain("no samples");
+        assertThat(f.rows.get(1).allCheckpoints).as("checkpoints every second, in the plot too").isNotEmpty();
+        assertThat(plot).contains("class=\"checkpoint\"");
     }
 }
