@@ -16,7 +16,7 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * A metric reporter of the benchmark's MiniCluster (same JVM): keeps the RocksDB gauges and the
  * accounting and ordering counters of the running job so that the benchmark can read them while it
  * runs (block cache hits and misses, SST sizes; applied, duplicates, dead letters, applied next in
- * line). Registered with {@code metrics.reporter.bench.factory.class}.
+ * line; the keyed operator's write-backs). Registered with {@code metrics.reporter.bench.factory.class}.
  */
 public final class BenchMetrics implements MetricReporter {
     private static final Map<String, Gauge<?>> ROCKSDB = new ConcurrentHashMap<>();
@@ -44,6 +44,11 @@ public final class BenchMetrics implements MetricReporter {
     /** The sum over subtasks and reasons of the dead-letter counters. */
     static long deadLettered() {
         return sum(id -> id.contains(".accounting.dead_lettered."));
+    }
+
+    /** The sum over subtasks of the keyed operator's write-back counter {@code name} (e.g. {@code checkpointMicros}). */
+    static long writeBack(String name) {
+        return sum(id -> id.endsWith(".writeBack." + name));
     }
 
     /** The sum over subtasks of the events applied at once, next in line ({@code ordering.complete-stream}). */
@@ -94,7 +99,8 @@ public final class BenchMetrics implements MetricReporter {
         String id = group.getMetricIdentifier(metricName);
         if (metric instanceof Gauge && id.contains("rocksdb")) {
             ROCKSDB.put(id, (Gauge<?>) metric);
-        } else if (metric instanceof Counter && (id.contains(".accounting.") || id.contains(".ordering."))) {
+        } else if (metric instanceof Counter
+                && (id.contains(".accounting.") || id.contains(".ordering.") || id.contains(".writeBack."))) {
             COUNTERS.put(id, (Counter) metric);
         }
     }

@@ -93,6 +93,12 @@ final class ScaleScenario {
         long cacheMisses;
         /** RocksDB's time spent holding writes back (stalls and slowdowns) so far, or -1 when not reported. */
         long stallMicros;
+        /** The keyed operator's write-backs so far: at checkpoints (count, µs, users) and when its cache was full. */
+        long checkpointWriteBacks;
+        long checkpointWriteBackMicros;
+        long checkpointWriteBackUsers;
+        long evictions;
+        long evictionMicros;
 
         Sample(long nanos, long wallMs) {
             this.nanos = nanos;
@@ -110,6 +116,11 @@ final class ScaleScenario {
             s.cacheHits = BenchMetrics.rocksDb("rocksdb_block_cache_hit", true);
             s.cacheMisses = BenchMetrics.rocksDb("rocksdb_block_cache_miss", true);
             s.stallMicros = BenchMetrics.hasRocksDb(STALL_MICROS) ? BenchMetrics.rocksDb(STALL_MICROS, true) : -1;
+            s.checkpointWriteBacks = BenchMetrics.writeBack("checkpoints");
+            s.checkpointWriteBackMicros = BenchMetrics.writeBack("checkpointMicros");
+            s.checkpointWriteBackUsers = BenchMetrics.writeBack("checkpointUsers");
+            s.evictions = BenchMetrics.writeBack("evictions");
+            s.evictionMicros = BenchMetrics.writeBack("evictionMicros");
             return s;
         }
     }
@@ -125,6 +136,11 @@ final class ScaleScenario {
         final long cacheMisses;
         /** Seconds in which RocksDB held the keyed operator's writes back; NaN when not reported. */
         final double stallSeconds;
+        final long checkpointWriteBacks;
+        final long checkpointWriteBackMicros;
+        final long checkpointWriteBackUsers;
+        final long evictions;
+        final long evictionMicros;
         double p50Ms = Double.NaN;
         double p99Ms = Double.NaN;
         final List<Checkpoint> checkpoints = new ArrayList<>();
@@ -142,6 +158,25 @@ final class ScaleScenario {
             cacheHits = to.cacheHits - from.cacheHits;
             cacheMisses = to.cacheMisses - from.cacheMisses;
             stallSeconds = from.stallMicros < 0 || to.stallMicros < 0 ? Double.NaN : (to.stallMicros - from.stallMicros) / 1e6;
+            checkpointWriteBacks = to.checkpointWriteBacks - from.checkpointWriteBacks;
+            checkpointWriteBackMicros = to.checkpointWriteBackMicros - from.checkpointWriteBackMicros;
+            checkpointWriteBackUsers = to.checkpointWriteBackUsers - from.checkpointWriteBackUsers;
+            evictions = to.evictions - from.evictions;
+            evictionMicros = to.evictionMicros - from.evictionMicros;
+        }
+
+        /**
+         * The keyed operator's write-backs in this span: at checkpoints, mean ms and users each (its part of the
+         * checkpoints' pause); then those the full cache called for, how many and their mean ms; "-" for none.
+         */
+        String writeBacks() {
+            if (checkpointWriteBacks == 0 && evictions == 0) {
+                return "-";
+            }
+            return String.format(Locale.ROOT, "%s / %s",
+                    checkpointWriteBacks == 0 ? "-" : String.format(Locale.ROOT, "%,.0f ms, %,d users",
+                            checkpointWriteBackMicros / 1e3 / checkpointWriteBacks, checkpointWriteBackUsers / checkpointWriteBacks),
+                    evictions == 0 ? "0" : String.format(Locale.ROOT, "%d of %,.0f ms", evictions, evictionMicros / 1e3 / evictions));
         }
 
         double eventsPerSecond() {
@@ -257,16 +292,17 @@ final class ScaleScenario {
             b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | ceiling next to it, per core "
                     + "| of the ceiling per core "
                     + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
+                    + "| the keyed operator's write-backs: at a checkpoint (mean) / for a full cache (count of mean ms) "
                     + "| checkpoint MiB, incremental median / full | state on disk MiB | block cache hit | "
                     + "RocksDB write stalls s | restore: first limit / steady s |\n");
-            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             List<Row> all = new ArrayList<>();
             all.add(ceiling);
             all.addAll(rows);
             for (Row r : all) {
                 Span t = r.total;
                 List<Checkpoint> cs = t.checkpoints;
-                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         r.name, t.eventsPerSecond(), t.cores(), t.jitSeconds / t.seconds, t.gcSeconds / t.seconds,
                         t.eventsPerCore(), t.eventsPerCoreNet(generatorNanosPerRecord),
                         r == ceiling ? "-" : String.format(Locale.ROOT, "%,.0f", r.nearCeilingPerCore()),
@@ -275,6 +311,7 @@ final class ScaleScenario {
                         r == ceiling ? "-" : cs.size() + (r.checkpointsFailed > 0 ? " (" + r.checkpointsFailed + " failed)" : ""),
                         cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", median(cs, c -> c.durationMs) / 1e3, max(cs, c -> c.durationMs) / 1e3),
                         cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%,.0f / %,.0f", median(cs, c -> c.syncMs), max(cs, c -> c.syncMs)),
+                        r == ceiling ? "-" : t.writeBacks(),
                         cs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f / %.0f", Benchmark.mib((long) median(cs, c -> c.checkpointedBytes)),
                                 Benchmark.mib(cs.get(cs.size() - 1).stateBytes)),
                         r.rocksDbBytes < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", Benchmark.mib(r.rocksDbBytes)),

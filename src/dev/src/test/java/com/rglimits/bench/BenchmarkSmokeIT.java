@@ -78,6 +78,7 @@ class BenchmarkSmokeIT {
         assertThat(floorRow.total.p99Ms).as("the floor times the events it takes").isNotNaN();
         assertThat(floorRow.nearCeilingPerCore()).isPositive();
         assertThat(floorRow.accounting).as("the floor applies nothing").contains(" applied=0 ").contains("dead_lettered=0");
+        assertThat(floorRow.total.writeBacks()).as("the floor has no keyed operator to write back").isEqualTo("-");
         for (ScaleScenario.Row r : f.rows.subList(1, f.rows.size())) {
             assertThat(r.windows).as(r.name).hasSize(2);
             assertThat(r.total.records).as(r.name).isPositive();
@@ -87,6 +88,8 @@ class BenchmarkSmokeIT {
             assertThat(r.ceilingBefore.windows).as(r.name + ": the ceiling just before it").hasSize(2);
             assertThat(r.ceilingAfter.windows).as(r.name + ": the ceiling just after it").hasSize(2);
             assertThat(r.nearCeilingPerCore()).as(r.name).isPositive();
+            assertThat(r.total.checkpointWriteBacks).as(r.name + ": the keyed operator's write-backs at checkpoints").isPositive();
+            assertThat(r.total.writeBacks()).as(r.name).contains(" ms, ");
             assertThat(r.accounting).as(r.name + ": nothing dead-lettered (the scenario fails otherwise)")
                     .contains("dead_lettered=0");
         }

@@ -115,6 +115,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     /** Input splits whose records come behind the watermark, to the processing time until which they get the arrival hold. */
     private transient Map<String, Long> splitsBehind;
     private transient OrderingGauges gauges;
+    private transient WriteBackMetrics writeBacks;
     private transient LongSupplier wallClock;
 
     private transient long watermark;
@@ -169,6 +170,10 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         return gauges;
     }
 
+    WriteBackMetrics writeBacks() {
+        return writeBacks;
+    }
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -216,6 +221,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         heldInState = new ArrayList<>();
         gauges = new OrderingGauges(getMetricGroup(), holding::size,
                 wallClock != null ? wallClock : System::currentTimeMillis);
+        writeBacks = new WriteBackMetrics(getMetricGroup());
         getInternalTimerService(LEGACY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Triggerable<Object, VoidNamespace>() {
             @Override
             public void onEventTime(InternalTimer<Object, VoidNamespace> timer) {}
@@ -264,8 +270,10 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     public void processElement(StreamRecord<LimitEvent> record) throws Exception {
         LimitEvent event = record.getValue();
         if (users.full()) {
+            long started = System.nanoTime();
             writeBack();
             users.evictLeastRecentlyUsed();
+            writeBacks.eviction(System.nanoTime() - started);
         } else if (users.tooManyUnwrittenHashes()) {
             users.writeBackSeen();
         }
@@ -514,13 +522,22 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        writeBack();
+        long started = System.nanoTime();
+        int users = this.users.dirtyUsers();
+        int heldUsers = writeBack();
+        writeBacks.checkpoint(System.nanoTime() - started, users, heldUsers);
     }
 
-    /** Writes the cached users' changes and the changed held events to keyed state. */
-    private void writeBack() throws Exception {
+    /**
+     * Writes the cached users' changes and the changed held events to keyed state.
+     *
+     * @return the users whose held events were written or cleared
+     */
+    private int writeBack() throws Exception {
         users.writeBack();
+        int heldUsers = 0;
         for (UserStateCache.Entry user : holding.takeChanged()) {
+            heldUsers++;
             setCurrentKey(user.userId());
             heldEvents.update(holding.heldOf(user));
             if (!user.heldInState) {
@@ -531,12 +548,14 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         for (Iterator<UserStateCache.Entry> inState = heldInState.iterator(); inState.hasNext(); ) {
             UserStateCache.Entry user = inState.next();
             if (!user.holdsEvents()) {
+                heldUsers++;
                 setCurrentKey(user.userId());
                 heldEvents.clear();
                 user.heldInState = false;
                 inState.remove();
             }
         }
+        return heldUsers;
     }
 
     private void deadLetter(LimitEvent event, DeadLetterReason reason, String error, long now) {

@@ -243,6 +243,11 @@ final class UserStateCache {
         }
     }
 
+    /** Users with changes or eventId hashes not written back yet. */
+    int dirtyUsers() {
+        return dirtyUsers.size();
+    }
+
     /** Whether the cache holds as many users as it may: then the operator writes back and evicts. */
     boolean full() {
         return entries.size() >= fullAt;

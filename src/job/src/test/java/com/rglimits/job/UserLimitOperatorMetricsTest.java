@@ -44,7 +44,8 @@ class UserLimitOperatorMetricsTest {
                         scope.add(s);
                     }
                     int user = scope.indexOf(ExportedMetrics.GROUP) >= 0 ? scope.indexOf(ExportedMetrics.GROUP)
-                            : Math.max(scope.indexOf(Accounting.GROUP), scope.indexOf(OrderingGauges.GROUP));
+                            : Math.max(scope.indexOf(Accounting.GROUP),
+                                    Math.max(scope.indexOf(OrderingGauges.GROUP), scope.indexOf(WriteBackMetrics.GROUP)));
                     if (user >= 0) {
                         registered.add(String.join(".", scope.subList(user, scope.size())) + "." + name);
                         if (scope.contains(ExportedMetrics.GROUP) && metric instanceof Gauge) {
@@ -129,6 +130,43 @@ class UserLimitOperatorMetricsTest {
     }
 
     @Test
+    void eachWriteBackIsCountedWithTheUsersItWroteAtCheckpointsAndWhenTheCacheIsFull() throws Exception {
+        UserLimitOperator p = new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 4);
+        try (var h = harness(p)) {
+            h.open();
+            WriteBackMetrics m = p.writeBacks();
+            send(h, event(created("a", "u1", "lim", 1, 10_000, "100")));
+            send(h, event(created("b", "u2", "lim", 1, 12_000, "100")));
+            h.snapshot(1L, 1L);
+            assertThat(m.checkpoints.getCount()).isEqualTo(1);
+            assertThat(m.checkpointUsers.getCount()).as("two users' eventId hashes").isEqualTo(2);
+            assertThat(m.checkpointHeldUsers.getCount()).as("both hold their event").isEqualTo(2);
+
+            h.processWatermark(new Watermark(20_000));
+            h.snapshot(2L, 2L);
+            assertThat(m.checkpointUsers.getCount()).as("both limits applied since").isEqualTo(4);
+            assertThat(m.checkpointHeldUsers.getCount()).as("both held events taken out of state").isEqualTo(4);
+            h.snapshot(3L, 3L);
+            assertThat(m.checkpoints.getCount()).isEqualTo(3);
+            assertThat(m.checkpointUsers.getCount()).as("nothing changed").isEqualTo(4);
+            assertThat(m.checkpointHeldUsers.getCount()).isEqualTo(4);
+            assertThat(m.checkpointMicros.getCount()).isNotNegative();
+            assertThat(m.evictions.getCount()).isZero();
+
+            // Behind the watermark, applied at once: four users fill the cache, the fifth's event empties a quarter of it.
+            send(h, event(created("c", "u3", "lim", 1, 15_000, "100")));
+            send(h, event(created("d", "u4", "lim", 1, 15_000, "100")));
+            assertThat(m.evictions.getCount()).isZero();
+            send(h, event(created("e", "u5", "lim", 1, 15_000, "100")));
+            assertThat(m.evictions.getCount()).isEqualTo(1);
+            assertThat(m.checkpoints.getCount()).as("an eviction is not a checkpoint").isEqualTo(3);
+            h.snapshot(4L, 4L);
+            assertThat(m.checkpointUsers.getCount()).as("u3 and u4 were written before the eviction; u5 since").isEqualTo(5);
+            assertThat(h.extractOutputValues()).hasSize(5);
+        }
+    }
+
+    @Test
     void operatorMetricsAreRegisteredTwiceTheSecondTimeForCloudWatch() throws Exception {
         try (var h = harness(new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 1_000))) {
             h.open();
@@ -149,7 +187,21 @@ class UserLimitOperatorMetricsTest {
                 "kinesisanalytics.progress_mismatches",
                 "kinesisanalytics.reason.LATE_EVENT.dead_lettered",
                 "kinesisanalytics.reason.UNKNOWN_LIMIT.dead_lettered",
-                "kinesisanalytics.reason.LIMIT_ALREADY_EXISTS.dead_lettered");
-        assertThat(exportedGauges).hasSize(2);
+                "kinesisanalytics.reason.LIMIT_ALREADY_EXISTS.dead_lettered",
+                "writeBack.checkpoints",
+                "writeBack.checkpointUsers",
+                "writeBack.checkpointHeldUsers",
+                "writeBack.checkpointMicros",
+                "writeBack.lastCheckpointMs",
+                "writeBack.evictions",
+                "writeBack.evictionMicros",
+                "kinesisanalytics.checkpoints",
+                "kinesisanalytics.checkpointUsers",
+                "kinesisanalytics.checkpointHeldUsers",
+                "kinesisanalytics.checkpointMicros",
+                "kinesisanalytics.lastCheckpointMs",
+                "kinesisanalytics.evictions",
+                "kinesisanalytics.evictionMicros");
+        assertThat(exportedGauges).hasSize(3);
     }
 }
