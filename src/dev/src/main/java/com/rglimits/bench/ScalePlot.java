@@ -6,15 +6,17 @@ import java.util.Locale;
 /**
  * The scale rows as a picture (SVG): one panel per row, events/s in each second from the row's first
  * sample, over the whole warm-up and measurement, with the measured window shaded, the measured mean
- * dashed, and each completed checkpoint drawn where it was triggered, as wide as the keyed operator's
- * synchronous pause (its write-back). The table gives 10 s windows; this shows what happens inside them:
- * the steady state, the dips at checkpoints, a stall.
+ * dashed, each completed checkpoint drawn where it was triggered, as wide as the keyed operator's
+ * synchronous pause (its write-back and RocksDB's flush), and a tick under each second in which the
+ * operator wrote back and evicted users because its cache was full. The table gives 10 s windows; this
+ * shows what happens inside them: the steady state, the dips at checkpoints and evictions, a stall. A
+ * panel's scale is its measured window's fastest second: a faster second of the warm-up is drawn at the top.
  */
 final class ScalePlot {
     static final int WIDTH = 960;
     static final int LEFT = 80;
     static final int RIGHT = 20;
-    static final int TOP = 34;
+    static final int TOP = 46;
     static final int PANEL = 118;
     /** The plot area of a panel, below its title. */
     static final int TITLE = 22;
@@ -41,8 +43,10 @@ final class ScalePlot {
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", WIDTH, height, WIDTH, height));
         b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"12\">Events/s in each second since the "
-                + "first limit reached the sink (line); measured window (grey); measured mean (dashed); checkpoints: "
-                + "the keyed operator's write-back pause (orange)</text>%n", LEFT));
+                + "first limit reached the sink (line); the measured window (grey) and its mean (dashed).</text>%n", LEFT));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"32\" font-size=\"12\">Checkpoints (orange): the keyed "
+                + "operator's synchronous pause. A tick under a second: the operator's cache was full, it wrote back and "
+                + "evicted users.</text>%n", LEFT));
         for (int i = 0; i < rows.size(); i++) {
             panel(b, rows.get(i), TOP + i * PANEL, span);
         }
@@ -67,11 +71,18 @@ final class ScalePlot {
         }
         double[] rates = new double[r.samples.size() - 1];
         double max = 1;
+        double maxOfAll = 1;
         for (int i = 1; i < r.samples.size(); i++) {
             ScaleScenario.Sample a = r.samples.get(i - 1);
             ScaleScenario.Sample z = r.samples.get(i);
             rates[i - 1] = (z.records - a.records) / ((z.nanos - a.nanos) / 1e9);
-            max = Math.max(max, rates[i - 1]);
+            maxOfAll = Math.max(maxOfAll, rates[i - 1]);
+            if (r.total == null || (a.wallMs >= r.total.fromMs && z.wallMs <= r.total.toMs)) {
+                max = Math.max(max, rates[i - 1]);
+            }
+        }
+        if (max <= 1) {
+            max = maxOfAll;
         }
         if (r.total != null) {
             b.append(String.format(Locale.ROOT, "<rect class=\"measured\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#ececec\"/>%n",
@@ -93,6 +104,15 @@ final class ScalePlot {
             b.append(String.format(Locale.ROOT, "<rect class=\"checkpoint\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
                     + "fill=\"#ff7f0e\" fill-opacity=\"0.45\"><title>checkpoint %d: write-back pause %,d ms, %,d ms in all</title></rect>%n",
                     from, areaTop, width, AREA, c.id, c.syncMs, c.durationMs));
+        }
+        for (int i = 1; i < r.samples.size(); i++) {
+            ScaleScenario.Sample a = r.samples.get(i - 1);
+            ScaleScenario.Sample z = r.samples.get(i);
+            if (z.evictions > a.evictions) {
+                double at = x(seconds(r, z.wallMs), span);
+                b.append(String.format(Locale.ROOT, "<line class=\"eviction\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                        + "stroke=\"#b2182b\" stroke-width=\"2\"/>%n", at, bottom + 1, at, bottom + 6));
+            }
         }
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < rates.length; i++) {

@@ -42,6 +42,11 @@ class ScalePlotTest {
         assertPoint(points[10], ScalePlot.x(11, span), areaTop);
         assertPoint(points[14], ScalePlot.x(15, span), areaTop + ScalePlot.AREA);
         assertPoint(points[0], ScalePlot.x(1, span), areaTop + ScalePlot.AREA / 2.0);
+        assertPoint(points[2], ScalePlot.x(3, span), areaTop); // 300/s in the warm-up: above the measured window's scale
+
+        List<Element> evictions = byClass(panel, "line", "eviction");
+        assertThat(evictions).as("one second with evictions").hasSize(1);
+        assertThat(number(evictions.get(0), "x1")).isCloseTo(ScalePlot.x(8, span), within(0.1));
 
         List<Element> checkpoints = byClass(panel, "rect", "checkpoint");
         assertThat(checkpoints).as("the checkpoints after the first sample: not the one during the restore").hasSize(2);
@@ -68,18 +73,20 @@ class ScalePlotTest {
     }
 
     /**
-     * A sample each second from wall clock 1,000 ms: 100 events in each of the first 10 seconds, then 200,
-     * but none in the 15th; measured from the 5th second to the last.
+     * A sample each second from wall clock 1,000 ms: 100 events in each of the first 10 seconds (but 300 in
+     * the 3rd), then 200, but none in the 15th; measured from the 5th second to the last. The cache was
+     * full twice in the 8th second.
      */
     private static ScaleScenario.Row row(String name, int seconds) {
         ScaleScenario.Row r = new ScaleScenario.Row(name, 100_000);
         long records = 0;
         for (int i = 0; i <= seconds; i++) {
             if (i > 0) {
-                records += i <= 10 ? 100 : i == 15 ? 0 : 200;
+                records += i == 3 ? 300 : i <= 10 ? 100 : i == 15 ? 0 : 200;
             }
             ScaleScenario.Sample s = new ScaleScenario.Sample(i * 1_000_000_000L, 1_000 + i * 1_000L);
             s.records = records;
+            s.evictions = i >= 8 ? 2 : 0;
             r.samples.add(s);
         }
         r.total = new ScaleScenario.Span(r.samples.get(Math.min(5, seconds)), r.samples.get(seconds));
