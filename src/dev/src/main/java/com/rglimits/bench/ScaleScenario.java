@@ -116,11 +116,11 @@ final class ScaleScenario {
             s.cacheHits = BenchMetrics.rocksDb("rocksdb_block_cache_hit", true);
             s.cacheMisses = BenchMetrics.rocksDb("rocksdb_block_cache_miss", true);
             s.stallMicros = BenchMetrics.hasRocksDb(STALL_MICROS) ? BenchMetrics.rocksDb(STALL_MICROS, true) : -1;
-            s.checkpointWriteBacks = BenchMetrics.writeBack("checkpoints");
-            s.checkpointWriteBackMicros = BenchMetrics.writeBack("checkpointMicros");
-            s.checkpointWriteBackUsers = BenchMetrics.writeBack("checkpointUsers");
-            s.evictions = BenchMetrics.writeBack("evictions");
-            s.evictionMicros = BenchMetrics.writeBack("evictionMicros");
+            s.checkpointWriteBacks = BenchMetrics.writeBack("checkpointWriteBacks");
+            s.checkpointWriteBackMicros = BenchMetrics.writeBack("checkpointWriteBackMicros");
+            s.checkpointWriteBackUsers = BenchMetrics.writeBack("checkpointWriteBackUsers");
+            s.evictions = BenchMetrics.writeBack("cacheEvictions");
+            s.evictionMicros = BenchMetrics.writeBack("cacheEvictionMicros");
             return s;
         }
     }
@@ -508,7 +508,7 @@ final class ScaleScenario {
         Row row = new Row(name, stream.users);
         Path dir = o.work.resolve("scale").toAbsolutePath();
         FileUtils.deleteDirectory(dir.toFile());
-        Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+        Path checkpoints = Files.createDirectories(dir.resolve("checkpointWriteBacks"));
         Path rocksDb = Files.createDirectories(dir.resolve("rocksdb"));
         ScaleRun run = ScaleRun.begin(stream);
         BenchMetrics.clear();

@@ -25,27 +25,27 @@ import org.apache.flink.metrics.SimpleCounter;
  */
 final class WriteBackMetrics {
     static final String GROUP = "writeBack";
-    static final String CHECKPOINTS = "checkpoints";
-    static final String CHECKPOINT_USERS = "checkpointUsers";
-    static final String CHECKPOINT_HELD_USERS = "checkpointHeldUsers";
-    static final String CHECKPOINT_MICROS = "checkpointMicros";
-    static final String LAST_CHECKPOINT_MS = "lastCheckpointMs";
-    static final String EVICTIONS = "evictions";
-    static final String EVICTION_MICROS = "evictionMicros";
+    static final String CHECKPOINTS = "checkpointWriteBacks";
+    static final String CHECKPOINT_USERS = "checkpointWriteBackUsers";
+    static final String CHECKPOINT_HELD_USERS = "checkpointWriteBackHeldUsers";
+    static final String CHECKPOINT_MICROS = "checkpointWriteBackMicros";
+    static final String LAST_CHECKPOINT_MS = "lastCheckpointWriteBackMs";
+    static final String EVICTIONS = "cacheEvictions";
+    static final String EVICTION_MICROS = "cacheEvictionMicros";
 
-    final Counter checkpoints = new SimpleCounter();
+    final Counter checkpointWriteBacks = new SimpleCounter();
     final Counter checkpointUsers = new SimpleCounter();
     final Counter checkpointHeldUsers = new SimpleCounter();
     final Counter checkpointMicros = new SimpleCounter();
     final Counter evictions = new SimpleCounter();
     final Counter evictionMicros = new SimpleCounter();
     /** Read by the metric reporters' thread. */
-    private volatile long lastCheckpointMs;
+    private volatile long lastCheckpointWriteBackMs;
 
     WriteBackMetrics(MetricGroup operatorGroup) {
-        Gauge<Long> last = this::lastCheckpointMs;
+        Gauge<Long> last = this::lastCheckpointWriteBackMs;
         for (MetricGroup g : new MetricGroup[] {operatorGroup.addGroup(GROUP), ExportedMetrics.group(operatorGroup)}) {
-            g.counter(CHECKPOINTS, checkpoints);
+            g.counter(CHECKPOINTS, checkpointWriteBacks);
             g.counter(CHECKPOINT_USERS, checkpointUsers);
             g.counter(CHECKPOINT_HELD_USERS, checkpointHeldUsers);
             g.counter(CHECKPOINT_MICROS, checkpointMicros);
@@ -56,11 +56,11 @@ final class WriteBackMetrics {
     }
 
     void checkpoint(long nanos, int users, int heldUsers) {
-        checkpoints.inc();
+        checkpointWriteBacks.inc();
         checkpointUsers.inc(users);
         checkpointHeldUsers.inc(heldUsers);
         checkpointMicros.inc(nanos / 1_000);
-        lastCheckpointMs = nanos / 1_000_000;
+        lastCheckpointWriteBackMs = nanos / 1_000_000;
     }
 
     void eviction(long nanos) {
@@ -68,7 +68,7 @@ final class WriteBackMetrics {
         evictionMicros.inc(nanos / 1_000);
     }
 
-    long lastCheckpointMs() {
-        return lastCheckpointMs;
+    long lastCheckpointWriteBackMs() {
+        return lastCheckpointWriteBackMs;
     }
 }

@@ -138,7 +138,7 @@ class UserLimitOperatorMetricsTest {
             send(h, event(created("a", "u1", "lim", 1, 10_000, "100")));
             send(h, event(created("b", "u2", "lim", 1, 12_000, "100")));
             h.snapshot(1L, 1L);
-            assertThat(m.checkpoints.getCount()).isEqualTo(1);
+            assertThat(m.checkpointWriteBacks.getCount()).isEqualTo(1);
             assertThat(m.checkpointUsers.getCount()).as("two users' eventId hashes").isEqualTo(2);
             assertThat(m.checkpointHeldUsers.getCount()).as("both hold their event").isEqualTo(2);
 
@@ -147,7 +147,7 @@ class UserLimitOperatorMetricsTest {
             assertThat(m.checkpointUsers.getCount()).as("both limits applied since").isEqualTo(4);
             assertThat(m.checkpointHeldUsers.getCount()).as("both held events taken out of state").isEqualTo(4);
             h.snapshot(3L, 3L);
-            assertThat(m.checkpoints.getCount()).isEqualTo(3);
+            assertThat(m.checkpointWriteBacks.getCount()).isEqualTo(3);
             assertThat(m.checkpointUsers.getCount()).as("nothing changed").isEqualTo(4);
             assertThat(m.checkpointHeldUsers.getCount()).isEqualTo(4);
             assertThat(m.checkpointMicros.getCount()).isNotNegative();
@@ -159,7 +159,7 @@ class UserLimitOperatorMetricsTest {
             assertThat(m.evictions.getCount()).isZero();
             send(h, event(created("e", "u5", "lim", 1, 15_000, "100")));
             assertThat(m.evictions.getCount()).isEqualTo(1);
-            assertThat(m.checkpoints.getCount()).as("an eviction is not a checkpoint").isEqualTo(3);
+            assertThat(m.checkpointWriteBacks.getCount()).as("an eviction is not a checkpoint").isEqualTo(3);
             h.snapshot(4L, 4L);
             assertThat(m.checkpointUsers.getCount()).as("u3 and u4 were written before the eviction; u5 since").isEqualTo(5);
             assertThat(h.extractOutputValues()).hasSize(5);
@@ -188,20 +188,20 @@ class UserLimitOperatorMetricsTest {
                 "kinesisanalytics.reason.LATE_EVENT.dead_lettered",
                 "kinesisanalytics.reason.UNKNOWN_LIMIT.dead_lettered",
                 "kinesisanalytics.reason.LIMIT_ALREADY_EXISTS.dead_lettered",
-                "writeBack.checkpoints",
-                "writeBack.checkpointUsers",
-                "writeBack.checkpointHeldUsers",
-                "writeBack.checkpointMicros",
-                "writeBack.lastCheckpointMs",
-                "writeBack.evictions",
-                "writeBack.evictionMicros",
-                "kinesisanalytics.checkpoints",
-                "kinesisanalytics.checkpointUsers",
-                "kinesisanalytics.checkpointHeldUsers",
-                "kinesisanalytics.checkpointMicros",
-                "kinesisanalytics.lastCheckpointMs",
-                "kinesisanalytics.evictions",
-                "kinesisanalytics.evictionMicros");
+                "writeBack.checkpointWriteBacks",
+                "writeBack.checkpointWriteBackUsers",
+                "writeBack.checkpointWriteBackHeldUsers",
+                "writeBack.checkpointWriteBackMicros",
+                "writeBack.lastCheckpointWriteBackMs",
+                "writeBack.cacheEvictions",
+                "writeBack.cacheEvictionMicros",
+                "kinesisanalytics.checkpointWriteBacks",
+                "kinesisanalytics.checkpointWriteBackUsers",
+                "kinesisanalytics.checkpointWriteBackHeldUsers",
+                "kinesisanalytics.checkpointWriteBackMicros",
+                "kinesisanalytics.lastCheckpointWriteBackMs",
+                "kinesisanalytics.cacheEvictions",
+                "kinesisanalytics.cacheEvictionMicros");
         assertThat(exportedGauges).hasSize(3);
     }
 }
