@@ -102,7 +102,7 @@ final class ScalePlot {
             double from = x(seconds(r, c.triggeredAtMs), span);
             double width = Math.max(1.5, x(seconds(r, c.triggeredAtMs + c.syncMs), span) - from);
             b.append(String.format(Locale.ROOT, "<rect class=\"checkpoint\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-                    + "fill=\"#ff7f0e\" fill-opacity=\"0.45\"><title>checkpoint %d: write-back pause %,d ms, %,d ms in all</title></rect>%n",
+                    + "fill=\"#ff7f0e\" fill-opacity=\"0.45\"><title>checkpoint %d: synchronous pause %,d ms, %,d ms in all</title></rect>%n",
                     from, areaTop, width, AREA, c.id, c.syncMs, c.durationMs));
         }
         for (int i = 1; i < r.samples.size(); i++) {

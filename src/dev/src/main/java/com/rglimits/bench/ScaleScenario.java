@@ -291,7 +291,7 @@ final class ScaleScenario {
             }
             b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | ceiling next to it, per core "
                     + "| of the ceiling per core "
-                    + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | write-back pause ms, median / max "
+                    + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | synchronous pause (write-back and flush) ms, median / max "
                     + "| the keyed operator's write-backs: at a checkpoint (mean) / for a full cache (count of mean ms) "
                     + "| checkpoint MiB, incremental median / full | state on disk MiB | block cache hit | "
                     + "RocksDB write stalls s | restore: first limit / steady s |\n");
@@ -324,7 +324,7 @@ final class ScaleScenario {
                     blockCache(rows),
                     String.join("; ", rows.stream().map(r -> r.name + ": " + r.accounting).toArray(String[]::new))));
             b.append("\nPer window (events/s; events/s per core; p50 / p99 ms; checkpoints triggered in it, with the "
-                    + "keyed operator's write-back pause in ms; block cache hits; RocksDB's write stalls, when any):\n\n");
+                    + "keyed operator's synchronous pause in ms; block cache hits; RocksDB's write stalls, when any):\n\n");
             b.append("| row |");
             int windows = all.stream().mapToInt(r -> r.windows.size()).max().orElse(0);
             for (int i = 0; i < windows; i++) {
