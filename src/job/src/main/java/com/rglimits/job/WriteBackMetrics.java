@@ -10,8 +10,8 @@ import org.apache.flink.metrics.SimpleCounter;
  * What the write-back of {@link UserLimitOperator}'s cached users to keyed state costs, in group
  * {@value #GROUP} (and under {@link ExportedMetrics#GROUP} for CloudWatch). The operator's input waits
  * while it runs: at a checkpoint it is the operator's part of the checkpoint's synchronous phase (the
- * rest is the state backend's, RocksDB's flush of its memtables), and when the cache of users is full it
- * comes between two events.
+ * rest is the state backend's, mostly RocksDB's flush of its memtables), and when the cache of users is
+ * full it comes between two events.
  *
  * <ul>
  *   <li>{@value #CHECKPOINTS}: write-backs at checkpoints;
