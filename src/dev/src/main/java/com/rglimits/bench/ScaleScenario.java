@@ -508,7 +508,7 @@ final class ScaleScenario {
         Row row = new Row(name, stream.users);
         Path dir = o.work.resolve("scale").toAbsolutePath();
         FileUtils.deleteDirectory(dir.toFile());
-        Path checkpoints = Files.createDirectories(dir.resolve("checkpointWriteBacks"));
+        Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
         Path rocksDb = Files.createDirectories(dir.resolve("rocksdb"));
         ScaleRun run = ScaleRun.begin(stream);
         BenchMetrics.clear();
