@@ -69,16 +69,14 @@ final class ScalePlot {
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">no samples</text>%n</g>%n", LEFT, areaTop + AREA / 2));
             return;
         }
-        double[] rates = new double[r.samples.size() - 1];
+        ScaleScenario.Span[] seconds = new ScaleScenario.Span[r.samples.size() - 1];
         double max = 1;
         double maxOfAll = 1;
-        for (int i = 1; i < r.samples.size(); i++) {
-            ScaleScenario.Sample a = r.samples.get(i - 1);
-            ScaleScenario.Sample z = r.samples.get(i);
-            rates[i - 1] = (z.records - a.records) / ((z.nanos - a.nanos) / 1e9);
-            maxOfAll = Math.max(maxOfAll, rates[i - 1]);
-            if (r.total == null || (a.wallMs >= r.total.fromMs && z.wallMs <= r.total.toMs)) {
-                max = Math.max(max, rates[i - 1]);
+        for (int i = 0; i < seconds.length; i++) {
+            seconds[i] = new ScaleScenario.Span(r.samples.get(i), r.samples.get(i + 1));
+            maxOfAll = Math.max(maxOfAll, seconds[i].eventsPerSecond());
+            if (r.total == null || (seconds[i].fromMs >= r.total.fromMs && seconds[i].toMs <= r.total.toMs)) {
+                max = Math.max(max, seconds[i].eventsPerSecond());
             }
         }
         if (max <= 1) {
@@ -105,20 +103,15 @@ final class ScalePlot {
                     + "fill=\"#ff7f0e\" fill-opacity=\"0.45\"><title>checkpoint %d: synchronous pause %,d ms, %,d ms in all</title></rect>%n",
                     from, areaTop, width, AREA, c.id, c.syncMs, c.durationMs));
         }
-        for (int i = 1; i < r.samples.size(); i++) {
-            ScaleScenario.Sample a = r.samples.get(i - 1);
-            ScaleScenario.Sample z = r.samples.get(i);
-            if (z.evictions > a.evictions) {
-                double at = x(seconds(r, z.wallMs), span);
+        StringBuilder points = new StringBuilder();
+        for (ScaleScenario.Span second : seconds) {
+            double at = x(seconds(r, second.toMs), span);
+            if (second.evictions > 0) {
                 b.append(String.format(Locale.ROOT, "<line class=\"eviction\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
                         + "stroke=\"#b2182b\" stroke-width=\"2\"/>%n", at, bottom + 1, at, bottom + 6));
             }
-        }
-        StringBuilder points = new StringBuilder();
-        for (int i = 0; i < rates.length; i++) {
-            ScaleScenario.Sample z = r.samples.get(i + 1);
             points.append(points.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f",
-                    x(seconds(r, z.wallMs), span), y(rates[i], max, areaTop)));
+                    at, y(second.eventsPerSecond(), max, areaTop)));
         }
         b.append(String.format(Locale.ROOT, "<polyline class=\"rate\" points=\"%s\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>%n",
                 points));

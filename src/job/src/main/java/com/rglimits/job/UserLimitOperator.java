@@ -523,9 +523,9 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         long started = System.nanoTime();
-        int users = this.users.dirtyUsers();
+        int dirtyUsers = users.dirtyUsers();
         int heldUsers = writeBack();
-        writeBacks.checkpoint(System.nanoTime() - started, users, heldUsers);
+        writeBacks.checkpoint(System.nanoTime() - started, dirtyUsers, heldUsers);
     }
 
     /**
