@@ -96,9 +96,13 @@ public final class Benchmark {
 
     /**
      * The MiniCluster's settings unless overridden. A local environment gets 128 MiB of managed
-     * memory for RocksDB by default; a task manager of the managed service has far more.
+     * memory for RocksDB by default; a task manager of the managed service has far more. The network
+     * buffers are the TaskManagers' of {@code flink-conf/} (DockerComposeTest checks it).
      */
-    static final Map<String, String> DEFAULT_FLINK = Map.of("taskmanager.memory.managed.size", "512m");
+    public static final Map<String, String> DEFAULT_FLINK = Map.of("taskmanager.memory.managed.size", "512m",
+            "taskmanager.network.memory.buffers-per-channel", "8",
+            "taskmanager.network.memory.floating-buffers-per-gate", "64",
+            "taskmanager.network.memory.max-buffers-per-channel", "64");
 
     /** The options of one run. */
     public static final class Options {

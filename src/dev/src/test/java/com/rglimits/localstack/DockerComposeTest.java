@@ -2,6 +2,7 @@ package com.rglimits.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.rglimits.bench.Benchmark;
 import com.rglimits.cluster.FlinkCluster;
 import com.rglimits.config.ConfigReaders;
 import com.rglimits.config.JobConfig;
@@ -152,6 +153,21 @@ class DockerComposeTest {
         Element properties = (Element) pom("src/dev/pom.xml").getElementsByTagName("properties").item(0);
         assertThat(FlinkCluster.splitOptions(child(properties, "bench.jvm"))).as("bench.jvm in src/dev/pom.xml")
                 .contains("-XX:+UseG1GC").containsAll(FlinkCluster.splitOptions(taskManager));
+    }
+
+    /** The benchmark's MiniCluster is the jobs' TaskManager too: the same network buffers. */
+    @Test
+    void benchmarkMiniClusterHasTheTaskManagersNetworkBuffers() {
+        Map<String, String> network = new TreeMap<>();
+        flinkConf.forEach((k, v) -> {
+            if (k.startsWith("taskmanager.network.")) {
+                network.put(k, String.valueOf(v));
+            }
+        });
+        assertThat(network).as("taskmanager.network.* in flink-conf/config.yaml").containsOnlyKeys(
+                "taskmanager.network.memory.buffers-per-channel", "taskmanager.network.memory.floating-buffers-per-gate",
+                "taskmanager.network.memory.max-buffers-per-channel");
+        assertThat(Benchmark.DEFAULT_FLINK).containsAllEntriesOf(network);
     }
 
     @SuppressWarnings("unchecked")
