@@ -80,6 +80,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
 
     /** Processing-time wake-ups are rounded up to this, so that events arriving together share one. */
     static final long WAKE_UP_RESOLUTION_MS = 1_000;
+    /** Due users released at a time, read ahead first (see {@link #releaseDue}). */
+    static final int RELEASE_BLOCK = 64;
     /**
      * The timer service of the releases before 2026-12: one event-time and one processing-time timer per
      * held event. Restored from their savepoints, its timers fire into nothing: the held events they
@@ -117,6 +119,9 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     private transient OrderingGauges gauges;
     private transient WriteBackMetrics writeBacks;
     private transient LongSupplier wallClock;
+
+    /** What the reads ahead of each release returned, kept so that the compiler cannot drop them (see {@link #releaseDue}). */
+    private transient int readAhead;
 
     private transient long watermark;
     /** Processing time since which the watermark has not moved, or since this task instance started if later. */
@@ -453,10 +458,27 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         gauges.update();
     }
 
+    /**
+     * Releases the users with due events in blocks of {@link #RELEASE_BLOCK}: first a loop that only
+     * reads what releasing each user of the block will read, then the releases. A watermark releases
+     * thousands of users whose objects were last touched when their events arrived, seconds ago, and
+     * are out of the processor's caches: a release waits for each of those misses in turn, where the
+     * short loop lets the processor wait for many users' misses at once. A block stays in the caches
+     * until it is released.
+     */
     private void releaseDue(long now) throws Exception {
-        for (UserStateCache.Entry user : holding.dueUsers(watermark, now, watermarkStillSince)) {
-            release(user, watermark, now);
+        List<UserStateCache.Entry> due = holding.dueUsers(watermark, now, watermarkStillSince);
+        int read = 0;
+        for (int from = 0; from < due.size(); from += RELEASE_BLOCK) {
+            int to = Math.min(due.size(), from + RELEASE_BLOCK);
+            for (int i = from; i < to; i++) {
+                read += UserStateCache.readAhead(due.get(i));
+            }
+            for (int i = from; i < to; i++) {
+                release(due.get(i), watermark, now);
+            }
         }
+        readAhead += read;
     }
 
     /** One processing-time wake-up at a time, at the earliest moment an event can become due without the watermark. */

@@ -162,6 +162,16 @@ final class UserStateCache {
         return e;
     }
 
+    /** {@link HoldingArea#readAhead}, and the user's limits, which applying its released events reads. */
+    static int readAhead(Entry e) {
+        int x = HoldingArea.readAhead(e);
+        for (int i = 0; i < e.limitCount; i++) {
+            UserLimit l = e.limits[i];
+            x += l.userLimitId.hashCode() + (l.progress != null ? l.progress.signum() : 0);
+        }
+        return x;
+    }
+
     /** The user's limit, or null when it has none of that id. */
     UserLimit limit(Entry e, String userLimitId) {
         int i = indexOf(e, userLimitId);

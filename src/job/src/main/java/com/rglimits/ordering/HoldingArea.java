@@ -358,6 +358,29 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
         return out;
     }
 
+    /**
+     * Reads what {@link #release} will read of the user (its held events, their limit ids, and its
+     * neighbours among the holders, which unlinking it writes to), and returns a number made of those
+     * reads, for the caller to keep so that they are not optimized away.
+     */
+    public static int readAhead(Holder user) {
+        List<HeldEvent> held = user.events;
+        int x = 0;
+        if (held != null) {
+            for (int i = 0; i < held.size(); i++) {
+                LimitEvent e = held.get(i).event;
+                x += e.userLimitId.hashCode() + (e.amount != null ? e.amount.signum() : 0);
+            }
+        }
+        if (user.previous != null) {
+            x += (int) user.previous.namedIn;
+        }
+        if (user.next != null) {
+            x += (int) user.next.namedIn;
+        }
+        return x;
+    }
+
     /** Events held now. */
     public long size() {
         return size;
