@@ -359,9 +359,9 @@ public final class HoldingArea<U extends HoldingArea.Holder> {
     }
 
     /**
-     * Reads what {@link #release} will read of the user (its held events, their limit ids, and its
-     * neighbours among the holders, which unlinking it writes to), and returns a number made of those
-     * reads, for the caller to keep so that they are not optimized away.
+     * Reads what releasing the user's due events will read of it: its held events, their limit ids
+     * (which applying them looks up) and its neighbours among the holders (which unlinking it writes
+     * to). Returns a number made of those reads, for the caller to keep so that they are not optimized away.
      */
     public static int readAhead(Holder user) {
         List<HeldEvent> held = user.events;
