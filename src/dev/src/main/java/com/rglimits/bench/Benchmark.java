@@ -68,7 +68,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * {@code --job key=value}, {@code --variant key=value,key=value} (repeatable: job settings compared side by side);
  * {@code subscribers}, {@link SubscriberBench}), {@code --out FILE} (markdown; when it
  * holds the markers {@value #BEGIN} and {@value #END} only the part between them is replaced),
- * {@code --work DIR} (target/benchmark: checkpoints).
+ * {@code --work DIR} (target/benchmark: checkpoints); the scale rows' options are {@link ScaleScenario}'s,
+ * among them {@code --jvm-per-row} (each row's job in a JVM of its own: {@link RowProcess}).
  */
 public final class Benchmark {
     /** The harder stream: users active 1,000 at a time, shuffled in blocks of 2,000 records (about 2 s of createdAt). */
@@ -158,6 +159,17 @@ public final class Benchmark {
          * {@code ordering.complete-stream} is set apart, as a variant, so that both settings run on it.
          */
         public boolean completeStream;
+        /**
+         * Each scale row's job in a JVM of its own ({@code --jvm-per-row}, {@link RowProcess}) instead of the
+         * benchmark's: variants that take other paths through the code compared without the JIT's work for
+         * one shaping the other's.
+         */
+        public boolean jvmPerRow;
+        /** In a row's own JVM: the row it runs and the file its figures go to ({@link RowProcess}); null otherwise. */
+        String row;
+        Path rowOut;
+        /** The options as given, for a row's own JVM. */
+        String[] args = new String[0];
         /** Flink settings of the MiniCluster (--flink key=value); see {@link #DEFAULT_FLINK}. */
         public final Map<String, String> flink = new LinkedHashMap<>(DEFAULT_FLINK);
 
@@ -204,9 +216,13 @@ public final class Benchmark {
                     case "--restore-from": o.restoreFrom = SavepointFormatType.valueOf(args[++i].toUpperCase(Locale.ROOT)); break;
                     case "--floor": o.floor = true; break;
                     case "--complete-stream": o.completeStream = true; break;
+                    case "--jvm-per-row": o.jvmPerRow = true; break;
+                    case RowProcess.ROW: o.row = args[++i]; break;
+                    case RowProcess.ROW_OUT: o.rowOut = Paths.get(args[++i]); break;
                     default: throw new IllegalArgumentException("unknown option " + a);
                 }
             }
+            o.args = args.clone();
             o.command = "mvn -q compile exec:exec@benchmark -Dbench.args=\"" + String.join(" ", args) + "\"";
             return o;
         }
@@ -287,6 +303,11 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        if (options.row != null) {
+            logName = "row's JVM";
+            RowProcess.runHere(options);
+            System.exit(0);
+        }
         Report report = run(options);
         System.out.println(report.markdown);
         System.exit(0); // Flink leaves non-daemon threads behind
@@ -748,7 +769,10 @@ public final class Benchmark {
 
     private static final long T0 = System.nanoTime();
 
+    /** What the log's lines start with: the benchmark's JVM, or a row's ({@link RowProcess}), each on its own clock. */
+    private static String logName = "benchmark";
+
     static void log(String message) {
-        System.err.printf(Locale.ROOT, "[benchmark %6.1fs] %s%n", (System.nanoTime() - T0) / 1e9, message);
+        System.err.printf(Locale.ROOT, "[%s %6.1fs] %s%n", logName, (System.nanoTime() - T0) / 1e9, message);
     }
 }

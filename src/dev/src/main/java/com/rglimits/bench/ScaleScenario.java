@@ -10,6 +10,7 @@ import com.rglimits.event.ParsedRecord;
 import com.rglimits.event.RecordSource;
 import com.rglimits.job.Descriptors;
 import com.rglimits.job.UserLimitsPipeline;
+import java.io.Serializable;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -81,7 +81,8 @@ final class ScaleScenario {
     private static final String STALL_MICROS = "rocksdb_stall_micros";
 
     /** The counters at one instant. */
-    static final class Sample {
+    static final class Sample implements Serializable {
+        private static final long serialVersionUID = 1L;
         final long nanos;
         final long wallMs;
         long records;
@@ -126,7 +127,8 @@ final class ScaleScenario {
     }
 
     /** Figures between two samples. */
-    static final class Span {
+    static final class Span implements Serializable {
+        private static final long serialVersionUID = 1L;
         final double seconds;
         final long records;
         final double cpuSeconds;
@@ -210,7 +212,8 @@ final class ScaleScenario {
     }
 
     /** One completed checkpoint of a measured window. */
-    static final class Checkpoint {
+    static final class Checkpoint implements Serializable {
+        private static final long serialVersionUID = 1L;
         long id;
         long triggeredAtMs;
         long durationMs;
@@ -222,7 +225,8 @@ final class ScaleScenario {
     }
 
     /** One row: a job, or the ceiling. */
-    static final class Row {
+    static final class Row implements Serializable {
+        private static final long serialVersionUID = 1L;
         final String name;
         final int users;
         final List<Span> windows = new ArrayList<>();
@@ -236,6 +240,8 @@ final class ScaleScenario {
         long blockCacheCapacity = -1;
         long managedMemoryBytes = -1;
         String accounting = "";
+        /** The process the row's job ran in (the benchmark's, or its own: {@link RowProcess}); 0 for a ceiling. */
+        long pid;
         /** A sample a second from the first limit at the sink (a ceiling: from its start): the windows and the plot. */
         final List<Sample> samples = new ArrayList<>();
         /** Every completed checkpoint, the warm-up's too (for the plot). */
@@ -270,7 +276,7 @@ final class ScaleScenario {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "Scale rows (issue 26), run %s on %d cores: load average %s; CPU pressure "
                             + "(some, avg60) %s. JDK %s, %s, max heap %.0f MiB, parallelism %d, checkpoints every %d ms, "
-                            + "Flink settings %s, job settings %s. Each job restores a %s savepoint of all its users "
+                            + "Flink settings %s, job settings %s. Each job ran in %s and restores a %s savepoint of all its users "
                             + "(%d limits each), reads a stream whose sequence numbers %s, warms up %d s after the "
                             + "restore and is measured for %d s in windows of %d s. The generator's own CPU, %.0f ns per "
                             + "record, is in every row (ceiling included); "
@@ -279,6 +285,7 @@ final class ScaleScenario {
                             + "ceiling): the machine's speed drifts from minute to minute.%n%n",
                     started, Runtime.getRuntime().availableProcessors(), load, pressure, System.getProperty("java.version"),
                     jvm, Benchmark.mib(Runtime.getRuntime().maxMemory()), o.parallelism, o.checkpointMs, o.flink, o.job,
+                    o.jvmPerRow ? "a JVM of its own, with the benchmark's JVM options (`--jvm-per-row`)" : "the benchmark's JVM",
                     o.restoreFrom.name().toLowerCase(Locale.ROOT), GeneratedStream.LIMITS,
                     o.completeStream ? "run without a gap per user (`--complete-stream`)" : "have gaps per user",
                     o.warmupS, o.durationS, o.windowS, generatorNanosPerRecord,
@@ -388,42 +395,81 @@ final class ScaleScenario {
         f.jvm = jvm();
         f.generatorNanosPerRecord = generatorCost(o);
         f.ceiling = ceiling(o, CEILING, o.warmupS, o.durationS);
-        if (o.floor) {
-            GeneratedStream stream = new GeneratedStream(o.scaleUsers.get(0), o.scaleShapes.get(0), SEED,
-                    o.completeStream);
-            String rowName = String.format(Locale.ROOT, "%s, %s, %,d users", FLOOR, streamName(stream.shape), stream.users);
-            f.rows.add(measured(o, rowName, () -> job(o, rowName, Map.of(), stream, null)));
-        }
-        for (int users : o.scaleUsers) {
-            Path savepoint = Prefill.savepoint(o.work, users, Math.max(2, o.parallelism));
-            if (o.restoreFrom == SavepointFormatType.NATIVE) {
-                savepoint = Prefill.nativeSavepoint(o, users, savepoint);
+        for (PlannedRow p : plan(o)) {
+            if (!p.floor) {
+                // Before the ceiling next to the row: the prefill's jobs are not measured, and a row in a JVM of
+                // its own finds the savepoint written.
+                savepoint(o, p.users);
             }
-            for (GeneratedStream.Shape shape : o.scaleShapes) {
-                String name = String.format(Locale.ROOT, "%s, %,d users", streamName(shape), users);
-                for (Map<String, String> variant : o.scaleVariants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.scaleVariants) {
-                    String rowName = variant.isEmpty() ? name : name + ", " + variant;
-                    Path restored = savepoint;
-                    GeneratedStream stream = new GeneratedStream(users, shape, SEED, o.completeStream);
-                    f.rows.add(measured(o, rowName, () -> job(o, rowName, variant, stream, restored)));
-                }
-            }
+            f.rows.add(measured(o, p));
         }
         f.load += " at the start, " + loadAverage() + " at the end";
         f.pressure += " at the start, " + cpuPressure() + " at the end";
         return f;
     }
 
+    /** A row of the run, in the order the rows run: the floor's (which restores nothing) or a job's. */
+    static final class PlannedRow {
+        final String name;
+        final int users;
+        final GeneratedStream.Shape shape;
+        final Map<String, String> variant;
+        final boolean floor;
+
+        PlannedRow(String name, int users, GeneratedStream.Shape shape, Map<String, String> variant, boolean floor) {
+            this.name = name;
+            this.users = users;
+            this.shape = shape;
+            this.variant = variant;
+            this.floor = floor;
+        }
+    }
+
+    /** The rows the options ask for, in order. */
+    static List<PlannedRow> plan(Benchmark.Options o) {
+        List<PlannedRow> rows = new ArrayList<>();
+        if (o.floor) {
+            int users = o.scaleUsers.get(0);
+            GeneratedStream.Shape shape = o.scaleShapes.get(0);
+            rows.add(new PlannedRow(String.format(Locale.ROOT, "%s, %s, %,d users", FLOOR, streamName(shape), users),
+                    users, shape, Map.of(), true));
+        }
+        for (int users : o.scaleUsers) {
+            for (GeneratedStream.Shape shape : o.scaleShapes) {
+                String name = String.format(Locale.ROOT, "%s, %,d users", streamName(shape), users);
+                for (Map<String, String> variant : o.scaleVariants.isEmpty() ? List.<Map<String, String>>of(Map.of()) : o.scaleVariants) {
+                    rows.add(new PlannedRow(variant.isEmpty() ? name : name + ", " + variant, users, shape, variant, false));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The savepoint the rows of {@code users} restore, written on first use and kept in the work directory. */
+    private static Path savepoint(Benchmark.Options o, int users) throws Exception {
+        Path canonical = Prefill.savepoint(o.work, users, Math.max(2, o.parallelism));
+        return o.restoreFrom == SavepointFormatType.NATIVE ? Prefill.nativeSavepoint(o, users, canonical) : canonical;
+    }
+
+    /** The row's job, in this JVM. */
+    static Row runJob(Benchmark.Options o, PlannedRow p) throws Exception {
+        GeneratedStream stream = new GeneratedStream(p.users, p.shape, SEED, o.completeStream);
+        return job(o, p.name, p.variant, stream, p.floor ? null : savepoint(o, p.users));
+    }
+
     private static String streamName(GeneratedStream.Shape shape) {
         return shape == GeneratedStream.Shape.PLAIN ? "plain stream" : "sessions, shuffled + 10% redelivered";
     }
 
-    /** A job's row with the ceilings measured just before and just after it. */
-    private static Row measured(Benchmark.Options o, String rowName, Callable<Row> job) throws Exception {
-        Row before = ceiling(o, CEILING + " before " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
-        Row row = job.call();
+    /**
+     * A job's row with the ceilings measured just before and just after it; the job in a JVM of its own
+     * with {@code --jvm-per-row} ({@link RowProcess}).
+     */
+    private static Row measured(Benchmark.Options o, PlannedRow p) throws Exception {
+        Row before = ceiling(o, CEILING + " before " + p.name, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
+        Row row = o.jvmPerRow ? RowProcess.run(o, p.name) : runJob(o, p);
         row.ceilingBefore = before;
-        row.ceilingAfter = ceiling(o, CEILING + " after " + rowName, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
+        row.ceilingAfter = ceiling(o, CEILING + " after " + p.name, NEAR_CEILING_WARMUP_S, nearCeilingS(o));
         return row;
     }
 
@@ -492,6 +538,9 @@ final class ScaleScenario {
         }
         windows(row, samples, warmupS, durationS, o, null);
         row.accounting = "valid=" + valid;
+        // Its cores: above one, other threads of this JVM (a collector cleaning up after a job) took CPU beside it.
+        Benchmark.log(String.format(Locale.ROOT, "  %,.0f records/s at %.2f cores (GC %.2f), %,.0f per core",
+                row.total.eventsPerSecond(), row.total.cores(), row.total.gcSeconds / row.total.seconds, row.total.eventsPerCore()));
         return row;
     }
 
@@ -512,6 +561,7 @@ final class ScaleScenario {
         Path rocksDb = Files.createDirectories(dir.resolve("rocksdb"));
         ScaleRun run = ScaleRun.begin(stream);
         BenchMetrics.clear();
+        row.pid = ProcessHandle.current().pid();
 
         Configuration flink = clusterSettings(o, rocksDb);
         flink.set(RocksDBNativeMetricOptions.MONITOR_BLOCK_CACHE_HIT, true);

@@ -64,7 +64,7 @@ class BenchmarkSmokeIT {
         Path out = dir.resolve("benchmark.md");
         Benchmark.Options o = Benchmark.Options.parse(new String[] {
             "--scenarios", "scale", "--scale-users", "2000", "--warmup-s", "1", "--duration-s", "4", "--window-s", "2",
-            "--checkpoint-ms", "1000", "--floor", "--out", out.toString(), "--work", dir.resolve("work").toString()});
+            "--checkpoint-ms", "1000", "--floor", "--jvm-per-row", "--out", out.toString(), "--work", dir.resolve("work").toString()});
 
         Benchmark.Report report = Benchmark.run(o);
 
@@ -93,6 +93,8 @@ class BenchmarkSmokeIT {
             assertThat(r.accounting).as(r.name + ": nothing dead-lettered (the scenario fails otherwise)")
                     .contains("dead_lettered=0");
         }
+        assertThat(f.rows).extracting(r -> r.pid).as("each row's job in a JVM of its own, not the benchmark's")
+                .doesNotHaveDuplicates().doesNotContain(ProcessHandle.current().pid(), 0L);
         assertThat(f.rows.get(2).accounting).as("redeliveries are duplicates").doesNotContain("duplicates=0 ");
         String md = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         assertThat(md).contains("| " + ScaleScenario.CEILING + " |").contains("| plain stream, 2,000 users |")
