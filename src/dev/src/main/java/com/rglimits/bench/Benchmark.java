@@ -305,7 +305,13 @@ public final class Benchmark {
         Options options = Options.parse(args);
         if (options.row != null) {
             logName = "row's JVM";
-            RowProcess.runHere(options);
+            try {
+                RowProcess.runHere(options);
+            } catch (Throwable t) {
+                // Flink's non-daemon threads would keep this JVM, and the benchmark waiting for it, alive.
+                t.printStackTrace();
+                System.exit(1);
+            }
             System.exit(0);
         }
         Report report = run(options);

@@ -1,6 +1,7 @@
 package com.rglimits.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,5 +106,16 @@ class BenchmarkSmokeIT {
         assertThat(plot).contains(">" + floor + "<").doesNotContain("no samples");
         assertThat(f.rows.get(1).allCheckpoints).as("checkpoints every second, in the plot too").isNotEmpty();
         assertThat(plot).contains("class=\"checkpoint\"");
+    }
+
+    @Test
+    @Timeout(120)
+    void aRowThatFailsInItsOwnJvmFailsTheRunWithItsName(@TempDir Path dir) {
+        Benchmark.Options o = Benchmark.Options.parse(new String[] {
+            "--scenarios", "scale", "--scale-users", "2000", "--jvm-per-row", "--work", dir.resolve("work").toString()});
+
+        assertThatThrownBy(() -> RowProcess.run(o, "no such row"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("no such row: its JVM exited with 1 (its output is above)");
     }
 }
