@@ -4,8 +4,9 @@ import com.rglimits.limit.UserLimit;
 import java.util.List;
 
 /**
- * One user's limits and sequence cursor, kept as one value of keyed state: read with one lookup
- * when the user is not cached, written with one put per checkpoint when it changed.
+ * One user's limits, sequence cursor and latest eventId hashes, kept as one value of keyed state:
+ * read with one lookup when the user is not cached, written with one put per checkpoint when it
+ * changed.
  */
 public class UserState {
     /** The highest sequenceNumber taken in order (applied or rejected by a rule); null before the first. */
@@ -18,6 +19,19 @@ public class UserState {
     public Long seenThrough;
     /** The user's limits, in no particular order. */
     public List<UserLimit> limits;
+    /**
+     * The {@link com.rglimits.ordering.EventIdHash}es of the user's latest eventIds, kept in the value
+     * itself so that a user with few events costs no write to the dedup set of its own (see
+     * {@code UserStateCache}); null when none. The rest of the user's dedup set is in
+     * {@code seen-event-hashes}.
+     */
+    public long[] seenHashes;
+    /**
+     * When each of {@link #seenHashes} was written (processing time, ms, in the order of the hashes):
+     * a hash counts as seen until then plus the dedup retention, as an entry of {@code
+     * seen-event-hashes} does; null exactly when seenHashes is.
+     */
+    public long[] seenAt;
 
     public UserState() {}
 }

@@ -30,9 +30,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * keyed operator writes its users back at a checkpoint.
  *
  * <p>Format {@value #FORMAT_VERSION}: a byte with one bit per nullable field of the state
- * ({@code lastSequence}, {@code limits}, {@code seenThrough}), set when the field is present, and
- * {@code COMPACT} (bit 7) always set; the cursor and {@code seenThrough} zig-zag variable-length
- * ({@link CompactWire}); the number of limits; then per limit a variable-length int with one bit per
+ * ({@code lastSequence}, {@code limits}, {@code seenThrough}, {@code seenHashes} with {@code seenAt}),
+ * set when the field is present, and {@code COMPACT} (bit 7) always set; the cursor and {@code
+ * seenThrough} zig-zag variable-length ({@link CompactWire}); the number of limits; then per limit a variable-length int with one bit per
  * nullable field of the limit, set when present (all clear but {@code NULL_LIMIT} for a null element
  * of the list), and a bit for each of {@code userId}, {@code brandId} and {@code currencyCode} that
  * equals the previous limit's (then it is not written again); then its fields in declaration order
@@ -41,7 +41,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * in one byte; {@code createdAt} as its distance from the previous limit's, the other times as their
  * distance from the limit's {@code createdAt}; sequence numbers zig-zag. A user with two limits and
  * generated identifiers takes less than half of format 2's bytes: at millions of users every value is
- * read from disk, written back, flushed and compacted again.
+ * read from disk, written back, flushed and compacted again. Last, when present, the number of
+ * {@code seenHashes}, then each hash as 8 bytes followed by its {@code seenAt} as its distance from
+ * the one before (the first from 0), zig-zag: the hashes of one write-back share their time, so most
+ * of those distances take a byte.
+ *
+ * <p>Format 3 (release of 2026-12-06 onwards) is format 4 without {@code seenHashes}: its values never
+ * set that bit, and they are read the same way.
  *
  * <p>Format 2 (release of 2026-12-05 onwards) wrote the same fields with fixed widths: longs as 8
  * bytes, the count as {@link WireStrings#writeLength} writes one, the limit's bits as a
@@ -69,7 +75,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     private static final long serialVersionUID = 1L;
 
     /** The version of the byte format above; change it with the format. */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
     /** The oldest format this serializer reads as it is: see the class comment. */
     static final int OLDEST_READABLE_VERSION = 1;
 
@@ -79,6 +85,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
     private static final int LAST_SEQUENCE = 1;
     private static final int LIMITS = 1 << 1;
     private static final int SEEN_THROUGH = 1 << 2;
+    private static final int SEEN_HASHES = 1 << 3;
     /** Format 3's encodings ({@link CompactWire}): never set in a value of the formats before. */
     private static final int COMPACT = 1 << 7;
 
@@ -128,6 +135,8 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
                 to.limits.add(l != null ? l.copy() : null);
             }
         }
+        to.seenHashes = from.seenHashes != null ? from.seenHashes.clone() : null;
+        to.seenAt = from.seenAt != null ? from.seenAt.clone() : null;
         return to;
     }
 
@@ -143,7 +152,8 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
 
     @Override
     public void serialize(UserState s, DataOutputView out) throws IOException {
-        out.writeByte(COMPACT | bit(s.lastSequence, LAST_SEQUENCE) | bit(s.limits, LIMITS) | bit(s.seenThrough, SEEN_THROUGH));
+        out.writeByte(COMPACT | bit(s.lastSequence, LAST_SEQUENCE) | bit(s.limits, LIMITS) | bit(s.seenThrough, SEEN_THROUGH)
+                | bit(s.seenHashes, SEEN_HASHES));
         if (s.lastSequence != null) {
             CompactWire.writeSigned(s.lastSequence, out);
         }
@@ -156,6 +166,15 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
             for (UserLimit l : s.limits) {
                 writeLimit(l, previous, out);
                 previous = l != null ? l : previous;
+            }
+        }
+        if (s.seenHashes != null) {
+            WireStrings.writeVarLong(s.seenHashes.length, out);
+            long previousAt = 0;
+            for (int i = 0; i < s.seenHashes.length; i++) {
+                out.writeLong(s.seenHashes[i]);
+                CompactWire.writeSigned(s.seenAt[i] - previousAt, out);
+                previousAt = s.seenAt[i];
             }
         }
     }
@@ -252,6 +271,20 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         } else {
             s.limits = null;
         }
+        if (has(present, SEEN_HASHES)) {
+            int size = (int) WireStrings.readVarLong(in);
+            s.seenHashes = new long[size];
+            s.seenAt = new long[size];
+            long previousAt = 0;
+            for (int i = 0; i < size; i++) {
+                s.seenHashes[i] = in.readLong();
+                previousAt += CompactWire.readSigned(in);
+                s.seenAt[i] = previousAt;
+            }
+        } else {
+            s.seenHashes = null;
+            s.seenAt = null;
+        }
         return s;
     }
 
@@ -304,6 +337,8 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         } else {
             s.limits = null;
         }
+        s.seenHashes = null;
+        s.seenAt = null;
         return s;
     }
 
@@ -363,7 +398,7 @@ public final class UserStateSerializer extends TypeSerializerSingleton<UserState
         }
 
         /**
-         * As is for this format and formats 1 and 2 (whose values this one reads); after migration for the
+         * As is for this format and formats 1 to 3 (whose values this one reads); after migration for the
          * PojoSerializer of the previous releases (Flink reads the state with the serializer that
          * snapshot restores); anything else is not UserState as any release wrote it.
          */

@@ -51,7 +51,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
      * {@link #theSerializerKnowsEveryField()}: add it to UserStateSerializer in a new format version
      * (see its javadoc), then here.
      */
-    private static final List<String> STATE_FIELDS = List.of("lastSequence", "seenThrough", "limits");
+    private static final List<String> STATE_FIELDS = List.of("lastSequence", "seenThrough", "limits", "seenHashes", "seenAt");
     private static final List<String> LIMIT_FIELDS = List.of("userId", "userLimitId", "brandId", "currencyCode",
             "type", "period", "status", "value", "progress", "activeFrom", "activeUntil", "nextResetTime", "createdAt",
             "updatedAt", "lastEventId", "lastSequenceNumber", "lastEventType");
@@ -84,9 +84,10 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
 
     @Override
     protected UserState[] getTestData() {
-        // The varied states (which the previous release's POJO type can hold too) and seenThrough, which it cannot.
+        // The varied states (which the previous release's POJO type can hold too), seenThrough and the hashes, which it cannot.
         return Stream.concat(Arrays.stream(variedStates()),
-                Stream.of(seenThrough(state(4L, list(dayLimit())), 9L), seenThrough(state(null, null), 3L)))
+                Stream.of(seenThrough(state(4L, list(dayLimit())), 9L), seenThrough(state(null, null), 3L),
+                        withHashes(severalLimits()), withHashes(state(null, null))))
                 .toArray(UserState[]::new);
     }
 
@@ -248,6 +249,29 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         assertThat(size(SERIALIZER, read)).isLessThan(FORMAT_TWO_VALUE.length() / 2);
     }
 
+    /**
+     * A value of format 3 (the releases of 2026-12-06 and 2026-12-07 wrote it: the format-2 value above,
+     * read and written again) reads as it is, and a state without hashes is still written byte for byte
+     * as format 3 wrote it.
+     */
+    @Test
+    void aValueOfFormatThreeIsReadAsItIsAndWrittenTheSameWithoutHashes() throws IOException {
+        UserState expected = seenThrough(severalLimits(), 43L);
+
+        UserState read = SERIALIZER.deserialize(new DataInputDeserializer(bytes(FORMAT_THREE_VALUE)));
+
+        assertThat(read).usingRecursiveComparison().isEqualTo(expected);
+        assertThat(read.seenHashes).isNull();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SERIALIZER.serialize(read, out);
+        assertThat(out.getCopyOfBuffer()).isEqualTo(bytes(FORMAT_THREE_VALUE));
+    }
+
+    /** Written by UserStateSerializer of format 3 (main at 9cb4261) from FORMAT_TWO_VALUE. */
+    private static final String FORMAT_THREE_VALUE = "87525602ff67a001516d37744c725832704e63345a615638734b6544506c696d2d6461792d3031386272616e642d37184555"
+            + "5202030008a08d0608a4bc01b4f6bc8c8064b3069c093865762d303034305000ffff0c586c696d2d7765656b2d3031184742"
+            + "5003010300d81d08d11febacd6b907c701b8a6a0eff501d0bdbafa0bd8c5d6b9073865762d303034315201";
+
     /** Written by UserStateSerializer of format 2 (main at dea00d1). */
     private static final String FORMAT_TWO_VALUE = "070000000000000029000000000000002b0233ff15516d37744c725832704e63345a615638"
             + "734b65440b6c696d2d6461792d3031086272616e642d3704455552020300000000020000000300c35000000002000000022f"
@@ -288,7 +312,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
                 new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
 
         assertThat(restored).isInstanceOf(UserStateSerializer.UserStateSerializerSnapshot.class);
-        assertThat(restored.getCurrentVersion()).isEqualTo(3);
+        assertThat(restored.getCurrentVersion()).isEqualTo(4);
         assertThat(restored.restoreSerializer()).isSameAs(SERIALIZER);
         assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs()).isTrue();
     }
@@ -303,7 +327,7 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         assertThatThrownBy(() -> TypeSerializerSnapshot.readVersionedSnapshot(
                         new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader()))
                 .isInstanceOf(IOException.class)
-                .hasMessage("UserState serializer snapshot of format version 4, this serializer reads only versions 1 to 3");
+                .hasMessage("UserState serializer snapshot of format version 5, this serializer reads only versions 1 to 4");
     }
 
     /**
@@ -384,6 +408,9 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
             UserLimit l = new UserLimit();
             field.set(l, sampleValue(field));
             s.limits = list(l);
+        } else if (field.getName().equals("seenHashes") || field.getName().equals("seenAt")) {
+            // Present together or not at all: a hash and its time.
+            withHashes(s);
         } else {
             field.set(s, sampleValue(field));
         }
@@ -394,7 +421,8 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
 
     @Test
     void everyFieldSetRoundTripsAndIsCopied() throws IOException {
-        UserState s = state(Long.MIN_VALUE, list(everyFieldSet()));
+        UserState s = withHashes(seenThrough(state(Long.MIN_VALUE, list(everyFieldSet())), 7L));
+        assertThat(s).hasNoNullFieldsOrProperties();
         assertThat(s.limits.get(0)).hasNoNullFieldsOrProperties();
 
         assertThat(roundTrip(SERIALIZER, s)).usingRecursiveComparison().isEqualTo(s);
@@ -429,6 +457,13 @@ class UserStateSerializerTest extends SerializerTestBase<UserState> {
         UserState s = new UserState();
         s.lastSequence = lastSequence;
         s.limits = limits;
+        return s;
+    }
+
+    /** Hashes of every sign and size, written at three times (two hashes share one): the times' distances go both ways. */
+    private static UserState withHashes(UserState s) {
+        s.seenHashes = new long[] {Long.MIN_VALUE, -1L, 0L, 0x5DEECE66DL, Long.MAX_VALUE};
+        s.seenAt = new long[] {1_764_979_200_000L, 1_764_979_200_000L, 1_764_979_210_000L, 5L, 1_765_583_999_999L};
         return s;
     }
 
