@@ -57,9 +57,10 @@ public final class Descriptors {
     private Descriptors() {}
 
     /**
-     * Per user: the {@link com.rglimits.ordering.EventIdHash} of every eventId seen within the dedup
-     * retention; appended (a RocksDB merge, no read) when a checkpoint is taken, read only for an
-     * event at or behind its user's sequence cursor. Each hash expires on its own.
+     * Per user: the {@link com.rglimits.ordering.EventIdHash} of the eventIds seen within the dedup
+     * retention that {@link UserState#seenHashes} has no room for; appended (a RocksDB merge, no read)
+     * when a checkpoint is taken, read only for an event at or behind its user's sequence cursor. Each
+     * hash expires on its own.
      */
     public static ListStateDescriptor<Long> seenEventHashes(Duration retention) {
         ListStateDescriptor<Long> d = new ListStateDescriptor<>("seen-event-hashes", Types.LONG);

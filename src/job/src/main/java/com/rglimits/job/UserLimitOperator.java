@@ -47,9 +47,9 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * checkpoint is taken, so a restore or a rescale finds them there, and the held events are read
  * back into memory when the task starts. No timer is registered per event: the watermark's own
  * arrival releases what it passes, and one processing-time wake-up serves the arrival hold and the
- * processing-time bound. The de-duplication set (hashes of eventIds) is appended to once per user and
- * checkpoint; it is read only for an event at or behind its user's sequence cursor (a redelivery or a
- * late event).
+ * processing-time bound. The de-duplication set (hashes of eventIds: the latest in the user's value,
+ * the rest in a list of their own) is written once per user and checkpoint; it is read only for an
+ * event at or behind its user's sequence cursor (a redelivery or a late event).
  *
  * <p>An unconfirmed jump ({@link LimitEvent#jumpedFrom}: far ahead of its split's event time) is held
  * until the router's verdict: confirmed, it is an event like any other; refuted (or expired: the
@@ -199,7 +199,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
             legacySeenEventIds = hasEntries(legacySeen.getName()) ? legacySeenState : null;
         }
         users = new UserStateCache(state.getState(Descriptors.USER_STATE), legacy,
-                state.getListState(Descriptors.seenEventHashes(retention)), cachedUsers, this::setCurrentKey);
+                state.getListState(Descriptors.seenEventHashes(retention)), dedupRetentionMs, this::now, cachedUsers,
+                this::setCurrentKey);
     }
 
     /** Whether this task's key groups hold any entry of the (registered) state. */

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 
@@ -15,12 +16,21 @@ import org.apache.flink.api.common.state.ValueState;
  * The limits and sequence cursor of recently active users, in memory: read from keyed state
  * ({@link UserState}, one value per user) on a user's first event since the task started (or since
  * the user was evicted), written back when a checkpoint is taken. The hashes of the eventIds seen
- * since the last write-back are kept here too and appended to the user's dedup set at the
- * write-back: per user and checkpoint, one put and one merge, whatever the user did. Written back,
- * an entry stays as a read cache: this operator is the only writer of its keys, so a clean entry
- * equals the state until the task ends, and an active user costs no state read at all. A failure
+ * since the last write-back are kept here too and written to the user's dedup set at the write-back
+ * (below). Written back, an entry stays as a read cache: this operator is the only writer of its
+ * keys, so a clean entry equals the state until the task ends, and an active user costs no state
+ * read at all. A failure
  * loses nothing the checkpoint does not also forget, because the job restarts from that
  * checkpoint, in a new task with an empty cache.
+ *
+ * <p>The user's dedup set has two parts: up to {@value #STORED_SEEN} of its latest eventId hashes in the
+ * user's value itself ({@link UserState#seenHashes}), and the rest in {@code seen-event-hashes}. At a
+ * write-back the hashes seen since the last one join those in the value when they fit there; else they
+ * are appended to {@code seen-event-hashes}. So a user with few events (a few a week, most of a
+ * platform's users) costs one put per write-back, where it cost a put and a merge, and its redelivered
+ * events are found without a read. A hash in the value counts as seen until its write-back time plus
+ * the dedup retention, as one in {@code seen-event-hashes} does; expired ones are dropped at the
+ * user's next write-back.
  *
  * <p>A user without a {@link UserState} is read from the layout of the releases up to 2026-11-30
  * ({@link LegacyUserState}), when the task restored one; its first write-back moves it to the new layout.
@@ -42,6 +52,8 @@ import org.apache.flink.api.common.state.ValueState;
 final class UserStateCache {
     /** About 8 MiB of eventId hashes between two write-backs. */
     static final int MAX_PENDING_SEEN = 1 << 20;
+    /** The most eventId hashes a user's value holds (about 150 bytes), the rest going to {@code seen-event-hashes}. */
+    static final int STORED_SEEN = 16;
 
     /**
      * One user's cached state, and its held events: the operator's one object per user, found with
@@ -63,8 +75,14 @@ final class UserStateCache {
         private boolean changed;
         /** Read from the legacy layout: cleared there when first written in the new one. */
         private boolean inLegacyLayout;
-        /** Hashes of eventIds seen since the last write-back, in arrival order. */
+        /**
+         * Hashes of eventIds: first the {@link #storedSeen} of the user's value, then those seen since the
+         * last write-back, in arrival order.
+         */
         private long[] seen = NONE_SEEN;
+        /** When each of the stored hashes was written: see {@link UserState#seenAt}. */
+        private long[] seenAt = NONE_SEEN;
+        private int storedSeen;
         private int seenCount;
         /** The operator wrote held events of this user to keyed state (which it must clear once it holds none). */
         boolean heldInState;
@@ -104,6 +122,9 @@ final class UserStateCache {
     private final ValueState<UserState> userState;
     private final LegacyUserState legacy;
     private final ListState<Long> seenHashes;
+    private final long dedupRetentionMs;
+    /** Processing time, ms: the clock of the write-backs' times and of the retention of the hashes in the value. */
+    private final LongSupplier clock;
     private final int maxUsers;
     private final int maxPendingSeen;
     private final Consumer<String> setKey;
@@ -122,16 +143,18 @@ final class UserStateCache {
     private int fullAt;
 
     /** @param legacy the legacy layout's state when the task restored some, else null */
-    UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes, int maxUsers,
-            Consumer<String> setKey) {
-        this(userState, legacy, seenHashes, maxUsers, MAX_PENDING_SEEN, setKey);
+    UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes,
+            long dedupRetentionMs, LongSupplier clock, int maxUsers, Consumer<String> setKey) {
+        this(userState, legacy, seenHashes, dedupRetentionMs, clock, maxUsers, MAX_PENDING_SEEN, setKey);
     }
 
-    UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes, int maxUsers,
-            int maxPendingSeen, Consumer<String> setKey) {
+    UserStateCache(ValueState<UserState> userState, LegacyUserState legacy, ListState<Long> seenHashes,
+            long dedupRetentionMs, LongSupplier clock, int maxUsers, int maxPendingSeen, Consumer<String> setKey) {
         this.userState = userState;
         this.legacy = legacy;
         this.seenHashes = seenHashes;
+        this.dedupRetentionMs = dedupRetentionMs;
+        this.clock = clock;
         this.maxUsers = maxUsers;
         this.maxPendingSeen = maxPendingSeen;
         this.fullAt = maxUsers;
@@ -154,6 +177,13 @@ final class UserStateCache {
                 e.seenThrough = stored.seenThrough != null ? stored.seenThrough : NONE;
                 e.limits = stored.limits.toArray(NO_LIMITS);
                 e.limitCount = e.limits.length;
+                if (stored.seenHashes != null) {
+                    // Copies: the heap backend hands out the object it keeps, and the entry changes its arrays in place.
+                    e.seen = stored.seenHashes.clone();
+                    e.seenAt = stored.seenAt.clone();
+                    e.storedSeen = e.seen.length;
+                    e.seenCount = e.storedSeen;
+                }
             }
             entries.put(userId, e);
         } else {
@@ -227,8 +257,9 @@ final class UserStateCache {
 
     /** Whether the user's dedup set (in memory or in state, within the retention) has the hash. */
     boolean seenBefore(Entry e, long hash) throws Exception {
+        long now = clock.getAsLong();
         for (int i = 0; i < e.seenCount; i++) {
-            if (e.seen[i] == hash) {
+            if (e.seen[i] == hash && (i >= e.storedSeen || !expired(e.seenAt[i], now))) {
                 return true;
             }
         }
@@ -248,9 +279,14 @@ final class UserStateCache {
 
     /** Lists the user for the next write-back on its first change or seen id since the last one. */
     private void listIfClean(Entry e) {
-        if (!e.changed && e.seenCount == 0) {
+        if (!e.changed && e.seenCount == e.storedSeen) {
             dirtyUsers.add(e);
         }
+    }
+
+    /** Whether a hash written at that time is past the dedup retention, as Flink's state TTL decides it. */
+    private boolean expired(long writtenAt, long now) {
+        return writtenAt + dedupRetentionMs <= now;
     }
 
     /** Users with changes or eventId hashes not written back yet. */
@@ -271,7 +307,7 @@ final class UserStateCache {
     /** Appends the hashes seen since the last write-back to the users' dedup sets; other changes wait for the next write-back. */
     void writeBackSeen() throws Exception {
         for (Entry e : dirtyUsers) {
-            if (e.seenCount > 0) {
+            if (e.seenCount > e.storedSeen) {
                 setKey.accept(e.userId);
                 appendSeen(e);
             }
@@ -282,13 +318,31 @@ final class UserStateCache {
 
     /** Writes every change back to keyed state. */
     void writeBack() throws Exception {
+        long now = clock.getAsLong();
         for (Entry e : dirtyUsers) {
             setKey.accept(e.userId);
+            if (e.seenCount > e.storedSeen) {
+                dropExpiredStoredSeen(e, now);
+                if (e.seenCount <= STORED_SEEN) {
+                    if (e.seenAt.length < e.seenCount) {
+                        e.seenAt = Arrays.copyOf(e.seenAt, e.seen.length);
+                    }
+                    Arrays.fill(e.seenAt, e.storedSeen, e.seenCount, now);
+                    e.storedSeen = e.seenCount;
+                    e.changed = true;
+                } else {
+                    appendSeen(e);
+                }
+            }
             if (e.changed) {
                 UserState s = new UserState();
                 s.lastSequence = e.lastSequence != NONE ? e.lastSequence : null;
                 s.seenThrough = e.seenThrough > e.lastSequence ? e.seenThrough : null;
                 s.limits = new ArrayList<>(Arrays.asList(e.limits).subList(0, e.limitCount));
+                if (e.storedSeen > 0) {
+                    s.seenHashes = Arrays.copyOf(e.seen, e.storedSeen);
+                    s.seenAt = Arrays.copyOf(e.seenAt, e.storedSeen);
+                }
                 userState.update(s);
                 if (e.inLegacyLayout) {
                     legacy.clear();
@@ -296,26 +350,45 @@ final class UserStateCache {
                 }
                 e.changed = false;
             }
-            if (e.seenCount > 0) {
-                appendSeen(e);
-            }
         }
         dirtyUsers.clear();
         pendingSeen = 0;
     }
 
-    /** Appends the user's hashes seen since they were last written to its dedup set; its key is the current one. */
+    /** Drops the stored hashes past the retention, keeping the order of the rest; the value changes if any went. */
+    private void dropExpiredStoredSeen(Entry e, long now) {
+        int kept = 0;
+        for (int i = 0; i < e.storedSeen; i++) {
+            if (!expired(e.seenAt[i], now)) {
+                e.seen[kept] = e.seen[i];
+                e.seenAt[kept] = e.seenAt[i];
+                kept++;
+            }
+        }
+        if (kept < e.storedSeen) {
+            System.arraycopy(e.seen, e.storedSeen, e.seen, kept, e.seenCount - e.storedSeen);
+            e.seenCount -= e.storedSeen - kept;
+            e.storedSeen = kept;
+            e.changed = true;
+        }
+    }
+
+    /**
+     * Appends the user's hashes seen since the last write-back to {@code seen-event-hashes}, where each
+     * expires on its own; its key is the current one.
+     */
     private void appendSeen(Entry e) throws Exception {
-        List<Long> hashes = new ArrayList<>(e.seenCount);
-        for (int i = 0; i < e.seenCount; i++) {
+        List<Long> hashes = new ArrayList<>(e.seenCount - e.storedSeen);
+        for (int i = e.storedSeen; i < e.seenCount; i++) {
             hashes.add(e.seen[i]);
         }
         seenHashes.addAll(hashes);
+        e.seenCount = e.storedSeen;
         // Kept for the user's next hashes (a new array per user and checkpoint would live until the next one).
         if (e.seen.length > REUSED_SEEN) {
-            e.seen = NONE_SEEN;
+            e.seen = e.storedSeen > 0 ? Arrays.copyOf(e.seen, e.storedSeen) : NONE_SEEN;
+            e.seenAt = e.storedSeen > 0 ? Arrays.copyOf(e.seenAt, e.storedSeen) : NONE_SEEN;
         }
-        e.seenCount = 0;
     }
 
     /**

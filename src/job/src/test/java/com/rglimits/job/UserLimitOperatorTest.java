@@ -242,23 +242,64 @@ class UserLimitOperatorTest {
         assertThat(deadLetters()).isEmpty();
     }
 
+    /**
+     * Both clocks move: the dedup list's TTL and the processing time, by which the hashes kept in a
+     * user's value expire (in a job both are the wall clock). A user with one event keeps its hash in its
+     * value; the next test fills the list.
+     */
     @Test
     void seenEventIdsExpireAfterTheDedupRetention() throws Exception {
-        harness.setStateTtlProcessingTime(0);
+        setClocks(0);
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
         harness.processWatermark(new Watermark(1_000));
         // Seen ids are written to the dedup set when a checkpoint is taken: the retention counts from there.
         harness.snapshot(1L, 1L);
 
-        harness.setStateTtlProcessingTime(RETENTION - 1);
+        setClocks(RETENTION - 1);
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
         assertThat(deadLetters()).as("still a duplicate inside the retention").isEmpty();
 
-        harness.setStateTtlProcessingTime(RETENTION + 1);
+        setClocks(RETENTION + 1);
         send(event(created("c", "u1", "lim", 1, 1_000, "100")));
         assertThat(deadLetters()).as("after the retention it is no longer known: a late event, never re-applied")
                 .extracting(d -> d.eventId + ":" + d.reason).containsExactly("c:LATE_EVENT");
         assertThat(emitted()).containsExactly("lim@1:0");
+    }
+
+    /**
+     * A user with more events than its value keeps hashes of: the first ones are in its value, the
+     * others in the dedup list; after a restore a redelivery of each is a duplicate, and after the
+     * retention a late event.
+     */
+    @Test
+    void aBusyUsersEventsAreDuplicatesAfterARestoreAndLateAfterTheRetention() throws Exception {
+        int events = UserStateCache.STORED_SEEN + 5;
+        setClocks(0);
+        send(event(created("e1", "u1", "lim", 1, 1_000, "100")));
+        for (int i = 2; i <= events; i++) {
+            send(event(progress("e" + i, "u1", "lim", i, 1_000 + i, "0", "1")));
+        }
+        harness.processWatermark(new Watermark(1_000 + events));
+        assertThat(harness.extractOutputValues()).hasSize(events);
+        restartFrom(harness.snapshot(1L, 1L));
+
+        setClocks(RETENTION - 1);
+        for (int i = 1; i <= events; i++) {
+            send(event(progress("e" + i, "u1", "lim", i, 1_000 + i, "0", "1")));
+        }
+        assertThat(deadLetters()).as("every redelivery a duplicate").isEmpty();
+
+        setClocks(RETENTION + 1_001);
+        send(event(progress("e1", "u1", "lim", 1, 1_001, "0", "1")));
+        send(event(progress("e" + events, "u1", "lim", events, 1_000 + events, "0", "1")));
+        assertThat(deadLetters()).extracting(d -> d.eventId + ":" + d.reason)
+                .containsExactly("e1:LATE_EVENT", "e" + events + ":LATE_EVENT");
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    private void setClocks(long time) throws Exception {
+        harness.setStateTtlProcessingTime(time);
+        harness.setProcessingTime(time);
     }
 
     @Test

@@ -22,6 +22,8 @@ class UserStateCacheTest {
     private AbstractStreamOperator<UserLimit> operator;
     private ValueState<UserState> userState;
     private ListState<Long> seenHashes;
+    /** The cache's processing time. */
+    private long now = 1_000;
 
     @BeforeEach
     void open() throws Exception {
@@ -40,7 +42,7 @@ class UserStateCacheTest {
 
     @Test
     void tooManyUnwrittenHashesWritesTheHashesAloneAndEvictsNoUser() throws Exception {
-        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 1_000, 4, operator::setCurrentKey);
+        UserStateCache cache = cache(1_000, 4);
         UserStateCache.Entry u1 = cache.of("u1");
         cache.put(u1, limit("u1", "lim"));
         cache.seen(u1, 11);
@@ -65,15 +67,118 @@ class UserStateCacheTest {
         cache.writeBack();
 
         assertThat(userInState("u1").limits).extracting(l -> l.userLimitId).containsExactly("lim");
-        assertThat(userInState("u2")).as("u2 changed nothing but its hashes").isNull();
+        assertThat(userInState("u1").seenHashes).as("written already").isNull();
+        assertThat(userInState("u2").seenHashes).as("u2's new hash fits in its value").containsExactly(23L);
         assertThat(hashesInState("u1")).as("each hash written once").containsExactly(11L, 12L);
-        assertThat(hashesInState("u2")).containsExactly(21L, 22L, 23L);
+        assertThat(hashesInState("u2")).containsExactly(21L, 22L);
+    }
+
+    /** A user with few events: its hashes go into its value, with their time, and nothing into the dedup list. */
+    @Test
+    void aUsersLatestHashesAreWrittenInItsValueAndFoundAfterAnEviction() throws Exception {
+        UserStateCache cache = cache(1_000, 1_000);
+        UserStateCache.Entry u1 = cache.of("u1");
+        cache.put(u1, limit("u1", "lim"));
+        cache.seen(u1, 11);
+        cache.seen(u1, 12);
+        cache.writeBack();
+        now = 2_000;
+        cache.seen(u1, 13);
+        cache.writeBack();
+
+        UserState stored = userInState("u1");
+        assertThat(stored.seenHashes).containsExactly(11L, 12L, 13L);
+        assertThat(stored.seenAt).containsExactly(1_000L, 1_000L, 2_000L);
+        assertThat(hashesInState("u1")).isEmpty();
+        assertThat(cache.dirtyUsers()).isZero();
+
+        UserStateCache again = cache(1_000, 1_000);
+        UserStateCache.Entry read = again.of("u1");
+        assertThat(again.seenBefore(read, 11)).isTrue();
+        assertThat(again.seenBefore(read, 13)).isTrue();
+        assertThat(again.seenBefore(read, 14)).isFalse();
+        assertThat(again.dirtyUsers()).as("reading changes nothing").isZero();
+    }
+
+    /**
+     * Hashes that do not fit in the value any more go to the dedup list, each once, and the value keeps
+     * those it has; a later one that fits goes in the value.
+     */
+    @Test
+    void hashesBeyondWhatTheValueHoldsGoToTheDedupList() throws Exception {
+        UserStateCache cache = cache(1_000, 1_000);
+        UserStateCache.Entry u1 = cache.of("u1");
+        List<Long> first = new ArrayList<>();
+        for (long h = 1; h < UserStateCache.STORED_SEEN; h++) {
+            cache.seen(u1, h);
+            first.add(h);
+        }
+        cache.writeBack();
+        cache.seen(u1, 100);
+        cache.seen(u1, 101);
+        cache.writeBack();
+
+        assertThat(userInState("u1").seenHashes).containsExactly(longs(first));
+        assertThat(hashesInState("u1")).containsExactly(100L, 101L);
+        assertThat(cache.seenBefore(u1, 1)).isTrue();
+        assertThat(cache.seenBefore(u1, 101)).isTrue();
+
+        cache.seen(u1, 102);
+        cache.writeBack();
+        first.add(102L);
+        assertThat(userInState("u1").seenHashes).as("one more fits").containsExactly(longs(first));
+        assertThat(hashesInState("u1")).containsExactly(100L, 101L);
+    }
+
+    /**
+     * A hash in the value counts as seen until its write-back time plus the retention, as Flink's TTL
+     * keeps one in the dedup list: then it is not seen, and the next write-back drops it, making room.
+     */
+    @Test
+    void aHashInTheValueExpiresWithTheRetentionAndIsDroppedAtTheNextWriteBack() throws Exception {
+        long retention = Duration.ofDays(7).toMillis();
+        UserStateCache cache = cache(1_000, 1_000);
+        UserStateCache.Entry u1 = cache.of("u1");
+        cache.seen(u1, 11);
+        cache.writeBack();
+        now = 5_000;
+        cache.seen(u1, 12);
+        cache.writeBack();
+
+        now = 1_000 + retention - 1;
+        assertThat(cache.seenBefore(u1, 11)).isTrue();
+        now = 1_000 + retention;
+        assertThat(cache.seenBefore(u1, 11)).as("expired").isFalse();
+        assertThat(cache.seenBefore(u1, 12)).isTrue();
+        assertThat(cache.seenBefore(cache(1_000, 1_000).of("u1"), 11)).as("expired, read from state").isFalse();
+
+        cache.seen(u1, 13);
+        cache.writeBack();
+        assertThat(userInState("u1").seenHashes).containsExactly(12L, 13L);
+        assertThat(userInState("u1").seenAt).containsExactly(5_000L, now);
+    }
+
+    /** An expired hash makes room: a value full of expired hashes takes the new ones instead of the dedup list. */
+    @Test
+    void expiredHashesMakeRoomInTheValue() throws Exception {
+        UserStateCache cache = cache(1_000, 1_000);
+        UserStateCache.Entry u1 = cache.of("u1");
+        for (long h = 1; h <= UserStateCache.STORED_SEEN; h++) {
+            cache.seen(u1, h);
+        }
+        cache.writeBack();
+        now += Duration.ofDays(7).toMillis();
+        cache.seen(u1, 100);
+        cache.writeBack();
+
+        assertThat(userInState("u1").seenHashes).containsExactly(100L);
+        assertThat(hashesInState("u1")).isEmpty();
     }
 
     /** Least recently used by access, not by arrival: u1 is used again; u2 is skipped, as a user whose held events are in state. */
     @Test
     void aFullCacheIsWrittenBackAndEvictsItsLeastRecentlyUsedQuarter() throws Exception {
-        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
+        UserStateCache cache = cache(4, 1_000);
         List<UserStateCache.Entry> users = new ArrayList<>();
         for (String user : List.of("u1", "u2", "u3", "u4")) {
             UserStateCache.Entry e = cache.of(user);
@@ -102,7 +207,7 @@ class UserStateCacheTest {
      */
     @Test
     void aUserUsedAgainIsPassedOverOnceThenEvictedInItsNewTurn() throws Exception {
-        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
+        UserStateCache cache = cache(4, 1_000);
         for (String user : List.of("u1", "u2", "u3", "u4")) {
             cache.of(user);
         }
@@ -120,7 +225,7 @@ class UserStateCacheTest {
     /** When every entry was used again, the first pass only takes the flags; the eviction goes on from the front. */
     @Test
     void whenEveryUserWasUsedAgainTheFirstInTheCacheIsEvicted() throws Exception {
-        UserStateCache cache = new UserStateCache(userState, null, seenHashes, 4, 1_000, operator::setCurrentKey);
+        UserStateCache cache = cache(4, 1_000);
         for (String user : List.of("u1", "u2", "u3", "u4")) {
             cache.of(user);
         }
@@ -129,6 +234,11 @@ class UserStateCacheTest {
         }
 
         assertThat(evictOne(cache)).isEqualTo("u1");
+    }
+
+    private UserStateCache cache(int maxUsers, int maxPendingSeen) {
+        return new UserStateCache(userState, null, seenHashes, Duration.ofDays(7).toMillis(), () -> now, maxUsers,
+                maxPendingSeen, operator::setCurrentKey);
     }
 
     /** Writes back and evicts from the full cache of four (a quarter: one user), and returns the user no longer cached. */
@@ -154,6 +264,10 @@ class UserStateCacheTest {
         List<Long> hashes = new ArrayList<>();
         seenHashes.get().forEach(hashes::add);
         return hashes;
+    }
+
+    private static long[] longs(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).toArray();
     }
 
     private static UserLimit limit(String user, String userLimitId) {

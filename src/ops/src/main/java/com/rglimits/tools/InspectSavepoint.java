@@ -223,7 +223,16 @@ public final class InspectSavepoint {
             }
             long limitCount = limits.size();
             // Both layouts: a savepoint of a release up to 2026-11-30, or of one that restored it within the retention.
+            // The hashes in the user's value count while within the retention, as TTL shows those of the list.
             long seen = 0;
+            if (user != null && user.seenHashes != null) {
+                long now = System.currentTimeMillis();
+                for (long writtenAt : user.seenAt) {
+                    if (writtenAt + dedupRetentionMs > now) {
+                        seen++;
+                    }
+                }
+            }
             Iterable<Long> hashes = seenEventHashes.get();
             if (hashes != null) {
                 for (Long ignored : hashes) {
