@@ -60,7 +60,19 @@ class UpgradeFromPreviousReleaseIT extends SavepointTestBase {
                 InspectSavepoint.StateFormat.CANONICAL_UNCOMPRESSED);
     }
 
-    /** @param format how the fixture's savepoint is stored: every release's so far canonical and uncompressed */
+    /**
+     * The release whose user-state values are in format 3, with every eventId hash in seen-event-hashes:
+     * the current code reads them as they are, finds the redeliveries of events seen before the
+     * savepoint in the list, and keeps the users' new hashes in their values. Its savepoints are
+     * compressed (LZ4, since the second step of 2026-12-06).
+     */
+    @Test
+    void theReleaseOf20261207RestoresWithNothingLost(@TempDir Path dir) throws Exception {
+        assertRestoresWithNothingLost(FIXTURES.resolve("release-2026-12-07"), dir,
+                InspectSavepoint.StateFormat.CANONICAL_COMPRESSED);
+    }
+
+    /** @param format how the fixture's savepoint is stored: canonical, compressed since the release of 2026-12-07 */
     private static void assertRestoresWithNothingLost(Path fixture, Path dir, InspectSavepoint.StateFormat format)
             throws Exception {
         // A copy elsewhere: the savepoint and the job's paths must not depend on where the fixture was made.
