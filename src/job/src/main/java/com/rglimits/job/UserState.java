@@ -34,4 +34,13 @@ public class UserState {
     public long[] seenAt;
 
     public UserState() {}
+
+    /**
+     * Whether a hash of {@link #seenHashes} written at that time is past the dedup retention: the rule
+     * Flink's state TTL applies to an entry of {@code seen-event-hashes} (expired once its write time plus
+     * the retention is reached).
+     */
+    public static boolean seenHashExpired(long writtenAt, long retentionMs, long now) {
+        return writtenAt + retentionMs <= now;
+    }
 }

@@ -259,7 +259,8 @@ final class UserStateCache {
     boolean seenBefore(Entry e, long hash) throws Exception {
         long now = clock.getAsLong();
         for (int i = 0; i < e.seenCount; i++) {
-            if (e.seen[i] == hash && (i >= e.storedSeen || !expired(e.seenAt[i], now))) {
+            boolean stored = i < e.storedSeen;
+            if (e.seen[i] == hash && (!stored || !UserState.seenHashExpired(e.seenAt[i], dedupRetentionMs, now))) {
                 return true;
             }
         }
@@ -282,11 +283,6 @@ final class UserStateCache {
         if (!e.changed && e.seenCount == e.storedSeen) {
             dirtyUsers.add(e);
         }
-    }
-
-    /** Whether a hash written at that time is past the dedup retention, as Flink's state TTL decides it. */
-    private boolean expired(long writtenAt, long now) {
-        return writtenAt + dedupRetentionMs <= now;
     }
 
     /** Users with changes or eventId hashes not written back yet. */
@@ -359,7 +355,7 @@ final class UserStateCache {
     private void dropExpiredStoredSeen(Entry e, long now) {
         int kept = 0;
         for (int i = 0; i < e.storedSeen; i++) {
-            if (!expired(e.seenAt[i], now)) {
+            if (!UserState.seenHashExpired(e.seenAt[i], dedupRetentionMs, now)) {
                 e.seen[kept] = e.seen[i];
                 e.seenAt[kept] = e.seenAt[i];
                 kept++;

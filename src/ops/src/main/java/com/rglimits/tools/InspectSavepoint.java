@@ -228,7 +228,7 @@ public final class InspectSavepoint {
             if (user != null && user.seenHashes != null) {
                 long now = System.currentTimeMillis();
                 for (long writtenAt : user.seenAt) {
-                    if (writtenAt + dedupRetentionMs > now) {
+                    if (!UserState.seenHashExpired(writtenAt, dedupRetentionMs, now)) {
                         seen++;
                     }
                 }
