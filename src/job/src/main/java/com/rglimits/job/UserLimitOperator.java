@@ -277,7 +277,8 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
         LimitEvent event = record.getValue();
         if (users.full()) {
             long started = System.nanoTime();
-            writeBack();
+            // The users alone: held events keep their users in the cache, so they go to state at checkpoints only.
+            users.writeBack();
             users.evictLeastRecentlyUsed();
             writeBacks.eviction(System.nanoTime() - started);
         } else if (users.tooManyUnwrittenHashes()) {
@@ -552,7 +553,7 @@ public class UserLimitOperator extends AbstractStreamOperator<UserLimit>
     }
 
     /**
-     * Writes the cached users' changes and the changed held events to keyed state.
+     * Writes the cached users' changes and the changed held events to keyed state, for a checkpoint.
      *
      * @return the users whose held events were written or cleared
      */

@@ -39,7 +39,8 @@ import org.apache.flink.api.common.state.ValueState;
  * finds everything of a user with one lookup.
  *
  * <p>At most {@code maxUsers} entries: when full, the operator writes the changes back and the least
- * recently used quarter is evicted. Users that hold events are not evicted; should they fill the
+ * recently used quarter is evicted. Users that hold events are not evicted, nor those whose held events
+ * are still in keyed state (until the next checkpoint takes them out); should they fill the
  * cache on their own, it grows by a quarter beyond them before it is full again. At most
  * {@code maxPendingSeen} hashes not written yet (checkpoints far apart or off, or more events than
  * that between two): then those hashes alone are written, and every user stays cached; evicting

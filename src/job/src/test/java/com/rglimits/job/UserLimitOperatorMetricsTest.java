@@ -166,6 +166,47 @@ class UserLimitOperatorMetricsTest {
         }
     }
 
+    /**
+     * A full cache writes the users back, not the held events: a user holding events is not evicted, so its
+     * held events go to state at the next checkpoint, and one released before it never goes there at all.
+     */
+    @Test
+    void aFullCacheWritesNoHeldEventsTheyGoToStateAtCheckpointsOnly() throws Exception {
+        UserLimitOperator p = new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 4);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(p)) {
+            h.open();
+            WriteBackMetrics m = p.writeBacks();
+            h.processWatermark(new Watermark(14_000));
+            send(h, event(created("held", "u1", "lim", 1, 20_000, "100")));
+            send(h, event(created("released-later", "u2", "lim", 1, 21_000, "100")));
+            // Behind the watermark, applied at once: the fifth user finds the cache full.
+            for (String u : List.of("u3", "u4", "u5")) {
+                send(h, event(created("c-" + u, u, "lim", 1, 13_000, "100")));
+            }
+            assertThat(m.evictions.getCount()).isEqualTo(1);
+            assertThat(p.gauges().heldEvents()).isEqualTo(2);
+
+            snapshot = h.snapshot(1L, 1L);
+            assertThat(m.checkpointHeldUsers.getCount()).as("u1 and u2's held events, written by the checkpoint").isEqualTo(2);
+
+            h.processWatermark(new Watermark(30_000));
+            h.snapshot(2L, 2L);
+            assertThat(m.checkpointHeldUsers.getCount()).as("both taken out of state again").isEqualTo(4);
+            assertThat(h.extractOutputValues()).extracting(l -> l.userId).containsExactlyInAnyOrder("u1", "u2", "u3", "u4", "u5");
+        }
+
+        UserLimitOperator restored = new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 4);
+        try (var h = harness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            assertThat(restored.gauges().heldEvents()).as("restored from the checkpoint").isEqualTo(2);
+            h.processWatermark(new Watermark(30_000));
+            assertThat(h.extractOutputValues()).extracting(l -> l.userId + "@" + l.lastSequenceNumber)
+                    .containsExactlyInAnyOrder("u1@1", "u2@1");
+        }
+    }
+
     @Test
     void operatorMetricsAreRegisteredTwiceTheSecondTimeForCloudWatch() throws Exception {
         try (var h = harness(new UserLimitOperator(MAX_HOLD, 0, 10_000, RETENTION, 1_000))) {
