@@ -168,7 +168,7 @@ class UserLimitOperatorMetricsTest {
 
     /**
      * A full cache writes the users back, not the held events: a user holding events is not evicted, so its
-     * held events go to state at the next checkpoint, and one released before it never goes there at all.
+     * held events go to state at the next checkpoint, and a restore from it brings them back.
      */
     @Test
     void aFullCacheWritesNoHeldEventsTheyGoToStateAtCheckpointsOnly() throws Exception {
