@@ -77,6 +77,8 @@ final class ScaleScenario {
     /** A restore that takes longer than this fails the row. */
     private static final long MAX_RESTORE_NANOS = 900_000_000_000L;
     static final String KEYED_OPERATOR = "Order, de-duplicate and apply events";
+    /** The operator in the keyed operator's place in the floor row. */
+    static final String FLOOR_OPERATOR = "Take events off the network, nothing more";
     /** RocksDB's statistics ticker STALL_MICROS, as Flink's native metrics name it. */
     private static final String STALL_MICROS = "rocksdb_stall_micros";
 
@@ -90,6 +92,8 @@ final class ScaleScenario {
         long cpuNanos;
         long jitNanos;
         long gcNanos;
+        long rocksDbNanos;
+        long keyedNanos;
         long cacheHits;
         long cacheMisses;
         /** RocksDB's time spent holding writes back (stalls and slowdowns) so far, or -1 when not reported. */
@@ -114,6 +118,8 @@ final class ScaleScenario {
             RuntimeCpu runtime = RuntimeCpu.now();
             s.jitNanos = runtime.jitNanos;
             s.gcNanos = runtime.gcNanos;
+            s.rocksDbNanos = runtime.rocksDbNanos;
+            s.keyedNanos = runtime.keyedNanos;
             s.cacheHits = BenchMetrics.rocksDb("rocksdb_block_cache_hit", true);
             s.cacheMisses = BenchMetrics.rocksDb("rocksdb_block_cache_miss", true);
             s.stallMicros = BenchMetrics.hasRocksDb(STALL_MICROS) ? BenchMetrics.rocksDb(STALL_MICROS, true) : -1;
@@ -134,6 +140,9 @@ final class ScaleScenario {
         final double cpuSeconds;
         final double jitSeconds;
         final double gcSeconds;
+        /** CPU seconds of RocksDB's own threads (compactions, flushes) and of the keyed operator's task thread. */
+        final double rocksDbSeconds;
+        final double keyedSeconds;
         final long cacheHits;
         final long cacheMisses;
         /** Seconds in which RocksDB held the keyed operator's writes back; NaN when not reported. */
@@ -157,6 +166,8 @@ final class ScaleScenario {
             cpuSeconds = (to.cpuNanos - from.cpuNanos) / 1e9;
             jitSeconds = (to.jitNanos - from.jitNanos) / 1e9;
             gcSeconds = (to.gcNanos - from.gcNanos) / 1e9;
+            rocksDbSeconds = (to.rocksDbNanos - from.rocksDbNanos) / 1e9;
+            keyedSeconds = (to.keyedNanos - from.keyedNanos) / 1e9;
             cacheHits = to.cacheHits - from.cacheHits;
             cacheMisses = to.cacheMisses - from.cacheMisses;
             stallSeconds = from.stallMicros < 0 || to.stallMicros < 0 ? Double.NaN : (to.stallMicros - from.stallMicros) / 1e6;
@@ -296,7 +307,7 @@ final class ScaleScenario {
                         + "keyed operator of this job pays per event before it orders or applies anything. It restores "
                         + "nothing; its \"first limit\" is its first event.%n%n"));
             }
-            b.append("| row | events/s | cores | of which JIT / GC | events/s per core | net | ceiling next to it, per core "
+            b.append("| row | events/s | cores | of which JIT / GC / RocksDB's threads / the keyed operator's thread | events/s per core | net | ceiling next to it, per core "
                     + "| of the ceiling per core "
                     + "| p50 ms | p99 ms | checkpoints | checkpoint s, median / max | synchronous pause (write-back and flush) ms, median / max "
                     + "| the keyed operator's write-backs: at a checkpoint (mean) / for a full cache (count of mean ms) "
@@ -309,8 +320,9 @@ final class ScaleScenario {
             for (Row r : all) {
                 Span t = r.total;
                 List<Checkpoint> cs = t.checkpoints;
-                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f / %.2f / %.2f / %.2f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         r.name, t.eventsPerSecond(), t.cores(), t.jitSeconds / t.seconds, t.gcSeconds / t.seconds,
+                        t.rocksDbSeconds / t.seconds, t.keyedSeconds / t.seconds,
                         t.eventsPerCore(), t.eventsPerCoreNet(generatorNanosPerRecord),
                         r == ceiling ? "-" : String.format(Locale.ROOT, "%,.0f", r.nearCeilingPerCore()),
                         r == ceiling ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * t.eventsPerCore() / r.nearCeilingPerCore()),
@@ -665,9 +677,10 @@ final class ScaleScenario {
         } finally {
             FileUtils.deleteDirectory(dir.toFile());
         }
-        Benchmark.log(String.format(Locale.ROOT, "  %,.0f events/s, %,.0f per core, p99 %.0f ms, %d checkpoints; %s",
-                row.total.eventsPerSecond(), row.total.eventsPerCore(), row.total.p99Ms, row.total.checkpoints.size(),
-                row.accounting));
+        Benchmark.log(String.format(Locale.ROOT, "  %,.0f events/s, %,.0f per core (the keyed operator's thread %.2f cores), "
+                        + "p99 %.0f ms, %d checkpoints; %s",
+                row.total.eventsPerSecond(), row.total.eventsPerCore(), row.total.keyedSeconds / row.total.seconds,
+                row.total.p99Ms, row.total.checkpoints.size(), row.accounting));
         return row;
     }
 
@@ -705,7 +718,7 @@ final class ScaleScenario {
     static void exchangeOnly(DataStream<ParsedRecord> records, JobConfig config) {
         SingleOutputStreamOperator<LimitEvent> events = UserLimitsPipeline.route(records, config, false);
         UserLimitsPipeline.byUser(events)
-                .transform("Take events off the network, nothing more", Descriptors.USER_LIMIT_TYPE, new ExchangeFloor())
+                .transform(FLOOR_OPERATOR, Descriptors.USER_LIMIT_TYPE, new ExchangeFloor())
                 .uid("exchange-floor")
                 .sinkTo(new DiscardingSink<>()).uid(UserLimitsPipeline.LIMITS_SINK_UID).name("Discard limits");
         events.getSideOutput(Descriptors.DEAD_LETTERS).sinkTo(new DiscardingSink<>())

@@ -80,11 +80,13 @@ class BenchmarkSmokeIT {
         assertThat(floorRow.nearCeilingPerCore()).isPositive();
         assertThat(floorRow.accounting).as("the floor applies nothing").contains(" applied=0 ").contains("dead_lettered=0");
         assertThat(floorRow.total.writeBacks()).as("the floor has no keyed operator to write back").isEqualTo("-");
+        assertThat(floorRow.total.keyedSeconds).as("the thread of the floor's operator in the keyed operator's place").isPositive();
         for (ScaleScenario.Row r : f.rows.subList(1, f.rows.size())) {
             assertThat(r.windows).as(r.name).hasSize(2);
             assertThat(r.total.records).as(r.name).isPositive();
             assertThat(r.total.p99Ms).as(r.name + " latency measured").isNotNaN();
             assertThat(r.total.stallSeconds).as(r.name + ": RocksDB's write stalls reported").isNotNaN();
+            assertThat(r.total.keyedSeconds).as(r.name + ": the keyed operator's thread found by its name").isPositive();
             assertThat(r.restoreSeconds).as(r.name + ": restored from the prefilled savepoint").isPositive();
             assertThat(r.ceilingBefore.windows).as(r.name + ": the ceiling just before it").hasSize(2);
             assertThat(r.ceilingAfter.windows).as(r.name + ": the ceiling just after it").hasSize(2);
