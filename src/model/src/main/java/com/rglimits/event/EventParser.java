@@ -4,20 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Turns one raw record into a {@link ParsedRecord}: a validated event, a skipped event of another
  * type, or a rejection naming the field that broke the contract of EVENTS.md (an INVALID_EVENT once routed).
  * Never throws for bad input. Thread-safe.
+ *
+ * <p>A record is read first in one pass of Jackson's streaming parser ({@link StreamedFields}), which
+ * keeps only the fields the contract reads; where that pass declines (anything to reject, and the
+ * values it would have to describe), it is read again into Jackson's tree ({@link TreeFields}), which
+ * says what is wrong. The same checks run on both.
  */
 public final class EventParser {
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String A_STRING = "a string";
 
     private EventParser() {}
 
@@ -38,6 +42,28 @@ public final class EventParser {
      *     There is no bound in the past: replays of old records must work.
      */
     public static ParsedRecord parse(byte[] raw, RecordSource source, long now, long maxAheadMs) {
+        ParsedRecord streamed = parseStreamed(raw, source, now, maxAheadMs);
+        return streamed != null ? streamed : parseTree(raw, source, now, maxAheadMs);
+    }
+
+    /**
+     * The record read in one streaming pass; null where it does not pass the contract or holds a value
+     * that the tree must describe, which {@link #parseTree} then reads again and judges.
+     */
+    static ParsedRecord parseStreamed(byte[] raw, RecordSource source, long now, long maxAheadMs) {
+        StreamedFields fields = StreamedFields.read(MAPPER.getFactory(), raw);
+        if (fields == null) {
+            return null;
+        }
+        try {
+            return read(fields, raw, source, now, maxAheadMs);
+        } catch (InvalidEventException e) {
+            return null;
+        }
+    }
+
+    /** The record read into Jackson's tree, which can say what is wrong with any of it. */
+    static ParsedRecord parseTree(byte[] raw, RecordSource source, long now, long maxAheadMs) {
         JsonNode root;
         try {
             root = MAPPER.readTree(raw);
@@ -50,36 +76,41 @@ public final class EventParser {
             return invalid(raw, source, now, "record is empty", null);
         }
         if (!root.isObject()) {
-            return invalid(raw, source, now, "record is not a JSON object but " + describe(root), null);
+            return invalid(raw, source, now, "record is not a JSON object but " + TreeFields.describe(root), null);
         }
         try {
-            String typeName = requiredString(root, "type", "type");
-            EventType type = processedType(typeName);
-            if (type == null) {
-                Long createdAt = optionalLongOrNull(root.get("createdAt"));
-                String userId = userOf(root);
-                String key = userId != null ? userId : textOrNull(root.get("eventId"));
-                Long sequenceNumber = userId != null ? optionalLongOrNull(root.get("sequenceNumber")) : null;
-                if (sequenceNumber != null && sequenceNumber < 0) {
-                    sequenceNumber = null;
-                }
-                if (createdAt != null && ahead(createdAt, now) > maxAheadMs) {
-                    return ParsedRecord.skippedAhead(typeName, key, sequenceNumber, source);
-                }
-                return ParsedRecord.skipped(typeName, createdAt, key, sequenceNumber, source);
-            }
-            LimitEvent event = event(root, type, raw, source);
-            long ahead = ahead(event.createdAt, now);
-            if (ahead > maxAheadMs) {
-                ParsedRecord r = invalid(raw, source, now, "field 'createdAt' is " + ahead
-                        + " ms ahead of the processing time (at most " + maxAheadMs + " ms allowed)", root);
-                r.createdAtAhead = true;
-                return r;
-            }
-            return ParsedRecord.event(event);
+            return read(new TreeFields(root), raw, source, now, maxAheadMs);
         } catch (InvalidEventException e) {
-            return invalid(raw, source, now, e.getMessage(), root);
+            ParsedRecord r = invalid(raw, source, now, e.getMessage(), root);
+            r.createdAtAhead = e.createdAtAhead;
+            return r;
         }
+    }
+
+    private static ParsedRecord read(RecordFields f, byte[] raw, RecordSource source, long now, long maxAheadMs)
+            throws InvalidEventException {
+        String typeName = requiredString(f, RecordField.TYPE);
+        EventType type = processedType(typeName);
+        if (type == null) {
+            Long createdAt = f.integerOrNull(RecordField.CREATED_AT);
+            String userId = userOf(f);
+            String key = userId != null ? userId : f.stringOrNull(RecordField.EVENT_ID);
+            Long sequenceNumber = userId != null ? f.integerOrNull(RecordField.SEQUENCE_NUMBER) : null;
+            if (sequenceNumber != null && sequenceNumber < 0) {
+                sequenceNumber = null;
+            }
+            if (createdAt != null && ahead(createdAt, now) > maxAheadMs) {
+                return ParsedRecord.skippedAhead(typeName, key, sequenceNumber, source);
+            }
+            return ParsedRecord.skipped(typeName, createdAt, key, sequenceNumber, source);
+        }
+        LimitEvent event = event(f, type, raw, source);
+        long ahead = ahead(event.createdAt, now);
+        if (ahead > maxAheadMs) {
+            throw new InvalidEventException("field 'createdAt' is " + ahead
+                    + " ms ahead of the processing time (at most " + maxAheadMs + " ms allowed)", true);
+        }
+        return ParsedRecord.event(event);
     }
 
     /** How far createdAt is ahead of now, 0 when it is not; with now >= 0 (a clock) this cannot overflow. */
@@ -87,59 +118,56 @@ public final class EventParser {
         return createdAt > now ? createdAt - now : 0;
     }
 
-    private static LimitEvent event(JsonNode root, EventType type, byte[] raw, RecordSource source)
+    private static LimitEvent event(RecordFields f, EventType type, byte[] raw, RecordSource source)
             throws InvalidEventException {
         LimitEvent e = new LimitEvent();
         e.type = type;
-        e.eventId = requiredString(root, "eventId", "eventId");
-        e.sequenceNumber = requiredLong(root, "sequenceNumber", "sequenceNumber");
+        e.eventId = requiredString(f, RecordField.EVENT_ID);
+        e.sequenceNumber = requiredLong(f, RecordField.SEQUENCE_NUMBER);
         if (e.sequenceNumber < 0) {
             throw new InvalidEventException("field 'sequenceNumber' must be >= 0, got " + e.sequenceNumber);
         }
-        e.createdAt = requiredLong(root, "createdAt", "createdAt");
-        optionalString(root, "source", "source");
-        JsonNode context = present(root.get("context"));
-        if (context != null && !context.isObject()) {
-            throw wrongType("context", "an object", context);
+        e.createdAt = requiredLong(f, RecordField.CREATED_AT);
+        // Neither source nor context is kept, but the contract gives their types.
+        f.text(RecordField.SOURCE, A_STRING);
+        f.object(RecordField.CONTEXT);
+        if (!f.object(RecordField.PAYLOAD)) {
+            throw missing(RecordField.PAYLOAD);
         }
-        JsonNode payload = required(present(root.get("payload")), "payload");
-        if (!payload.isObject()) {
-            throw wrongType("payload", "an object", payload);
-        }
-        e.userId = requiredString(payload, "userId", "payload.userId");
-        String aggregateId = optionalString(root, "aggregateId", "aggregateId");
+        e.userId = requiredString(f, RecordField.USER_ID);
+        String aggregateId = f.text(RecordField.AGGREGATE_ID, A_STRING);
         if (aggregateId != null && !aggregateId.equals(e.userId)) {
             throw new InvalidEventException("field 'aggregateId' (" + aggregateId
                     + ") differs from 'payload.userId' (" + e.userId + ")");
         }
-        e.userLimitId = requiredString(payload, "userLimitId", "payload.userLimitId");
-        e.brandId = requiredString(payload, "brandId", "payload.brandId");
-        e.currencyCode = requiredString(payload, "currencyCode", "payload.currencyCode");
-        e.nextResetTime = optionalLong(payload, "nextResetTime", "payload.nextResetTime");
+        e.userLimitId = requiredString(f, RecordField.USER_LIMIT_ID);
+        e.brandId = requiredString(f, RecordField.BRAND_ID);
+        e.currencyCode = requiredString(f, RecordField.CURRENCY_CODE);
+        e.nextResetTime = f.integer(RecordField.NEXT_RESET_TIME);
         switch (type) {
             case USER_LIMIT_CREATED:
-                e.limitType = requiredEnum(payload, "type", "payload.type", LimitType.class);
-                e.period = requiredEnum(payload, "period", "payload.period", LimitPeriod.class);
-                e.status = requiredEnum(payload, "status", "payload.status", LimitStatus.class);
-                e.value = requiredDecimal(payload, "value", "payload.value");
+                e.limitType = requiredEnum(f, RecordField.LIMIT_TYPE, LimitType.class);
+                e.period = requiredEnum(f, RecordField.PERIOD, LimitPeriod.class);
+                e.status = requiredEnum(f, RecordField.STATUS, LimitStatus.class);
+                e.value = requiredDecimal(f, RecordField.VALUE);
                 if (e.value.signum() < 0) {
                     throw new InvalidEventException("field 'payload.value' must be >= 0, got " + e.value.toPlainString());
                 }
-                e.activeFrom = requiredLong(payload, "activeFrom", "payload.activeFrom");
-                e.activeUntil = optionalLong(payload, "activeUntil", "payload.activeUntil");
-                e.previousLimitValue = optionalDecimal(payload, "previousLimitValue", "payload.previousLimitValue");
+                e.activeFrom = requiredLong(f, RecordField.ACTIVE_FROM);
+                e.activeUntil = f.integer(RecordField.ACTIVE_UNTIL);
+                e.previousLimitValue = optionalDecimal(f, RecordField.PREVIOUS_LIMIT_VALUE);
                 break;
             case USER_LIMIT_PROGRESS_CHANGED:
-                e.amount = requiredDecimal(payload, "amount", "payload.amount");
-                e.previousProgress = requiredDecimal(payload, "previousProgress", "payload.previousProgress");
-                e.remainingAmount = optionalDecimal(payload, "remainingAmount", "payload.remainingAmount");
+                e.amount = requiredDecimal(f, RecordField.AMOUNT);
+                e.previousProgress = requiredDecimal(f, RecordField.PREVIOUS_PROGRESS);
+                e.remainingAmount = optionalDecimal(f, RecordField.REMAINING_AMOUNT);
                 break;
             case USER_LIMIT_RESET:
-                e.limitType = requiredEnum(payload, "type", "payload.type", LimitType.class);
-                e.period = requiredEnum(payload, "period", "payload.period", LimitPeriod.class);
-                e.resetAmount = requiredDecimal(payload, "resetAmount", "payload.resetAmount");
-                e.unusedAmount = requiredDecimal(payload, "unusedAmount", "payload.unusedAmount");
-                e.resetPercentage = optionalDecimal(payload, "resetPercentage", "payload.resetPercentage");
+                e.limitType = requiredEnum(f, RecordField.LIMIT_TYPE, LimitType.class);
+                e.period = requiredEnum(f, RecordField.PERIOD, LimitPeriod.class);
+                e.resetAmount = requiredDecimal(f, RecordField.RESET_AMOUNT);
+                e.unusedAmount = requiredDecimal(f, RecordField.UNUSED_AMOUNT);
+                e.resetPercentage = optionalDecimal(f, RecordField.RESET_PERCENTAGE);
                 break;
             default:
                 throw new IllegalStateException("unhandled type " + type);
@@ -162,72 +190,40 @@ public final class EventParser {
         }
     }
 
-    /** JSON null counts as absent. */
-    private static JsonNode present(JsonNode node) {
-        return node == null || node.isNull() ? null : node;
-    }
-
-    private static <T> T required(T value, String path) throws InvalidEventException {
+    private static <T> T required(T value, RecordField field) throws InvalidEventException {
         if (value == null) {
-            throw new InvalidEventException("field '" + path + "' is missing");
+            throw missing(field);
         }
         return value;
     }
 
-    private static String requiredString(JsonNode parent, String name, String path) throws InvalidEventException {
-        String value = required(optionalString(parent, name, path), path);
+    private static InvalidEventException missing(RecordField field) {
+        return new InvalidEventException("field '" + field.path + "' is missing");
+    }
+
+    private static String requiredString(RecordFields f, RecordField field) throws InvalidEventException {
+        String value = required(f.text(field, A_STRING), field);
         if (value.isBlank()) {
-            throw new InvalidEventException("field '" + path + "' is blank");
+            throw new InvalidEventException("field '" + field.path + "' is blank");
         }
         return value;
     }
 
-    private static String optionalString(JsonNode parent, String name, String path) throws InvalidEventException {
-        JsonNode node = present(parent.get(name));
-        if (node == null) {
+    private static long requiredLong(RecordFields f, RecordField field) throws InvalidEventException {
+        return required(f.integer(field), field);
+    }
+
+    private static BigDecimal requiredDecimal(RecordFields f, RecordField field) throws InvalidEventException {
+        return required(optionalDecimal(f, field), field);
+    }
+
+    private static BigDecimal optionalDecimal(RecordFields f, RecordField field) throws InvalidEventException {
+        String text = f.text(field, "a decimal string");
+        if (text == null) {
             return null;
         }
-        if (!node.isTextual()) {
-            throw wrongType(path, "a string", node);
-        }
-        return node.textValue();
-    }
-
-    private static long requiredLong(JsonNode parent, String name, String path) throws InvalidEventException {
-        return required(optionalLong(parent, name, path), path);
-    }
-
-    private static Long optionalLong(JsonNode parent, String name, String path) throws InvalidEventException {
-        JsonNode node = present(parent.get(name));
-        if (node == null) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw wrongType(path, "an integer", node);
-        }
-        return node.longValue();
-    }
-
-    /** For a skipped record's event time: its createdAt when it is a usable integer, else none. */
-    private static Long optionalLongOrNull(JsonNode node) {
-        return node != null && node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : null;
-    }
-
-    private static BigDecimal requiredDecimal(JsonNode parent, String name, String path) throws InvalidEventException {
-        return required(optionalDecimal(parent, name, path), path);
-    }
-
-    private static BigDecimal optionalDecimal(JsonNode parent, String name, String path) throws InvalidEventException {
-        JsonNode node = present(parent.get(name));
-        if (node == null) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw wrongType(path, "a decimal string", node);
-        }
-        String text = node.textValue();
         if (!isPlainDecimal(text)) {
-            throw new InvalidEventException("field '" + path + "' is not a decimal: \"" + abbreviate(text) + "\"");
+            throw new InvalidEventException("field '" + field.path + "' is not a decimal: \"" + abbreviate(text) + "\"");
         }
         return new BigDecimal(text);
     }
@@ -264,36 +260,18 @@ public final class EventParser {
         return i - from;
     }
 
-    private static <E extends Enum<E>> E requiredEnum(JsonNode parent, String name, String path, Class<E> type)
+    private static <E extends Enum<E>> E requiredEnum(RecordFields f, RecordField field, Class<E> type)
             throws InvalidEventException {
-        String value = requiredString(parent, name, path);
+        String value = requiredString(f, field);
         try {
             return Enum.valueOf(type, value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("field '" + path + "' has value \"" + abbreviate(value)
+            throw new InvalidEventException("field '" + field.path + "' has value \"" + abbreviate(value)
                     + "\", not one of " + Arrays.toString(type.getEnumConstants()));
         }
     }
 
-    private static InvalidEventException wrongType(String path, String expected, JsonNode actual) {
-        return new InvalidEventException("field '" + path + "' must be " + expected + ", got " + describe(actual));
-    }
-
-    private static String describe(JsonNode node) {
-        JsonNodeType t = node.getNodeType();
-        switch (t) {
-            case STRING:
-                return "string \"" + abbreviate(node.textValue()) + "\"";
-            case NUMBER:
-                return "number " + node.asText();
-            case BOOLEAN:
-                return "boolean " + node.asText();
-            default:
-                return t.name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
@@ -304,29 +282,21 @@ public final class EventParser {
         d.source = source;
         d.rejectedAt = now;
         if (root != null) {
-            d.eventId = textOrNull(root.get("eventId"));
-            d.type = textOrNull(root.get("type"));
-            JsonNode payload = root.get("payload");
-            d.userId = payload != null ? textOrNull(payload.get("userId")) : null;
+            TreeFields f = new TreeFields(root);
+            d.eventId = f.stringOrNull(RecordField.EVENT_ID);
+            d.type = f.stringOrNull(RecordField.TYPE);
+            d.userId = f.stringOrNull(RecordField.USER_ID);
             if (d.userId == null) {
-                d.userId = textOrNull(root.get("aggregateId"));
+                d.userId = f.stringOrNull(RecordField.AGGREGATE_ID);
             }
-            d.sequenceNumber = optionalLongOrNull(root.get("sequenceNumber"));
+            d.sequenceNumber = f.integerOrNull(RecordField.SEQUENCE_NUMBER);
         }
         return ParsedRecord.invalid(d);
     }
 
     /** The user a record of another type names: its aggregateId, else payload.userId (null: neither). */
-    private static String userOf(JsonNode root) {
-        String user = textOrNull(root.get("aggregateId"));
-        if (user == null) {
-            JsonNode payload = root.get("payload");
-            user = payload != null ? textOrNull(payload.get("userId")) : null;
-        }
-        return user;
-    }
-
-    private static String textOrNull(JsonNode node) {
-        return node != null && node.isTextual() ? node.textValue() : null;
+    private static String userOf(RecordFields f) throws InvalidEventException {
+        String user = f.stringOrNull(RecordField.AGGREGATE_ID);
+        return user != null ? user : f.stringOrNull(RecordField.USER_ID);
     }
 }
