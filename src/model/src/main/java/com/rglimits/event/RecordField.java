@@ -1,5 +1,8 @@
 package com.rglimits.event;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** A field of a record that the event contract reads: where it sits, its name, and what it must hold. */
 enum RecordField {
     TYPE(Kind.STRING, false, "type"),
@@ -50,74 +53,17 @@ enum RecordField {
         this.path = inPayload ? "payload." + name : name;
     }
 
+    private static final Map<String, RecordField> IN_ENVELOPE = new HashMap<>();
+    private static final Map<String, RecordField> IN_PAYLOAD = new HashMap<>();
+
+    static {
+        for (RecordField field : values()) {
+            (field.inPayload ? IN_PAYLOAD : IN_ENVELOPE).put(field.name, field);
+        }
+    }
+
     /** The field of that name in the envelope or in the payload; null for a field the contract does not read. */
     static RecordField named(String name, boolean inPayload) {
-        return inPayload ? inPayload(name) : inEnvelope(name);
-    }
-
-    private static RecordField inEnvelope(String name) {
-        switch (name) {
-            case "type":
-                return TYPE;
-            case "eventId":
-                return EVENT_ID;
-            case "sequenceNumber":
-                return SEQUENCE_NUMBER;
-            case "createdAt":
-                return CREATED_AT;
-            case "source":
-                return SOURCE;
-            case "aggregateId":
-                return AGGREGATE_ID;
-            case "context":
-                return CONTEXT;
-            case "payload":
-                return PAYLOAD;
-            default:
-                return null;
-        }
-    }
-
-    private static RecordField inPayload(String name) {
-        switch (name) {
-            case "userId":
-                return USER_ID;
-            case "userLimitId":
-                return USER_LIMIT_ID;
-            case "brandId":
-                return BRAND_ID;
-            case "currencyCode":
-                return CURRENCY_CODE;
-            case "nextResetTime":
-                return NEXT_RESET_TIME;
-            case "type":
-                return LIMIT_TYPE;
-            case "period":
-                return PERIOD;
-            case "status":
-                return STATUS;
-            case "value":
-                return VALUE;
-            case "activeFrom":
-                return ACTIVE_FROM;
-            case "activeUntil":
-                return ACTIVE_UNTIL;
-            case "previousLimitValue":
-                return PREVIOUS_LIMIT_VALUE;
-            case "amount":
-                return AMOUNT;
-            case "previousProgress":
-                return PREVIOUS_PROGRESS;
-            case "remainingAmount":
-                return REMAINING_AMOUNT;
-            case "resetAmount":
-                return RESET_AMOUNT;
-            case "unusedAmount":
-                return UNUSED_AMOUNT;
-            case "resetPercentage":
-                return RESET_PERCENTAGE;
-            default:
-                return null;
-        }
+        return (inPayload ? IN_PAYLOAD : IN_ENVELOPE).get(name);
     }
 }

@@ -62,7 +62,7 @@ final class TreeFields extends RecordFields {
     }
 
     private JsonNode node(RecordField field) {
-        JsonNode parent = field.inPayload ? root.get("payload") : root;
+        JsonNode parent = field.inPayload ? root.get(RecordField.PAYLOAD.name) : root;
         return parent == null ? null : parent.get(field.name);
     }
 
